@@ -1,0 +1,20 @@
+// `sweep-bench`: the project's benchmarks, run from a release build (`scripts/bench NAME`).
+// Each benchmark prints a table of figures measured in one run, so ratios are comparable.
+import Foundation
+
+/// Name → (what it measures, entry point taking the remaining arguments).
+let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    print("usage: sweep-bench <benchmark> [options]   (build with -c release)\n\nbenchmarks:")
+    for benchmark in benchmarks { print("  \(benchmark.name.padding(toLength: 10, withPad: " ", startingAt: 0))\(benchmark.abstract)") }
+    exit(arguments.isEmpty ? 0 : 2)
+}
+do {
+    try benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    fputs("sweep-bench \(name): \(error)\n", stderr)
+    exit(1)
+}

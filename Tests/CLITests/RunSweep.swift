@@ -1,0 +1,41 @@
+import Foundation
+import TestSupport
+
+/// What one run of the built `sweep` binary printed and returned.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// The `sweep` binary built next to the test bundle.
+let sweepBinary: URL = {
+    let productsFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [productsFolder, productsFolder.deletingLastPathComponent()]
+    return candidates.map { $0.appendingPathComponent("sweep") }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0].appendingPathComponent("sweep")
+}()
+
+/// Runs `sweep` with the arguments, in `directory` (the repository by default), and waits for it.
+func runSweep(_ arguments: [String], in directory: String = Repository.root.path,
+              environment: [String: String] = [:]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = sweepBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
+    var outData = Data(), errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
