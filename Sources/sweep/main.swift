@@ -2,7 +2,7 @@
 import Foundation
 import SweepCore
 
-let commands: [Command.Type] = []
+let commands: [Command.Type] = [Expand.self, Validate.self]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {
     var text = "usage: sweep <command> [options]\n\ncommands:\n"
@@ -43,6 +43,9 @@ func main() -> Int32 {
         let instance = try command.init(&arguments)
         try arguments.finish()
         return try instance.run().rawValue
+    } catch let error as GridErrors {
+        fputs(error.description + "\n", stderr)
+        return ExitStatus.badInput.rawValue
     } catch let error as UsageError {
         fputs("sweep \(command.name): \(error)\nusage: \(command.usage)\n", stderr)
         return ExitStatus.badInput.rawValue

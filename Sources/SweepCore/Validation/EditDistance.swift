@@ -25,14 +25,16 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely misspelling: at most a third
-/// of the name's letters (and at least one) differ. Ties go to the earlier candidate.
+/// of the name's letters (and at least one) differ, or the name is an abbreviation (a prefix of at
+/// least three letters, as `prod` of `product`). Ties go to the earlier candidate.
 public func nearestName(to name: String, among candidates: [String]) -> String? {
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         let distance = editDistance(name, candidate)
         if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
     }
-    guard let found = best else { return nil }
-    let allowed = max(1, min(name.count, found.name.count) / 3)
-    return found.distance <= allowed ? found.name : nil
+    if let found = best, found.distance <= max(1, min(name.count, found.name.count) / 3) { return found.name }
+    guard name.count >= 3 else { return nil }
+    let lowered = name.lowercased()
+    return candidates.filter { $0 != name && $0.lowercased().hasPrefix(lowered) }.min { $0.count < $1.count }
 }
