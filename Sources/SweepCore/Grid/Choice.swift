@@ -1,21 +1,15 @@
 // The pieces a grid is built from: one possible value of a key (a choice), a key with its choices (an
-// axis), and a key fixed to one value (an assignment). Each carries its canonical bytes, computed once,
-// so that a configuration's canonical text is assembled by concatenation.
+// axis), and a key fixed to one value (an assignment).
 
 /// One value a key can take, with where it was written.
 public struct Choice: Sendable {
     public let value: JSONValue
     /// Byte offset of the value in the grid file.
     public let offset: Int
-    /// The value's canonical JSON.
-    let canonical: [UInt8]
 
     init(_ node: JSONNode) {
         value = node.value
         offset = node.offset
-        var bytes: [UInt8] = []
-        CanonicalJSON.append(value, to: &bytes)
-        canonical = bytes
     }
 }
 

@@ -20,6 +20,8 @@ public struct Grid: Sendable {
     let settingCount: Int
     /// Number of configurations.
     public let count: Int
+    /// The leaves compiled for fast writing.
+    let plan: ExpansionPlan
 
     init(name: String, summary: String?, source: SourceText, slurm: JSONNode?, leaves: [Leaf], seeds: [Choice],
          count: Int) {
@@ -38,6 +40,7 @@ public struct Grid: Sendable {
         leafStarts = starts
         settingCount = total
         self.count = count
+        plan = ExpansionPlan(leaves: leaves, seeds: seeds)
     }
 
     /// The indices task `task` of `tasks` runs: those with `index % tasks == task`.
@@ -62,19 +65,11 @@ public struct Grid: Sendable {
 
     /// Appends configuration `index`'s canonical JSON (keys sorted, compact) to `out`.
     public func appendCanonical(_ index: Int, to out: inout [UInt8]) {
-        let (leafIndex, local, seed) = locate(index)
-        let leaf = leaves[leafIndex]
-        out.append(UInt8(ascii: "{"))
-        for (n, entry) in leaf.plan.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: entry.prefix)
-            switch entry.source {
-            case let .axis(j): out.append(contentsOf: leaf.axes[j].choices[leaf.choice(axis: j, local: local)].canonical)
-            case let .fixed(f): out.append(contentsOf: leaf.fixed[f].choice.canonical)
-            case .seed: out.append(contentsOf: seeds[seed].canonical)
-            }
-        }
-        out.append(UInt8(ascii: "}"))
+        let (leaf, local, seed) = locate(index)
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: plan.maxCanonicalLength))
+        let length = out.withUnsafeMutableBufferPointer { plan.write(leaf: leaf, local: local, seed: seed, to: $0.baseAddress! + start) }
+        out.removeLast(plan.maxCanonicalLength - length)
     }
 
     /// Configuration `index` with its values, canonical text and id.

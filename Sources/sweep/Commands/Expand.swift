@@ -43,16 +43,14 @@ struct Expand: Command {
 }
 
 /// Writes bytes to standard output, failing on a closed or full output rather than dropping them.
-func writeAll(_ bytes: [UInt8]) throws {
-    try bytes.withUnsafeBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let written = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            offset += written
+func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+    var offset = 0
+    while offset < raw.count {
+        let written = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
+        offset += written
     }
 }
