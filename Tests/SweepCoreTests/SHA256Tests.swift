@@ -27,5 +27,15 @@ import Testing
         let digests = (0..<300).flatMap { Array(SHA256.hex(pattern[..<$0]).utf8) }
         #expect(SHA256.hex(digests) == "a5c8edb89f340337938f420fff4e8e77ec8025b62512c90e37b4a3f0c3854297")
         #expect(SHA256.digest(Array("abc".utf8)).prefix(4) == [0xBA, 0x78, 0x16, 0xBF])
+        // The same message fed to the streaming digest in uneven pieces.
+        var stream = SHA256.Stream()
+        var offset = 0
+        for size in [0, 1, 63, 64, 65, 200, 7] where offset < digests.count {
+            let end = min(digests.count, offset + size)
+            digests[offset..<end].withUnsafeBytes { stream.update($0) }
+            offset = end
+        }
+        digests[offset...].withUnsafeBytes { stream.update($0) }
+        #expect(stream.finalize() == "a5c8edb89f340337938f420fff4e8e77ec8025b62512c90e37b4a3f0c3854297")
     }
 }

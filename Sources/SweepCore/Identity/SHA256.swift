@@ -52,13 +52,69 @@ public enum SHA256 {
             let bitLength = UInt64(count) &* 8
             for i in 0..<8 { tail[blocks * 64 - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * i)) }
             for block in 0..<blocks { compress(UnsafeRawPointer(tail + 64 * block), state, schedule, k) }
-            for i in 0..<8 {
-                let word = state[i]
-                for j in 0..<4 {
-                    let byte = Int(truncatingIfNeeded: word >> UInt32(24 - 8 * j)) & 0xFF
-                    out[8 * i + 2 * j] = hexAlphabet[byte >> 4]
-                    out[8 * i + 2 * j + 1] = hexAlphabet[byte & 0xF]
+            writeHex(state, to: out)
+        }
+    }
+
+    /// A digest computed over data that arrives in pieces (a whole expansion, say).
+    public struct Stream {
+        private var state: [UInt32] = Array(UnsafeBufferPointer(start: SHA256.initialState, count: 8))
+        private var pending: [UInt8] = []
+        private var length = 0
+
+        public init() {}
+
+        /// Feeds more bytes.
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            length += bytes.count
+            pending.append(contentsOf: bytes)
+            let whole = pending.count / 64 * 64
+            guard whole > 0 else { return }
+            pending.withUnsafeBufferPointer { input in
+                state.withUnsafeMutableBufferPointer { state in
+                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+                        for block in stride(from: 0, to: whole, by: 64) {
+                            SHA256.compress(UnsafeRawPointer(input.baseAddress! + block), state.baseAddress!,
+                                            schedule.baseAddress!, SHA256.roundConstants)
+                        }
+                    }
                 }
+            }
+            pending.removeFirst(whole)
+        }
+
+        /// The digest of everything fed, as 64 hexadecimal characters.
+        public mutating func finalize() -> String {
+            // The pending tail, hashed as the end of a message of `length` bytes: reuse the one-shot
+            // path's padding by hashing the tail with the right total length.
+            var tail = pending
+            tail.append(0x80)
+            while tail.count % 64 != 56 { tail.append(0) }
+            let bits = UInt64(length) &* 8
+            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+            var out = [UInt8](repeating: 0, count: 64)
+            tail.withUnsafeBufferPointer { input in
+                state.withUnsafeMutableBufferPointer { state in
+                    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+                        for block in stride(from: 0, to: tail.count, by: 64) {
+                            SHA256.compress(UnsafeRawPointer(input.baseAddress! + block), state.baseAddress!,
+                                            schedule.baseAddress!, SHA256.roundConstants)
+                        }
+                    }
+                    out.withUnsafeMutableBufferPointer { SHA256.writeHex(state.baseAddress!, to: $0.baseAddress!) }
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// The 8 state words as 64 hexadecimal characters at `out`.
+    private static func writeHex(_ state: UnsafePointer<UInt32>, to out: UnsafeMutablePointer<UInt8>) {
+        for i in 0..<8 {
+            for j in 0..<4 {
+                let byte = Int(truncatingIfNeeded: state[i] >> UInt32(24 - 8 * j)) & 0xFF
+                out[8 * i + 2 * j] = hexAlphabet[byte >> 4]
+                out[8 * i + 2 * j + 1] = hexAlphabet[byte & 0xF]
             }
         }
     }

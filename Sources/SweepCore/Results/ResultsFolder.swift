@@ -1,0 +1,53 @@
+// Where one sweep's results live (SPEC §3): `<parent>/<name>/` with the JSONL shards, the frozen manifest,
+// checkpoints and SLURM logs. The parent is `results/` under the current directory unless `--results` or
+// `SWEEP_RESULTS` names another.
+import Foundation
+
+/// The folder of one sweep's results and the paths inside it.
+public struct ResultsFolder: Sendable, Equatable {
+    /// `<parent>/<sweep name>`.
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// The folder for `sweepName` under `parent` (from `--results`), else `SWEEP_RESULTS`, else `results`.
+    public init(sweepName: String, parent: String?, environment: [String: String]) {
+        let base = parent ?? environment["SWEEP_RESULTS"].flatMap { $0.isEmpty ? nil : $0 } ?? "results"
+        root = (base as NSString).appendingPathComponent(sweepName)
+    }
+
+    public var shards: String { path("shards") }
+    public var checkpoints: String { path("checkpoints") }
+    public var logs: String { path("logs") }
+    public var manifest: String { path("manifest.json") }
+    /// The grid file as it was when the sweep was frozen.
+    public var frozenGrid: String { path("grid.json") }
+    /// The expanded grid, one JSON line per configuration (the output of `sweep expand --format jsonl`).
+    public var configurations: String { path("configurations.jsonl") }
+
+    public func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+
+    /// Creates the folder and its sub-folders.
+    public func create() throws {
+        for folder in [root, shards, checkpoints, logs] {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ResultsError.cannotWrite(path: folder, reason: error.localizedDescription)
+            }
+        }
+    }
+
+    /// A shard name unique to one writing process: task, job, attempt, host and process id.
+    public func shardPath(origin: RecordOrigin, processID: Int32) -> String {
+        let job = origin.slurmJobID.map { "job\($0)" } ?? "local"
+        let host = origin.host.split(separator: ".").first.map(String.init) ?? "host"
+        return (shards as NSString).appendingPathComponent(
+            "task\(origin.task)-of\(origin.tasks)_\(job)_a\(origin.attempt)_\(host)_p\(processID).jsonl")
+    }
+
+    /// The checkpoint of configuration `id`.
+    public func checkpointPath(id: String) -> String {
+        (checkpoints as NSString).appendingPathComponent("\(id).ckpt")
+    }
+}

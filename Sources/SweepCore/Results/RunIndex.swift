@@ -1,0 +1,45 @@
+// The state of each configuration of a sweep as its results say: used by `sweep run` to skip finished
+// work and by `sweep status`. Only `end` records matter here, so other lines are not parsed.
+
+/// What the results say about one configuration.
+public struct RunOutcome: Sendable, Equatable {
+    public var status: RunStatus
+    public var time: String
+    public var message: String?
+}
+
+/// The latest outcome of each configuration id, from `end` records.
+public struct RunIndex: Sendable {
+    public private(set) var outcomes: [String: RunOutcome] = [:]
+    public private(set) var problems: [ShardProblem] = []
+
+    /// Reads the end records of every shard in `folder`.
+    public init(shardsFolder folder: String) {
+        let endPrefix = Array(#"{"event":"end""#.utf8)
+        var found: [String: RunOutcome] = [:]
+        var problems: [ShardProblem] = []
+        problems += ShardReader(folder: folder).forEachLine { line, file, number in
+            guard line.starts(with: endPrefix) else { return }
+            guard let node = try? JSONParser.parse(Array(line)), let object = node.value.object,
+                  let id = object["id"]?.string, let status = object["status"]?.string.flatMap(RunStatus.init(rawValue:)),
+                  let time = object["time"]?.string else {
+                problems.append(ShardProblem(kind: .corruptLine, file: file, line: number, detail: "an end record without id, status or time"))
+                return
+            }
+            let outcome = RunOutcome(status: status, time: time, message: object["message"]?.string)
+            if let known = found[id], RunIndex.precedes(outcome, known) { return }
+            found[id] = outcome
+        }
+        outcomes = found
+        self.problems = problems
+    }
+
+    /// Whether `a` should give way to `b`: a final outcome outranks any other; otherwise the later one wins.
+    static func precedes(_ a: RunOutcome, _ b: RunOutcome) -> Bool {
+        if a.status.isFinal != b.status.isFinal { return b.status.isFinal }
+        return a.time < b.time
+    }
+
+    /// The outcome recorded for configuration `id`, if any.
+    public subscript(id: String) -> RunOutcome? { outcomes[id] }
+}
