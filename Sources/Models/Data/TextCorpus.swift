@@ -29,7 +29,6 @@ public enum TextCorpus {
     public static func tokenize(_ text: [UInt8], file: String, into vocabulary: inout Vocabulary) throws -> [Int32] {
         var tokens: [Int32] = []
         tokens.reserveCapacity(text.count / 5)
-        let eos = vocabulary.id(endOfLine)
         try text.withUnsafeBufferPointer { bytes in
             let n = bytes.count
             var line = 1
@@ -46,7 +45,8 @@ public enum TextCorpus {
                 let byte = bytes[i]
                 if byte == 0x0A || byte == 0x0D {
                     endWord(at: i)
-                    tokens.append(eos)
+                    // Looked up per line rather than once, so `<eos>` gets its id where it is first seen.
+                    tokens.append(vocabulary.id(endOfLine))
                     lineOpen = false
                     line += 1
                     i += (byte == 0x0D && i + 1 < n && bytes[i + 1] == 0x0A) ? 2 : 1
@@ -70,7 +70,7 @@ public enum TextCorpus {
                 i += length
             }
             endWord(at: n)
-            if lineOpen { tokens.append(eos) }
+            if lineOpen { tokens.append(vocabulary.id(endOfLine)) }
         }
         return tokens
     }
