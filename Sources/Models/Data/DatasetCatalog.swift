@@ -38,14 +38,18 @@ public struct DatasetEntry: Sendable {
         try annotate { try shapeOf(settings) }
     }
 
-    /// Reads (or generates) the dataset.
+    /// Checks the settings, then reads (or generates) the dataset.
     /// - Parameters:
     ///   - seed: the run's seed: it fixes the train/validation split and subsets (synthetic data is fixed
     ///     by its own `data_seed` instead, so that seeds vary the run and not the task).
     ///   - searchPaths: folders holding dataset folders, searched after `data_path`.
     /// - Throws: `DataError`, naming the file and where to get the data.
     public func load(settings: Settings, seed: UInt64, searchPaths: [String]) throws -> LoadedDataset {
-        try annotate { try loader(settings, seed, searchPaths) }
+        // Every setting is checked before any file is looked for, so a bad value is reported as such.
+        try annotate {
+            _ = try shapeOf(settings)
+            return try loader(settings, seed, searchPaths)
+        }
     }
 
     /// Errors from inside carry this dataset's name and source.
@@ -274,22 +278,22 @@ extension DatasetCatalog {
                 let count = try settings.integer(samples, default: 5000)
                 _ = try settings.dataPath()
                 _ = try settings.splitLimits()
-                try checkSize(rows: count, width: dataset.width, key: "samples")
+                try checkSize(rows: count, width: dataset.width, key: "samples", what: "\(count) samples")
                 return .classification(sampleShape: [dataset.width], classes: dataset.classes)
             },
             loader: { settings, seed, searchPaths in
                 let count = try settings.integer(samples, default: 5000)
-                try checkSize(rows: count, width: dataset.width, key: "samples")
                 let paths = try DataLocator.locate(dataset.files, dataPath: try settings.dataPath(), searchPaths: searchPaths)
                 return .samples(try dataset.load(paths[0], samples: count, limits: try settings.splitLimits(), seed: seed))
             })
     }
 
-    /// Generated sets are held in memory whole; refuse sizes that could not be (2³¹ floats = 8 GiB).
-    static func checkSize(rows: Int, width: Int, key: String) throws {
+    /// Sets are held in memory whole, densified; refuse sizes that could not be (2³¹ floats = 8 GiB).
+    /// `rows` counts every split; `what` says what they are in the message.
+    static func checkSize(rows: Int, width: Int, key: String, what: String) throws {
         let (values, overflow) = rows.multipliedReportingOverflow(by: width)
         guard !overflow && values <= 1 << 31 else {
-            throw SettingError(key: key, "\(rows) samples × \(width) features is over 2^31 values (8 GiB of floats); use fewer")
+            throw SettingError(key: key, "\(what) × \(width) features is over 2^31 values (8 GiB of floats); use fewer")
         }
     }
 
@@ -305,7 +309,8 @@ extension DatasetCatalog {
                               samples: try settings.integer(samples, default: 10_000),
                               separation: try settings.number(separation, default: 4),
                               seed: UInt64(try settings.integer(DatasetKeys.dataSeed, default: 0)))
-            try checkSize(rows: blobs.samples + 2 * blobs.heldOutSamples, width: blobs.features, key: "samples")
+            try checkSize(rows: blobs.samples + 2 * blobs.heldOutSamples, width: blobs.features, key: "samples",
+                          what: "\(blobs.samples) samples (+ \(2 * blobs.heldOutSamples) for validation and test)")
             return blobs
         }
         return DatasetEntry(
