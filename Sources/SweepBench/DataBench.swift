@@ -3,20 +3,23 @@
 import Foundation
 import Models
 
-/// `sweep-bench data [--folder DIR] [--repeat N]`; the folder defaults to Debian's
-/// `/usr/share/datasets/fashion-mnist` (package `dataset-fashion-mnist`).
+/// `sweep-bench data [--folder DIR] [--repeat N] [--formats]`; the folder defaults to Debian's
+/// `/usr/share/datasets/fashion-mnist` (package `dataset-fashion-mnist`); `--formats` adds the other
+/// readers on generated full-size files.
 func dataBenchmark(_ arguments: [String]) throws {
     var folder = "/usr/share/datasets/fashion-mnist"
     var repeats = 5
+    var formats = false
     var rest = arguments[...]
     while let flag = rest.popFirst() {
+        if flag == "--formats" { formats = true; continue }
         guard let value = rest.popFirst() else { throw DataBenchOptionError("\(flag) needs a value") }
         switch flag {
         case "--folder": folder = value
         case "--repeat":
             guard let n = Int(value), n >= 1 else { throw DataBenchOptionError("--repeat takes a positive integer, got \(value)") }
             repeats = n
-        default: throw DataBenchOptionError("unknown option \(flag) (options: --folder DIR, --repeat N)")
+        default: throw DataBenchOptionError("unknown option \(flag) (options: --folder DIR, --repeat N, --formats)")
         }
     }
     let names = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
@@ -66,6 +69,7 @@ func dataBenchmark(_ arguments: [String]) throws {
     print("DatasetCatalog.load(fashion_mnist): all of it + the split " + ms(catalog))
     let inflateMedian = inflate.sorted()[inflate.count / 2]
     print(String(format: "inflate throughput %.0f MB/s of output; checksum %.6f", Double(inflatedBytes) / 1e6 / inflateMedian, checksum))
+    if formats { try dataFormatsBenchmark(repeats: repeats) }
 }
 
 private func seconds(since start: DispatchTime) -> Double {

@@ -31,6 +31,19 @@ import Models
         #expect(try FileBytes.read(plain) == bytes)
     }
 
+    @Test func concatenatesPlainAndCompressedFiles() throws {
+        let folder = try DatasetTestFolder()
+        let a = Self.sample(3000), b = Array(Self.sample(5000).reversed()), c = Self.sample(7)
+        let plain = try [("a", a), ("b", b), ("c", c)].map { try folder.write($0.0, $0.1) }
+        let (joined, lengths) = try FileBytes.readConcatenated(plain)
+        #expect(joined == a + b + c && lengths == [3000, 5000, 7])
+        let mixed = [plain[0], try folder.write("b.gz", GzipTestWriter.compress(b)), plain[2]]
+        let (joinedMixed, lengthsMixed) = try FileBytes.readConcatenated(mixed)
+        #expect(joinedMixed == a + b + c && lengthsMixed == [3000, 5000, 7])
+        let error = try #require(throws: DataError.self) { try FileBytes.readConcatenated([plain[0], folder.file("none")]) }
+        #expect(error.file == folder.file("none"))
+    }
+
     @Test func truncatedStreamIsAnError() throws {
         let compressed = GzipTestWriter.compress(Self.sample(50_000))
         let cut = Array(compressed[..<(compressed.count / 2)])

@@ -28,24 +28,23 @@ public enum CIFARReader {
     /// - Throws: `DataError` naming the file: `.recordSize` when a file is not a whole number of records,
     ///   `.labelOutOfRange`, or a read error.
     public static func read(_ paths: [String], layout: Layout) throws -> RawImages {
-        var bytes: [UInt8] = []
+        let (bytes, lengths) = try FileBytes.readConcatenated(paths)
         var labels: [Int32] = []
-        for path in paths {
-            let file = try FileBytes.read(path)
-            guard file.count > 0 && file.count % layout.recordSize == 0 else {
-                throw DataError(.recordSize(size: file.count, recordSize: layout.recordSize,
-                                            layout: layout.description), file: path)
+        var start = 0
+        for (path, length) in zip(paths, lengths) {
+            guard length > 0 && length % layout.recordSize == 0 else {
+                throw DataError(.recordSize(size: length, recordSize: layout.recordSize, layout: layout.description), file: path)
             }
-            let records = file.count / layout.recordSize
+            let records = length / layout.recordSize
             labels.reserveCapacity(labels.count + records)
             for record in 0..<records {
-                let label = Int(file[record * layout.recordSize + layout.classByte])
+                let label = Int(bytes[start + record * layout.recordSize + layout.classByte])
                 guard label < layout.classes else {
                     throw DataError(.labelOutOfRange(label: label, item: record, classes: layout.classes), file: path)
                 }
                 labels.append(Int32(label))
             }
-            if bytes.isEmpty { bytes = file } else { bytes.append(contentsOf: file) }
+            start += length
         }
         return RawImages(pixels: bytes[...], offset: layout.labelBytes, stride: layout.recordSize, count: labels.count,
                          shape: [3, 32, 32], labels: labels)
