@@ -44,8 +44,7 @@ public enum IDXReader {
                                          what: "the header of \(meaning)"), file: file)
         }
         let shape = (0..<dimensions).map { Int(bigEndianWord(bytes, at: 4 + 4 * $0)) }
-        // Sizes are at most 2³² − 1 each, so the product cannot overflow for the ranks read here (≤ 3)
-        // on 64-bit hosts unless the header is garbage; report it as the length it would need.
+        // A damaged header can announce sizes whose product overflows; that is reported as a wrong length.
         let (elementCount, overflow) = shape.reduce((1, false)) { acc, size in
             let (product, o) = acc.0.multipliedReportingOverflow(by: size)
             return (product, acc.1 || o)
