@@ -70,9 +70,17 @@ import Models
         #expect(loadError.description == message)
     }
 
-    @Test func splitWithNoImagesIsRefused() throws {
-        let settings = Settings(["valid_per_class": .number(0), "train_per_class": .number(0)])
-        let error = try #require(throws: DataError.self) { try DatasetCatalog.shape(name: "mnist", settings: settings) }
-        #expect(error.description == "mnist: train_per_class: with valid_per_class 0 it must be ≥ 1 (no training images otherwise)")
+    @Test func splitWithNoTrainingImagesIsRefused() throws {
+        let error = try #require(throws: DataError.self) {
+            try DatasetCatalog.shape(name: "mnist", settings: Settings(["train_per_class": .number(0)]))
+        }
+        #expect(error.description == "mnist: train_per_class: expected an integer from 1 to 1000000, got 0")
+        let folder = try DatasetTestFolder()
+        try IDXTestWriter.writeDataset(folder, sub: "mnist", perClass: [3, 2], testCount: 2)
+        let loadError = try #require(throws: DataError.self) {
+            try DatasetCatalog.load(name: "mnist", settings: Settings(["data_path": .string(folder.path), "valid_per_class": .number(3)]),
+                                    seed: 0, searchPaths: [])
+        }
+        #expect(loadError.description == "mnist: valid_per_class: 3 takes every training image of every class; use fewer")
     }
 }

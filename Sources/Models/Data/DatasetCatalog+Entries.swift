@@ -21,8 +21,8 @@ public enum DatasetKeys {
     public static let validSize = limit("valid_size", "validation samples")
     public static let testSize = limit("test_size", "test samples")
 
-    static func perClass(_ key: String, _ what: String, default value: Int) -> SettingSpec {
-        SettingSpec(key, .integer(0...1_000_000), default: String(value), "\(what) per class in the train/validation split")
+    static func perClass(_ key: String, _ what: String, minimum: Int, default value: Int) -> SettingSpec {
+        SettingSpec(key, .integer(minimum...1_000_000), default: String(value), "\(what) per class in the train/validation split")
     }
 
     public static let dataSeed = SettingSpec(
@@ -58,33 +58,31 @@ extension DatasetCatalog {
     }
 
     static func image(_ name: String, _ dataset: ImageDataset, _ summary: String, source: String) -> DatasetEntry {
-        let validPerClass = DatasetKeys.perClass("valid_per_class", "validation images", default: dataset.validPerClass)
-        let trainPerClass = DatasetKeys.perClass("train_per_class", "training images (at most)", default: dataset.trainPerClass)
+        let validPerClass = DatasetKeys.perClass("valid_per_class", "validation images", minimum: 0, default: dataset.validPerClass)
+        let trainPerClass = DatasetKeys.perClass("train_per_class", "training images (at most)", minimum: 1,
+                                                 default: dataset.trainPerClass)
         return DatasetEntry(
             name: name, summary: summary,
             settings: [DatasetKeys.dataPath, DatasetKeys.trainSize, DatasetKeys.validSize, DatasetKeys.testSize,
                        validPerClass, trainPerClass, DatasetKeys.normalize],
             source: source, layout: layout(dataset.files),
             shapeOf: { settings in
-                let valid = try settings.integer(validPerClass, default: dataset.validPerClass)
-                let train = try settings.integer(trainPerClass, default: dataset.trainPerClass)
+                _ = try settings.integer(validPerClass, default: dataset.validPerClass)
+                _ = try settings.integer(trainPerClass, default: dataset.trainPerClass)
                 _ = try settings.splitLimits()
                 _ = try settings.bool(DatasetKeys.normalize, default: true)
                 _ = try settings.dataPath()
-                guard valid > 0 || train > 0 else {
-                    throw SettingError(key: "train_per_class", "with valid_per_class 0 it must be ≥ 1 (no training images otherwise)")
-                }
                 return .classification(sampleShape: dataset.shape, classes: dataset.classes)
             },
             loader: { settings, seed, searchPaths in
                 let paths = try DataLocator.locate(dataset.files, dataPath: try settings.dataPath(), searchPaths: searchPaths)
+                let valid = try settings.integer(validPerClass, default: dataset.validPerClass)
                 let splits = try dataset.load(
-                    paths, validPerClass: try settings.integer(validPerClass, default: dataset.validPerClass),
-                    trainPerClass: try settings.integer(trainPerClass, default: dataset.trainPerClass),
+                    paths, validPerClass: valid, trainPerClass: try settings.integer(trainPerClass, default: dataset.trainPerClass),
                     normalize: try settings.bool(DatasetKeys.normalize, default: true),
                     limits: try settings.splitLimits(), seed: seed)
                 guard splits.train.count > 0 else {
-                    throw SettingError(key: "train_per_class", "leaves no training images")
+                    throw SettingError(key: "valid_per_class", "\(valid) takes every training image of every class; use fewer")
                 }
                 return .samples(splits)
             })
