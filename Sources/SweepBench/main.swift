@@ -4,6 +4,7 @@ import Foundation
 
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
+    ("data", "load Fashion-MNIST from gzip into normalised floats (read, inflate, convert, split)", dataBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
