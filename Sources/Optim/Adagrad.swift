@@ -73,7 +73,7 @@ public final class Adagrad: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
-        try state.restore([(stateSum, "sum")], layout: layout)
+        try state.restoration([(stateSum, "sum")], layout: layout)()
         (lr, stepCount) = (savedLR, savedStep)
     }
 }

@@ -107,7 +107,7 @@ final class AdamMoments {
     /// Restores the moments and step count; returns the saved lr.
     func restore(_ state: OptimizerState) throws -> Double {
         let (lr, step) = (try state.double("lr"), try state.integer("step"))
-        try state.restore([(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)
+        try state.restoration([(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)()
         stepCount = step
         return lr
     }

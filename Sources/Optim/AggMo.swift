@@ -42,19 +42,10 @@ public final class AggMo: CatalogedOptimizer {
 
     public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>) {
         let layout = velocities.layout
-        let scale = velocities.stepScale(lr: lr)
-        let weightDecay = Float(hyper.weightDecay)
         for (j, range) in layout.ranges.enumerated() {
-            let x = parameters + range.lowerBound, g = gradients + range.lowerBound
-            @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                let xv = Vector.load(x, i, lanes)
-                var d = Vector.load(g, i, lanes)
-                if weightDecay != 0 { d = d + weightDecay * xv }
-                velocities.apply(d, to: xv, x, tensor: j, i, lanes, scale: scale)
-            }
-            var i = 0
-            while i + Vector.scalarCount <= range.count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-            if i < range.count { update(i, range.count - i) }
+            aggMoUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                        velocities: velocities.velocities(of: j), betas: velocities.betas.pointer, betaCount: velocities.betas.count, count: range.count,
+                        scale: velocities.stepScale(lr: lr), weightDecay: Float(hyper.weightDecay))
         }
         velocities.stepCount += 1
     }
@@ -71,7 +62,7 @@ public final class AggMo: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let savedLR = try state.double("lr")
-        try velocities.restore(from: state)
+        try velocities.restoration(from: state)()
         lr = savedLR
     }
 }
@@ -80,50 +71,46 @@ public final class AggMo: CatalogedOptimizer {
 final class AggMoVelocities {
     let layout: TensorLayout
     /// The betas as float32, in order.
-    let betas: [Float]
-    /// Buffer b of tensor j starts at b·stateCount + offset_j.
-    let buffers: FloatStorage
+    let betas: FloatStorage
+    /// Velocity b, laid out like the state arrays; one allocation each (see `CriticalGradients.pool`).
+    let buffers: [FloatStorage]
+    /// Scratch for the kernel: velocity b of the current tensor.
+    let tensorVelocities: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
     var stepCount = 0
 
     init(layout: TensorLayout, betas: [Double]) {
         self.layout = layout
-        self.betas = betas.map { Float($0) }
-        buffers = FloatStorage(count: betas.count * layout.stateCount)
+        self.betas = FloatStorage(betas.map { Float($0) })
+        buffers = betas.map { _ in FloatStorage(count: layout.stateCount) }
+        tensorVelocities = .allocate(capacity: max(betas.count, 1))
+    }
+
+    deinit { tensorVelocities.deallocate() }
+
+    /// The velocities of tensor j, valid until the next call.
+    func velocities(of j: Int) -> UnsafePointer<UnsafeMutablePointer<Float>> {
+        for b in buffers.indices { tensorVelocities[b] = buffers[b].pointer + layout.offsets[j] }
+        return UnsafePointer(tensorVelocities)
     }
 
     /// lr / K, computed in double and rounded (the reference's `lr / total_mom`).
     func stepScale(lr: Double) -> Float { Float(lr / Double(betas.count)) }
 
-    /// For elements i ..< i + lanes of tensor j: every velocity takes d, and x (currently xv) moves by
-    /// each in turn; the result is stored to x.
-    @inline(__always)
-    func apply(_ d: Vector, to xv: Vector, _ x: UnsafeMutablePointer<Float>, tensor j: Int, _ i: Int, _ lanes: Int,
-               scale: Float) {
-        var xv = xv
-        let base = buffers.pointer + layout.offsets[j]
-        for (b, beta) in betas.enumerated() {
-            let buffer = base + b * layout.stateCount
-            let velocity = Vector.load(buffer, i, lanes) * beta + d
-            velocity.store(buffer, i, lanes)
-            xv = xv - scale * velocity
-        }
-        xv.store(x, i, lanes)
-    }
-
     func save(into state: inout OptimizerState) {
         state.ints["step"] = [stepCount]
-        for b in betas.indices {
+        for b in 0..<betas.count {
             for j in 0..<layout.count {
-                let start = buffers.pointer + b * layout.stateCount + layout.offsets[j]
+                let start = buffers[b].pointer + layout.offsets[j]
                 state.floats["velocity\(b).\(j)"] = Array(UnsafeBufferPointer(start: start, count: layout.ranges[j].count))
             }
         }
     }
 
-    func restore(from state: OptimizerState) throws {
+    /// Checks the saved velocities and returns what restores them.
+    func restoration(from state: OptimizerState) throws -> () -> Void {
         let step = try state.integer("step")
         var arrays: [[Float]] = []
-        for b in betas.indices {
+        for b in 0..<betas.count {
             for j in 0..<layout.count {
                 guard let values = state.floats["velocity\(b).\(j)"], values.count == layout.ranges[j].count else {
                     throw OptimizerError.stateMismatch("saved \(state.kind) state has no \"velocity\(b).\(j)\" with "
@@ -132,14 +119,47 @@ final class AggMoVelocities {
                 arrays.append(values)
             }
         }
-        for b in betas.indices {
-            for j in 0..<layout.count {
-                let start = buffers.pointer + b * layout.stateCount + layout.offsets[j]
-                for (i, value) in arrays[b * layout.count + j].enumerated() { start[i] = value }
+        return { [self] in
+            for b in 0..<betas.count {
+                for j in 0..<layout.count {
+                    let start = buffers[b].pointer + layout.offsets[j]
+                    for (i, value) in arrays[b * layout.count + j].enumerated() { start[i] = value }
+                }
             }
+            stepCount = step
         }
-        stepCount = step
     }
+}
+
+/// One AggMo step over one tensor: x, g and each velocities[b] are (count).
+func aggMoUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
+                 velocities: UnsafePointer<UnsafeMutablePointer<Float>>, betas: UnsafePointer<Float>, betaCount: Int, count: Int, scale: Float,
+                 weightDecay: Float) {
+    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+        let xv = Vector.load(x, i, lanes)
+        var d = Vector.load(g, i, lanes)
+        if weightDecay != 0 { d = d + weightDecay * xv }
+        aggMoMove(xv, by: d, x, velocities: velocities, betas: betas, betaCount: betaCount, i, lanes, scale: scale)
+    }
+    var i = 0
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
+    if i < count { update(i, count - i) }
+}
+
+/// For elements i ..< i + lanes: every velocity takes d (buf_β = β·buf_β + d) and x, currently xv, moves by
+/// scale·buf_β after each in turn; the result is stored to x.
+@inline(__always)
+func aggMoMove(_ xv: Vector, by d: Vector, _ x: UnsafeMutablePointer<Float>,
+               velocities: UnsafePointer<UnsafeMutablePointer<Float>>, betas: UnsafePointer<Float>, betaCount: Int,
+               _ i: Int, _ lanes: Int, scale: Float) {
+    var xv = xv
+    for b in 0..<betaCount {
+        let buffer = velocities[b]
+        let velocity = Vector.load(buffer, i, lanes) * betas[b] + d
+        velocity.store(buffer, i, lanes)
+        xv = xv - scale * velocity
+    }
+    xv.store(x, i, lanes)
 }
 
 extension CheckedHyperparameters {

@@ -83,7 +83,7 @@ public final class SGD: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
-        try state.restore([(momentumBuffer, "momentumBuffer")], layout: layout)
+        try state.restoration([(momentumBuffer, "momentumBuffer")], layout: layout)()
         (lr, stepCount) = (savedLR, savedStep)
     }
 }

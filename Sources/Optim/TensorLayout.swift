@@ -45,21 +45,23 @@ extension OptimizerState {
         }
     }
 
-    /// Copies the per-element arrays stored under each name into its storage (nil storage: the optimizer
-    /// has no such state, e.g. no momentum buffer without momentum). Checks every array before copying
-    /// any, so a mismatched state leaves the optimizer as it was.
-    func restore(_ arrays: [(storage: FloatStorage?, name: String)], layout: TensorLayout) throws {
-        for (storage, name) in arrays where storage != nil {
+    /// Checks that every per-element array named has a value per element of every tensor, and returns
+    /// what copies them into their storages (nil storage: the optimizer has no such state, e.g. no
+    /// momentum buffer without momentum). Restores check everything first and change nothing on error.
+    func restoration(_ arrays: [(storage: FloatStorage?, name: String)], layout: TensorLayout) throws -> () -> Void {
+        var copies: [(FloatStorage, Int, [Float])] = []
+        for case let (storage?, name) in arrays {
             for j in 0..<layout.count {
                 guard let values = floats["\(name).\(j)"], values.count == layout.ranges[j].count else {
                     throw OptimizerError.stateMismatch("saved \(kind) state has no \"\(name).\(j)\" with "
                         + "\(layout.ranges[j].count) values for tensor \(j)")
                 }
+                copies.append((storage, layout.offsets[j], values))
             }
         }
-        for case let (storage?, name) in arrays {
-            for j in 0..<layout.count {
-                for (i, value) in floats["\(name).\(j)"]!.enumerated() { storage.pointer[layout.offsets[j] + i] = value }
+        return {
+            for (storage, offset, values) in copies {
+                for (i, value) in values.enumerated() { storage.pointer[offset + i] = value }
             }
         }
     }

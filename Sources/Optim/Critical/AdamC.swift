@@ -99,8 +99,10 @@ public final class AdamC: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
-        try critical.restore(from: state)
-        try state.restore([(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)
+        let restoreCritical = try critical.restoration(from: state)
+        let restoreArrays = try state.restoration([(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)
+        restoreCritical()
+        restoreArrays()
         (lr, stepCount) = (savedLR, savedStep)
     }
 }

@@ -61,23 +61,12 @@ public final class AggMoC: CatalogedOptimizer {
     public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>) {
         critical?.prepare(gradients: gradients)
         let layout = velocities.layout
-        let scale = velocities.stepScale(lr: lr)
-        let weightDecay = Float(hyper.aggmo.weightDecay)
         for (j, range) in layout.ranges.enumerated() {
-            let x = parameters + range.lowerBound, g = gradients + range.lowerBound
-            let plan = critical?.steps[j] ?? .passThrough
             var checks = CriticalChecks()
-            @inline(__always) func update(_ i: Int, _ lanes: Int) {
-                let xv = Vector.load(x, i, lanes)
-                var d = Vector.load(g, i, lanes)
-                if weightDecay != 0 { d = d + weightDecay * xv }
-                d = plan.apply(d, i, lanes, &checks)
-                if weightDecay != 0 { d = d + weightDecay * xv }
-                velocities.apply(d, to: xv, x, tensor: j, i, lanes, scale: scale)
-            }
-            var i = 0
-            while i + Vector.scalarCount <= range.count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-            if i < range.count { update(i, range.count - i) }
+            aggMoCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                         critical: critical?.steps[j] ?? .passThrough, checks: &checks,
+                         velocities: velocities.velocities(of: j), betas: velocities.betas.pointer, betaCount: velocities.betas.count, count: range.count,
+                         scale: velocities.stepScale(lr: lr), weightDecay: Float(hyper.aggmo.weightDecay))
             critical?.finish(j, checks: checks)
         }
         velocities.stepCount += 1
@@ -96,8 +85,27 @@ public final class AggMoC: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let savedLR = try state.double("lr")
-        try critical?.restore(from: state)
-        try velocities.restore(from: state)
+        let restoreCritical = try critical?.restoration(from: state)
+        let restoreVelocities = try velocities.restoration(from: state)
+        restoreCritical?()
+        restoreVelocities()
         lr = savedLR
     }
+}
+
+/// One AggMo_C step over one tensor: x, g and each velocities[b] are (count).
+func aggMoCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critical: CriticalStep,
+                  checks: inout CriticalChecks, velocities: UnsafePointer<UnsafeMutablePointer<Float>>,
+                  betas: UnsafePointer<Float>, betaCount: Int, count: Int, scale: Float, weightDecay: Float) {
+    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+        let xv = Vector.load(x, i, lanes)
+        var d = Vector.load(g, i, lanes)
+        if weightDecay != 0 { d = d + weightDecay * xv }
+        d = critical.apply(d, i, lanes, &checks)
+        if weightDecay != 0 { d = d + weightDecay * xv }
+        aggMoMove(xv, by: d, x, velocities: velocities, betas: betas, betaCount: betaCount, i, lanes, scale: scale)
+    }
+    var i = 0
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
+    if i < count { update(i, count - i) }
 }

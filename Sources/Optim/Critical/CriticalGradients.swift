@@ -37,9 +37,11 @@ final class CriticalGradients {
     let options: CriticalOptions
     let layout: TensorLayout
     private(set) var buffers: [CriticalBuffer]
-    /// Stored gradients: tensor j owns topC + 1 slots of its size from `(topC + 1)·offset_j` (topC
-    /// entries plus one free slot for the candidate, so a candidate never overwrites an entry).
-    private let pool: FloatStorage
+    /// Stored gradients: topC + 1 slots (topC entries plus one free slot for the candidate, so a
+    /// candidate never overwrites an entry), each laid out like the state arrays. One allocation per slot:
+    /// streams at arbitrary distances inside one block ran 2–5× slower in this machine's measurements
+    /// than the same streams in separate allocations (see `sweep-bench optim`).
+    private let pool: [FloatStorage]
     /// Σ of each tensor's stored gradients (sum, mid and mean modes), laid out like parameters.
     private let sums: FloatStorage?
     private var freeSlots: [[Int]]
@@ -61,7 +63,7 @@ final class CriticalGradients {
         self.layout = layout
         let slotsPerTensor = options.topC + 1
         buffers = Array(repeating: CriticalBuffer(capacity: options.topC, eviction: options.eviction), count: layout.count)
-        pool = FloatStorage(count: slotsPerTensor * layout.stateCount)
+        pool = (0..<slotsPerTensor).map { _ in FloatStorage(count: layout.stateCount) }
         sums = options.aggregation.usesSum ? FloatStorage(count: layout.stateCount) : nil
         // Popped from the end: slot 0 is used first.
         freeSlots = Array(repeating: Array((0..<slotsPerTensor).reversed()), count: layout.count)
@@ -78,7 +80,7 @@ final class CriticalGradients {
 
     /// Gradient storage of tensor j's slot.
     private func slot(_ j: Int, _ s: Int) -> UnsafeMutablePointer<Float> {
-        pool.pointer + (options.topC + 1) * layout.offsets[j] + s * layout.ranges[j].count
+        pool[s].pointer + layout.offsets[j]
     }
 
     // MARK: - Before the optimizer's loop
@@ -221,8 +223,8 @@ final class CriticalGradients {
         state.ints["critical.admissions"] = [admissions.admitted, admissions.rejected]
     }
 
-    /// Restores what `save` wrote; checks everything before changing anything.
-    func restore(from state: OptimizerState) throws {
+    /// Checks what `save` wrote and returns what restores it (nothing changes until it is called).
+    func restoration(from state: OptimizerState) throws -> () -> Void {
         var restored: [(priorities: [Float], gradients: [Float], finite: [Int])] = []
         for j in 0..<layout.count {
             let n = layout.ranges[j].count
@@ -239,7 +241,15 @@ final class CriticalGradients {
             throw OptimizerError.stateMismatch("saved \(state.kind) state has no critical-buffer counters for "
                 + "\(layout.count) tensors")
         }
-        try state.restore([(sums, "critical.sum")], layout: layout)
+        let restoreSums = try state.restoration([(sums, "critical.sum")], layout: layout)
+        return { [self] in
+            restoreSums()
+            apply(restored, sinceAnchor: anchors, admissions: AdmissionCounts(admitted: counts[0], rejected: counts[1]))
+        }
+    }
+
+    private func apply(_ restored: [(priorities: [Float], gradients: [Float], finite: [Int])], sinceAnchor anchors: [Int],
+                       admissions counts: AdmissionCounts) {
         for (j, buffer) in restored.enumerated() {
             let n = layout.ranges[j].count
             let used = Array(0..<buffer.priorities.count)
@@ -252,6 +262,7 @@ final class CriticalGradients {
             }
         }
         sinceAnchor = anchors
-        admissions = AdmissionCounts(admitted: counts[0], rejected: counts[1])
+        resumDue = Array(repeating: false, count: layout.count)
+        admissions = counts
     }
 }

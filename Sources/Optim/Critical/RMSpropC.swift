@@ -95,9 +95,10 @@ public final class RMSpropC: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
-        try critical.restore(from: state)
-        try state.restore([(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")],
-                          layout: layout)
+        let restoreCritical = try critical.restoration(from: state)
+        let restoreArrays = try state.restoration([(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")], layout: layout)
+        restoreCritical()
+        restoreArrays()
         (lr, stepCount) = (savedLR, savedStep)
     }
 }

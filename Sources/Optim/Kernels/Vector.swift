@@ -19,10 +19,7 @@ extension SIMD16 where Scalar == Float {
     /// Elements `i ..< i + lanes` of `p` (lanes ≤ 16); the other lanes are zero.
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ i: Int, _ lanes: Int) -> Self {
-        if lanes == scalarCount { return UnsafeRawPointer(p + i).loadUnaligned(as: Self.self) }
-        var v = Self()
-        for l in 0..<lanes { v[l] = p[i + l] }
-        return v
+        lanes == scalarCount ? UnsafeRawPointer(p + i).loadUnaligned(as: Self.self) : loadPartial(p + i, lanes)
     }
 
     /// Writes the first `lanes` lanes to elements `i ..< i + lanes` of `p`.
@@ -30,9 +27,23 @@ extension SIMD16 where Scalar == Float {
     func store(_ p: UnsafeMutablePointer<Float>, _ i: Int, _ lanes: Int) {
         if lanes == scalarCount {
             UnsafeMutableRawPointer(p + i).storeBytes(of: self, as: Self.self)
-            return
+        } else {
+            storePartial(p + i, lanes)
         }
-        for l in 0..<lanes { p[i + l] = self[l] }
+    }
+
+    // The partial forms run once per tensor; kept out of line so that the inlined loop bodies stay small
+    // enough for the optimizer to inline everything else into them.
+    @inline(never)
+    static func loadPartial(_ p: UnsafePointer<Float>, _ lanes: Int) -> Self {
+        var v = Self()
+        for l in 0..<lanes { v[l] = p[l] }
+        return v
+    }
+
+    @inline(never)
+    func storePartial(_ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+        for l in 0..<lanes { p[l] = self[l] }
     }
 }
 
