@@ -71,7 +71,8 @@ struct CriticalStep {
     /// QUIRK (seeds.md §1.2 Q3): the reference scales the selected stored gradient by κ in place, so
     /// with κ ≠ 1 a gradient is multiplied by κ again each time it is selected.
     var scaleSelected: Bool
-    /// Where d is stored when the buffer keeps it; nil when it is rejected or dropped at once.
+    /// Where d is stored when the buffer keeps it (often the evicted gradient's slot); nil when it is
+    /// rejected or dropped at once.
     var candidate: UnsafeMutablePointer<Float>?
     /// The running Σ (sum, mid, mean modes).
     var sum: UnsafeMutablePointer<Float>?
@@ -88,6 +89,9 @@ struct CriticalStep {
         var result = d
         var s = Vector()
         if let sum, aggregates || sumUpdate != .none { s = .load(sum, i, lanes) }
+        // Read before the candidate is stored: the candidate takes the evicted gradient's slot.
+        var evicted = Vector()
+        if case let .replace(gradient) = sumUpdate { evicted = .load(gradient, i, lanes) }
         if aggregates {
             if let selected {
                 var g = Vector.load(selected, i, lanes)
@@ -106,13 +110,15 @@ struct CriticalStep {
         if let candidate {
             d.store(candidate, i, lanes)
             checks.candidate += d - d
+            let magnitude = d.replacing(with: -d, where: d .< 0)
+            checks.magnitude.replace(with: magnitude, where: magnitude .> checks.magnitude)
         }
         if let sum {
             switch sumUpdate {
             case .none: return result
             case .copy: s = d
             case .add: s = s + d
-            case let .replace(evicted): s = (s + d) - Vector.load(evicted, i, lanes)
+            case .replace: s = (s + d) - evicted
             }
             s.store(sum, i, lanes)
             checks.sum += s - s
@@ -121,10 +127,13 @@ struct CriticalStep {
     }
 }
 
-/// Non-finite detectors filled by `CriticalStep.apply` (x − x is 0 for finite x, NaN otherwise).
+/// What `CriticalStep.apply` saw of the values it stored: non-finite detectors (x − x is 0 for finite x,
+/// NaN otherwise) and the largest |d| stored.
 struct CriticalChecks {
     var candidate = Vector()
     var sum = Vector()
-    var candidateIsFinite: Bool { !candidate.sum().isNaN }
+    var magnitude = Vector()
+    /// max |d| of the stored gradient, or +∞ when it holds a non-finite value.
+    var candidateMagnitude: Float { candidate.sum().isNaN ? .infinity : magnitude.max() }
     var sumIsFinite: Bool { !sum.sum().isNaN }
 }

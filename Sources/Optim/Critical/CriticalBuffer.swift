@@ -146,6 +146,15 @@ struct CriticalBuffer {
         }
     }
 
+    /// Gives the entry stored under slot `placeholder` the slot `slot` (the slot of a new entry is chosen
+    /// once the insertion shows which entry leaves).
+    mutating func assignSlot(_ slot: Int, toEntryWithSlot placeholder: Int) {
+        guard let e = slots.firstIndex(of: placeholder) else {
+            preconditionFailure("no entry holds slot \(placeholder) in \(slots)")
+        }
+        slots[e] = slot
+    }
+
     /// Every stored priority times `factor` (float32), array order unchanged.
     mutating func decay(by factor: Float) {
         for e in priorities.indices { priorities[e] = factor * priorities[e] }
