@@ -44,7 +44,8 @@ public final class AggMo: CatalogedOptimizer {
         let layout = velocities.layout
         for (j, range) in layout.ranges.enumerated() {
             aggMoUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
-                        velocities: velocities.velocities(of: j), betas: velocities.betas.pointer, betaCount: velocities.betas.count, count: range.count,
+                        velocities: velocities.velocities(of: j), betas: velocities.betas.pointer,
+                        betaCount: velocities.betas.count, count: range.count,
                         scale: velocities.stepScale(lr: lr), weightDecay: Float(hyper.weightDecay))
         }
         velocities.stepCount += 1
@@ -133,7 +134,8 @@ final class AggMoVelocities {
 
 /// One AggMo step over one tensor: x, g and each velocities[b] are (count).
 func aggMoUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
-                 velocities: UnsafePointer<UnsafeMutablePointer<Float>>, betas: UnsafePointer<Float>, betaCount: Int, count: Int, scale: Float,
+                 velocities: UnsafePointer<UnsafeMutablePointer<Float>>, betas: UnsafePointer<Float>, betaCount: Int,
+                 count: Int, scale: Float,
                  weightDecay: Float) {
     @inline(__always) func update(_ i: Int, _ lanes: Int) {
         let xv = Vector.load(x, i, lanes)

@@ -21,7 +21,9 @@ public func clipGradientNorm(_ gradients: UnsafeMutablePointer<Float>, count: In
     let total = Float(sumOfSquares(gradients, count: count).squareRoot())
     let coef = Float(maxNorm) / (total + 1e-6)
     guard !(coef >= 1) else { return Double(total) }
-    @inline(__always) func scale(_ i: Int, _ lanes: Int) { (coef * Vector.load(gradients, i, lanes)).store(gradients, i, lanes) }
+    @inline(__always) func scale(_ i: Int, _ lanes: Int) {
+        (coef * Vector.load(gradients, i, lanes)).store(gradients, i, lanes)
+    }
     var i = 0
     while i + Vector.scalarCount <= count { scale(i, Vector.scalarCount); i += Vector.scalarCount }
     if i < count { scale(i, count - i) }

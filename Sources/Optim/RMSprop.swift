@@ -80,7 +80,8 @@ public final class RMSprop: CatalogedOptimizer {
     public func restoreState(_ state: OptimizerState) throws {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
-        try state.restoration([(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")], layout: layout)()
+        try state.restoration([(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")],
+                              layout: layout)()
         (lr, stepCount) = (savedLR, savedStep)
     }
 }

@@ -12,7 +12,8 @@ struct TensorLayout {
 
     init(_ ranges: [Range<Int>]) throws {
         for (j, range) in ranges.enumerated() where range.lowerBound < 0 {
-            throw OptimizerError.invalidTensors("tensor \(j) starts at \(range.lowerBound); ranges index a flat buffer from 0")
+            throw OptimizerError.invalidTensors(
+                "tensor \(j) starts at \(range.lowerBound); ranges index a flat buffer from 0")
         }
         let order = ranges.indices.sorted { (ranges[$0].lowerBound, $0) < (ranges[$1].lowerBound, $1) }
         for (a, b) in zip(order, order.dropFirst()) where ranges[a].overlaps(ranges[b]) {

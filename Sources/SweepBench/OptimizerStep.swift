@@ -65,6 +65,7 @@ func benchmarkOptimizerStep(_ arguments: [String]) throws {
     }
     let warmUp = 25
     var times = Array(repeating: [Double](), count: selected.count)
+    for k in times.indices { times[k].reserveCapacity(steps) }
     for round in 0..<(warmUp + steps) {
         for k in selected.indices {
             if round == warmUp { optimizers[k].resetAdmissions() }

@@ -33,6 +33,13 @@ import Optim
         }
     }
 
+    @Test func hyperparameterNamesAreTheGridKeys() {
+        #expect(OptimizerCatalog.hyperparameterNames == ["lr", "momentum", "dampening", "weight_decay", "nesterov", "betas",
+                                                         "eps", "amsgrad", "alpha", "centered", "lr_decay",
+                                                         "initial_accumulator_value", "a", "k", "kappa", "decay", "topC",
+                                                         "aggr", "critical_test", "synced", "eviction"])
+    }
+
     @Test func defaultsAreTheReferenceConstructors() throws {
         func defaults(_ name: String) throws -> [String: String] {
             Dictionary(uniqueKeysWithValues: try OptimizerCatalog.description(of: name).hyperparameters

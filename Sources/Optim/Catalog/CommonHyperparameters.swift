@@ -15,8 +15,9 @@ extension HyperparameterSpec {
                            "added to the denominator for numerical stability")
     }
 
-    static let adamBetas = HyperparameterSpec("betas", .numbers(0...1, count: 2...2), .numbers([0.9, 0.999]),
-                                              "[β1, β2], each in [0, 1): decay of the gradient and squared-gradient averages")
+    static let adamBetas = HyperparameterSpec(
+        "betas", .numbers(0...1, count: 2...2), .numbers([0.9, 0.999]),
+        "[β1, β2], each in [0, 1): decay of the gradient and squared-gradient averages")
 
     static let amsgrad = HyperparameterSpec("amsgrad", .bool, .bool(false),
                                             "divide by the running maximum of the squared-gradient average (AMSGrad)")
@@ -31,8 +32,9 @@ extension HyperparameterSpec {
         HyperparameterSpec("momentum", .number(range), .number(0), summary)
     }
 
-    static let dampening = HyperparameterSpec("dampening", .number(0...1), .number(0),
-                                              "the new gradient enters the momentum buffer times (1 − dampening), from the second step on")
+    static let dampening = HyperparameterSpec(
+        "dampening", .number(0...1), .number(0),
+        "the new gradient enters the momentum buffer times (1 − dampening), from the second step on")
 
     static let aggMoBetas = HyperparameterSpec("betas", .numbers(0...1, count: 1...Int.max), .numbers([0, 0.9, 0.99]),
                                                "momentum factors, one velocity buffer each, distinct and in [0, 1); "
@@ -60,8 +62,9 @@ extension HyperparameterSpec {
                                                  "a full buffer admits a gradient only if its key beats the threshold; "
                                                      + "false: always insert (the smallest is evicted)")
 
-    static let synced = HyperparameterSpec("synced", .bool, .bool(true),
-                                           "one key for all tensors (the sum of their gradient norms); false: each tensor's own norm")
+    static let synced = HyperparameterSpec(
+        "synced", .bool, .bool(true),
+        "one key for all tensors (the sum of their gradient norms); false: each tensor's own norm")
 
     static let eviction = HyperparameterSpec("eviction", .choice(Eviction.allCases.map(\.rawValue)),
                                              .string(Eviction.faithful.rawValue),

@@ -39,6 +39,14 @@ public enum OptimizerCatalog {
     /// Registry names, in help order.
     public static var names: [String] { optimizers.map(\.name) }
 
+    /// Every key some optimizer takes, each once, in catalog order (for telling a configuration's
+    /// optimizer keys from its other keys).
+    public static let hyperparameterNames: [String] = {
+        var names: [String] = []
+        for spec in optimizers.flatMap(\.hyperparameters) where !names.contains(spec.name) { names.append(spec.name) }
+        return names
+    }()
+
     /// The description of `name`; throws `unknownName` with a suggestion for a misspelt name.
     public static func description(of name: String) throws -> OptimizerDescription {
         guard let found = optimizers.first(where: { $0.name == name }) else {
@@ -74,9 +82,8 @@ public enum OptimizerCatalog {
         -> CheckedHyperparameters {
         try CheckedHyperparameters(owner: entry.name, specs: entry.hyperparameters, values: values,
                                    refused: entry.refused, usedBy: { key in
-                                       optimizers.filter { $0.name != entry.name && $0.hyperparameters.contains { $0.name == key } }
-                                           .map(\.name)
-                                   })
+            optimizers.filter { $0.name != entry.name && $0.hyperparameters.contains { $0.name == key } }.map(\.name)
+        })
     }
 
     private static func build<O: CatalogedOptimizer>(_ type: O.Type, _ values: CheckedHyperparameters,

@@ -72,9 +72,8 @@ public final class AdamC: CatalogedOptimizer {
         let biasCorrection2 = 1 - pow(adam.beta2, t)
         for (j, range) in layout.ranges.enumerated() {
             let o = layout.offsets[j]
-            var checks = CriticalChecks()
-            adamCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound, critical: critical.steps[j],
-                        checks: &checks, m: expAvg.pointer + o, v: expAvgSq.pointer + o,
+            let checks = adamCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                                     critical: critical.steps[j], m: expAvg.pointer + o, v: expAvgSq.pointer + o,
                         vMax: maxExpAvgSq.map { $0.pointer + o }, count: range.count,
                         stepSize: Float(lr / biasCorrection1), beta1: Float(adam.beta1),
                         oneMinusBeta1: Float(1 - adam.beta1), beta2: Float(adam.beta2),
@@ -100,7 +99,8 @@ public final class AdamC: CatalogedOptimizer {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
         let restoreCritical = try critical.restoration(from: state)
-        let restoreArrays = try state.restoration([(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)
+        let restoreArrays = try state.restoration(
+            [(expAvg, "expAvg"), (expAvgSq, "expAvgSq"), (maxExpAvgSq, "maxExpAvgSq")], layout: layout)
         restoreCritical()
         restoreArrays()
         (lr, stepCount) = (savedLR, savedStep)
@@ -109,10 +109,13 @@ public final class AdamC: CatalogedOptimizer {
 
 /// One Adam_C step over one tensor: x, g, m, v and vMax (amsgrad only) are (count).
 func adamCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critical: CriticalStep,
-                 checks: inout CriticalChecks, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+                 m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
                  vMax: UnsafeMutablePointer<Float>?, count: Int, stepSize: Float, beta1: Float, oneMinusBeta1: Float,
-                 beta2: Float, oneMinusBeta2: Float, biasCorrection2Sqrt: Float, eps: Float, weightDecay: Float) {
-    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                 beta2: Float, oneMinusBeta2: Float, biasCorrection2Sqrt: Float, eps: Float,
+                 weightDecay: Float) -> CriticalChecks {
+    var checks = CriticalChecks()
+    // The accumulator is passed in, not captured: a captured var would be boxed on the heap.
+    @inline(__always) func update(_ i: Int, _ lanes: Int, _ checks: inout CriticalChecks) {
         let xv = Vector.load(x, i, lanes)
         var gv = critical.apply(Vector.load(g, i, lanes), i, lanes, &checks)
         if weightDecay != 0 { gv = gv + weightDecay * xv }
@@ -126,6 +129,7 @@ func adamCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critic
         (xv - stepSize * (mv / denominator)).store(x, i, lanes)
     }
     var i = 0
-    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-    if i < count { update(i, count - i) }
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount, &checks); i += Vector.scalarCount }
+    if i < count { update(i, count - i, &checks) }
+    return checks
 }

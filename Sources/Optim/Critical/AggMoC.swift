@@ -62,10 +62,10 @@ public final class AggMoC: CatalogedOptimizer {
         critical?.prepare(gradients: gradients)
         let layout = velocities.layout
         for (j, range) in layout.ranges.enumerated() {
-            var checks = CriticalChecks()
-            aggMoCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
-                         critical: critical?.steps[j] ?? .passThrough, checks: &checks,
-                         velocities: velocities.velocities(of: j), betas: velocities.betas.pointer, betaCount: velocities.betas.count, count: range.count,
+            let checks = aggMoCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                         critical: critical?.steps[j] ?? .passThrough,
+                         velocities: velocities.velocities(of: j), betas: velocities.betas.pointer,
+                         betaCount: velocities.betas.count, count: range.count,
                          scale: velocities.stepScale(lr: lr), weightDecay: Float(hyper.aggmo.weightDecay))
             critical?.finish(j, checks: checks)
         }
@@ -95,9 +95,12 @@ public final class AggMoC: CatalogedOptimizer {
 
 /// One AggMo_C step over one tensor: x, g and each velocities[b] are (count).
 func aggMoCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critical: CriticalStep,
-                  checks: inout CriticalChecks, velocities: UnsafePointer<UnsafeMutablePointer<Float>>,
-                  betas: UnsafePointer<Float>, betaCount: Int, count: Int, scale: Float, weightDecay: Float) {
-    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                  velocities: UnsafePointer<UnsafeMutablePointer<Float>>,
+                  betas: UnsafePointer<Float>, betaCount: Int, count: Int, scale: Float,
+                  weightDecay: Float) -> CriticalChecks {
+    var checks = CriticalChecks()
+    // The accumulator is passed in, not captured: a captured var would be boxed on the heap.
+    @inline(__always) func update(_ i: Int, _ lanes: Int, _ checks: inout CriticalChecks) {
         let xv = Vector.load(x, i, lanes)
         var d = Vector.load(g, i, lanes)
         if weightDecay != 0 { d = d + weightDecay * xv }
@@ -106,6 +109,7 @@ func aggMoCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, criti
         aggMoMove(xv, by: d, x, velocities: velocities, betas: betas, betaCount: betaCount, i, lanes, scale: scale)
     }
     var i = 0
-    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-    if i < count { update(i, count - i) }
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount, &checks); i += Vector.scalarCount }
+    if i < count { update(i, count - i, &checks) }
+    return checks
 }

@@ -44,23 +44,27 @@ public enum Aggregation: String, Equatable, Sendable, CaseIterable {
 }
 
 /// How this step changes the running sum Σ of a tensor's stored gradients.
-enum SumUpdate: Equatable {
-    /// Σ is untouched (rejected gradient, or an exact re-summation follows the pass).
+enum SumUpdate: UInt8 {
+    /// Σ is untouched (rejected gradient, or an exact re-summation follows the loop).
     case none
     /// The buffer was empty: Σ = d.
     case copy
     /// d joined and nothing left: Σ = Σ + d.
     case add
-    /// d joined and the gradient at this pointer left: Σ = (Σ + d) − G_evicted.
-    case replace(UnsafePointer<Float>)
+    /// d joined and the gradient at `CriticalStep.evicted` left: Σ = (Σ + d) − G_evicted.
+    case replace
 }
 
 /// What one tensor's fused loop does with its buffer in this step, decided before the loop from the
-/// priorities alone (keys are known before any tensor is updated).
+/// priorities alone (keys are known before any tensor is updated). Plain flags and pointers: the loop
+/// tests them once per vector, so they must not cost a call (an enum comparison can).
 struct CriticalStep {
-    var mode: Aggregation
     /// False when the buffer was empty: d passes through unchanged (the reference's first step).
     var aggregates: Bool
+    /// The `mean` rule (d + κ·Σ)/(n + 1) rather than d + κ·(Σ/n).
+    var meanRule: Bool
+    /// mid and the *-mean modes halve the combination.
+    var halves: Bool
     /// n and n + 1 as float32, the divisors of `sum`/`mid` and `mean`.
     var count: Float
     var countPlusOne: Float
@@ -77,21 +81,23 @@ struct CriticalStep {
     /// The running Σ (sum, mid, mean modes).
     var sum: UnsafeMutablePointer<Float>?
     var sumUpdate: SumUpdate
+    /// The gradient leaving Σ (`replace`).
+    var evicted: UnsafePointer<Float>?
 
-    static let passThrough = CriticalStep(mode: .sum, aggregates: false, count: 0, countPlusOne: 1, kappa: 1,
-                                          selected: nil, scaleSelected: false, candidate: nil, sum: nil,
-                                          sumUpdate: .none)
+    static let passThrough = CriticalStep(aggregates: false, meanRule: false, halves: false, count: 0, countPlusOne: 1,
+                                          kappa: 1, selected: nil, scaleSelected: false, candidate: nil, sum: nil,
+                                          sumUpdate: .none, evicted: nil)
 
-    /// For elements i ..< i + lanes: returns the aggregate of d, stores d as the candidate and updates
-    /// Σ. `checks` accumulates x − x of what was stored: a NaN lane means a non-finite value.
+    /// For elements i ..< i + lanes: returns the aggregate of d, stores d as the candidate and updates Σ,
+    /// recording in `checks` what was stored.
     @inline(__always)
     func apply(_ d: Vector, _ i: Int, _ lanes: Int, _ checks: inout CriticalChecks) -> Vector {
         var result = d
         var s = Vector()
         if let sum, aggregates || sumUpdate != .none { s = .load(sum, i, lanes) }
         // Read before the candidate is stored: the candidate takes the evicted gradient's slot.
-        var evicted = Vector()
-        if case let .replace(gradient) = sumUpdate { evicted = .load(gradient, i, lanes) }
+        var leaving = Vector()
+        if let evicted { leaving = .load(evicted, i, lanes) }
         if aggregates {
             if let selected {
                 var g = Vector.load(selected, i, lanes)
@@ -100,12 +106,12 @@ struct CriticalStep {
                     g.store(selected, i, lanes)
                 }
                 result = d + g
-            } else if mode == .mean {
+            } else if meanRule {
                 result = (d + s * kappa) / countPlusOne
             } else {
                 result = d + (s / count) * kappa
             }
-            if mode.halves { result = result * 0.5 }
+            if halves { result = result * 0.5 }
         }
         if let candidate {
             d.store(candidate, i, lanes)
@@ -113,12 +119,11 @@ struct CriticalStep {
             let magnitude = d.replacing(with: -d, where: d .< 0)
             checks.magnitude.replace(with: magnitude, where: magnitude .> checks.magnitude)
         }
-        if let sum {
+        if let sum, sumUpdate != .none {
             switch sumUpdate {
-            case .none: return result
             case .copy: s = d
             case .add: s = s + d
-            case .replace: s = (s + d) - evicted
+            default: s = (s + d) - leaving
             }
             s.store(sum, i, lanes)
             checks.sum += s - s
@@ -128,7 +133,8 @@ struct CriticalStep {
 }
 
 /// What `CriticalStep.apply` saw of the values it stored: non-finite detectors (x − x is 0 for finite x,
-/// NaN otherwise) and the largest |d| stored.
+/// NaN otherwise) and the largest |d| stored. Kernels keep it in a local variable (registers) and
+/// return it.
 struct CriticalChecks {
     var candidate = Vector()
     var sum = Vector()

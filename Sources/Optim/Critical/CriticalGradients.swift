@@ -115,10 +115,11 @@ final class CriticalGradients {
 
     private func plan(_ j: Int, key: Float) -> CriticalStep {
         let n = buffers[j].count
-        var step = CriticalStep(mode: options.aggregation, aggregates: n > 0, count: Float(n),
+        let mode = options.aggregation
+        var step = CriticalStep(aggregates: n > 0, meanRule: mode == .mean, halves: mode.halves, count: Float(n),
                                 countPlusOne: Float(n + 1), kappa: Float(options.kappa), selected: nil,
                                 scaleSelected: false, candidate: nil, sum: sums.map { $0.pointer + layout.offsets[j] },
-                                sumUpdate: .none)
+                                sumUpdate: .none, evicted: nil)
         // The aggregate reads the buffer as it is before this step's insertion.
         if n > 0, let selection = options.aggregation.selection {
             let entry: Int
@@ -177,12 +178,16 @@ final class CriticalGradients {
                     || (leavingCount == 1 && !kept) {
             resumDue[j] = true
         } else if kept {
-            step.sumUpdate = leaving.map { .replace(UnsafePointer(slot(j, $0))) } ?? .add
+            step.sumUpdate = leaving == nil ? .add : .replace
+            step.evicted = leaving.map { UnsafePointer(slot(j, $0)) }
             leavingMagnitude[j] = leaving.map { slotMagnitude[j][$0] } ?? 0
             sinceAnchor[j] += 1
             if sinceAnchor[j] >= Self.anchorPeriod * options.topC { resumDue[j] = true }
         }
-        if resumDue[j] { step.sumUpdate = .none }
+        if resumDue[j] {
+            step.sumUpdate = .none
+            step.evicted = nil
+        }
     }
 
     /// Σ is recomputed exactly after this many running updates per stored gradient (see the file comment).
@@ -275,7 +280,8 @@ final class CriticalGradients {
         }
     }
 
-    private func apply(_ restored: [(priorities: [Float], gradients: [Float], magnitudes: [Float])], sinceAnchor anchors: [Int],
+    private func apply(_ restored: [(priorities: [Float], gradients: [Float], magnitudes: [Float])],
+                       sinceAnchor anchors: [Int],
                        admissions counts: AdmissionCounts) {
         for (j, buffer) in restored.enumerated() {
             let n = layout.ranges[j].count

@@ -68,9 +68,8 @@ public final class RMSpropC: CatalogedOptimizer {
         let rms = hyper.rmsprop
         for (j, range) in layout.ranges.enumerated() {
             let o = layout.offsets[j]
-            var checks = CriticalChecks()
-            rmspropCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
-                           critical: critical.steps[j], checks: &checks, v: squareAvg.pointer + o,
+            let checks = rmspropCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                           critical: critical.steps[j], v: squareAvg.pointer + o,
                            gAvg: gradAvg.map { $0.pointer + o }, buffer: momentumBuffer.map { $0.pointer + o },
                            count: range.count, lr: Float(lr), alpha: Float(rms.alpha),
                            oneMinusAlpha: Float(1 - rms.alpha), eps: Float(rms.eps),
@@ -96,7 +95,8 @@ public final class RMSpropC: CatalogedOptimizer {
         try state.expect(kind: Self.entry.name)
         let (savedLR, savedStep) = (try state.double("lr"), try state.integer("step"))
         let restoreCritical = try critical.restoration(from: state)
-        let restoreArrays = try state.restoration([(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")], layout: layout)
+        let restoreArrays = try state.restoration(
+            [(squareAvg, "squareAvg"), (gradAvg, "gradAvg"), (momentumBuffer, "momentumBuffer")], layout: layout)
         restoreCritical()
         restoreArrays()
         (lr, stepCount) = (savedLR, savedStep)
@@ -105,10 +105,12 @@ public final class RMSpropC: CatalogedOptimizer {
 
 /// One RMSprop_C step over one tensor: x, g, v, gAvg (centered only) and buffer (momentum only) are (count).
 func rmspropCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critical: CriticalStep,
-                    checks: inout CriticalChecks, v: UnsafeMutablePointer<Float>, gAvg: UnsafeMutablePointer<Float>?,
+                    v: UnsafeMutablePointer<Float>, gAvg: UnsafeMutablePointer<Float>?,
                     buffer: UnsafeMutablePointer<Float>?, count: Int, lr: Float, alpha: Float, oneMinusAlpha: Float,
-                    eps: Float, weightDecay: Float, momentum: Float) {
-    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                    eps: Float, weightDecay: Float, momentum: Float) -> CriticalChecks {
+    var checks = CriticalChecks()
+    // The accumulator is passed in, not captured: a captured var would be boxed on the heap.
+    @inline(__always) func update(_ i: Int, _ lanes: Int, _ checks: inout CriticalChecks) {
         let xv = Vector.load(x, i, lanes)
         var gv = critical.apply(Vector.load(g, i, lanes), i, lanes, &checks)
         if weightDecay != 0 { gv = gv + weightDecay * xv }
@@ -131,6 +133,7 @@ func rmspropCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, cri
         }
     }
     var i = 0
-    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-    if i < count { update(i, count - i) }
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount, &checks); i += Vector.scalarCount }
+    if i < count { update(i, count - i, &checks) }
+    return checks
 }

@@ -75,9 +75,8 @@ public final class SGDC: CatalogedOptimizer {
     public func step(parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>) {
         critical?.prepare(gradients: gradients)
         for (j, range) in layout.ranges.enumerated() {
-            var checks = CriticalChecks()
-            sgdCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
-                       critical: critical?.steps[j] ?? .passThrough, checks: &checks,
+            let checks = sgdCUpdate(x: parameters + range.lowerBound, g: gradients + range.lowerBound,
+                       critical: critical?.steps[j] ?? .passThrough,
                        buffer: momentumBuffer.map { $0.pointer + layout.offsets[j] }, count: range.count,
                        lr: Float(lr), weightDecay: Float(hyper.weightDecay), momentum: Float(hyper.momentum),
                        oneMinusDampening: Float(1 - hyper.dampening), first: stepCount == 0)
@@ -110,9 +109,11 @@ public final class SGDC: CatalogedOptimizer {
 /// One SGD_C step over one tensor: x, g and buffer (momentum only) are (count); `critical` says what to
 /// do with the tensor's critical gradients.
 func sgdCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critical: CriticalStep,
-                checks: inout CriticalChecks, buffer: UnsafeMutablePointer<Float>?, count: Int, lr: Float,
-                weightDecay: Float, momentum: Float, oneMinusDampening: Float, first: Bool) {
-    @inline(__always) func update(_ i: Int, _ lanes: Int) {
+                buffer: UnsafeMutablePointer<Float>?, count: Int, lr: Float,
+                weightDecay: Float, momentum: Float, oneMinusDampening: Float, first: Bool) -> CriticalChecks {
+    var checks = CriticalChecks()
+    // The accumulator is passed in, not captured: a captured var would be boxed on the heap.
+    @inline(__always) func update(_ i: Int, _ lanes: Int, _ checks: inout CriticalChecks) {
         let xv = Vector.load(x, i, lanes)
         var d = Vector.load(g, i, lanes)
         if weightDecay != 0 { d = d + weightDecay * xv }
@@ -125,6 +126,7 @@ func sgdCUpdate(x: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, critica
         (xv - lr * d).store(x, i, lanes)
     }
     var i = 0
-    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount); i += Vector.scalarCount }
-    if i < count { update(i, count - i) }
+    while i + Vector.scalarCount <= count { update(i, Vector.scalarCount, &checks); i += Vector.scalarCount }
+    if i < count { update(i, count - i, &checks) }
+    return checks
 }

@@ -24,7 +24,8 @@ public enum ScheduleCatalog {
                            "cosine: epochs of the half period (the rate reaches eta_min at t_max)"),
         HyperparameterSpec("eta_min", .number(0...Double.infinity), .number(0),
                            "cosine, cosine_restarts: the lowest rate"),
-        HyperparameterSpec("restart_base", .integers(1...Int.max, count: 1...Int.max), default: "required for cosine_restarts",
+        HyperparameterSpec("restart_base", .integers(1...Int.max, count: 1...Int.max),
+                           default: "required for cosine_restarts",
                            "cosine_restarts: a number b (cycles of b, b, 2b, 4b, … epochs) or an increasing list "
                                + "of epochs after which to restart"),
         HyperparameterSpec("warmup_epochs", .number(0...Double.infinity), .number(0),
