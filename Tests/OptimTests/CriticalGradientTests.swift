@@ -108,4 +108,16 @@ import Optim
         run(synced, from: [0, 0, 0], gradients: [[3, 4, 2]])
         #expect(synced.saveState().floats["critical.priorities.1"] == [7])
     }
+
+    @Test func emptyTensorsAndGapsBetweenTensorsAreHarmless() throws {
+        // Tensors at 0..<3 and 5..<7 with an empty one between; elements 3 and 4 belong to nobody.
+        for name in ["sgd_c", "adam_c", "rmsprop_c", "aggmo_c"] {
+            let optimizer = try OptimizerCatalog.make(name: name, hyperparameters: ["topC": .number(2)],
+                                                      tensors: [0..<3, 3..<3, 5..<7])
+            let x = run(optimizer, from: [1, 1, 1, 7, 7, 1, 1], gradients: [[1, 2, 3, 9, 9, 4, 5], [2, 1, 0, 9, 9, 1, 1],
+                                                                           [5, 5, 5, 9, 9, 5, 5]])
+            #expect(x[3] == 7 && x[4] == 7, "\(name) changed elements outside every tensor")
+            #expect(x.allSatisfy { $0.isFinite } && x[0] != 1 && x[6] != 1, "\(name)")
+        }
+    }
 }

@@ -98,12 +98,14 @@ final class CriticalGradients {
     func prepare(gradients: UnsafePointer<Float>) {
         // Keys come from all gradients before any tensor is updated. Synced: one key, the sum of
         // per-tensor L2 norms accumulated in float32 in model order (not the norm of the concatenation).
-        var total: Float = 0
-        for j in 0..<layout.count {
+        // Norms last tensor first, so that the first tensors' gradients, which the loops read next, are
+        // the most recently cached; the synced key still adds them up in model order.
+        for j in (0..<layout.count).reversed() {
             let range = layout.ranges[j]
             keys[j] = l2Norm(gradients + range.lowerBound, count: range.count)
-            total += keys[j]
         }
+        var total: Float = 0
+        for j in 0..<layout.count { total += keys[j] }
         if options.synced {
             for j in 0..<layout.count { keys[j] = total }
         }
