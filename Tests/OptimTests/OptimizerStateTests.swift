@@ -100,7 +100,25 @@ import Optim
         }
         var tooManyEntries = before
         tooManyEntries.floats["critical.priorities.0"] = [1, 2, 3]
-        #expect(throws: OptimizerError.self) { try optimizer.restoreState(tooManyEntries) }
+        #expect(throws: OptimizerError.stateMismatch("saved adam_c state has no critical buffer for tensor 0 of 5 "
+            + "values with at most topC = 2 entries")) { try optimizer.restoreState(tooManyEntries) }
+        var noCounters = before
+        noCounters.ints["critical.sinceAnchor"] = nil
+        #expect(throws: OptimizerError.stateMismatch("saved adam_c state has no critical-buffer counters for 3 tensors")) {
+            try optimizer.restoreState(noCounters)
+        }
+        var noStep = before
+        noStep.ints["step"] = nil
+        #expect(throws: OptimizerError.stateMismatch("saved adam_c state has no \"step\"")) { try optimizer.restoreState(noStep) }
         #expect(optimizer.saveState() == before)
+
+        let aggmo = try OptimizerCatalog.make(name: "aggmo", hyperparameters: [:], tensors: Self.tensors)
+        var twoBetas = try OptimizerCatalog.make(name: "aggmo", hyperparameters: ["betas": .numbers([0, 0.9])],
+                                                 tensors: Self.tensors).saveState()
+        #expect(throws: OptimizerError.stateMismatch("saved aggmo state has no \"velocity2.0\" with 5 values (3 betas)")) {
+            try aggmo.restoreState(twoBetas)
+        }
+        twoBetas.doubles["lr"] = nil
+        #expect(throws: OptimizerError.stateMismatch("saved aggmo state has no \"lr\"")) { try aggmo.restoreState(twoBetas) }
     }
 }

@@ -10,7 +10,7 @@
 ///     mean                         (d + κ·Σ)/(n + 1)    (the mean over buffer ∪ {d})
 ///     min, median, max             d + κ·G              G = G_min, G_median, G_max
 ///     min-mean, median-mean, …     (d + κ·G)·0.5
-public enum Aggregation: String, Equatable, Sendable, CaseIterable {
+enum Aggregation: String, Equatable, Sendable, CaseIterable {
     case sum, mid, mean, min, median, max
     case minMean = "min-mean", medianMean = "median-mean", maxMean = "max-mean"
 

@@ -7,7 +7,7 @@
 // reproduced literally: append, drop NaN priorities, CPython `heapq.heapify`, keep the last `topC`.
 
 /// Which priority the admission test compares a new key with.
-public enum Eviction: String, Equatable, Sendable, CaseIterable {
+enum Eviction: String, Equatable, Sendable, CaseIterable {
     /// The reference's rule: the priority in array slot 0. After a trim the array is not re-heapified,
     /// so slot 0 may not hold the minimum and the test can be stricter than "beats the weakest".
     case faithful
