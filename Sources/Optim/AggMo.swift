@@ -73,7 +73,7 @@ final class AggMoVelocities {
     let layout: TensorLayout
     /// The betas as float32, in order.
     let betas: FloatStorage
-    /// Velocity b, laid out like the state arrays; one allocation each (see `CriticalGradients.pool`).
+    /// Velocity b, laid out like the state arrays.
     let buffers: [FloatStorage]
     /// Scratch for the kernel: velocity b of the current tensor.
     let tensorVelocities: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
