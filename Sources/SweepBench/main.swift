@@ -5,6 +5,7 @@ import Foundation
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
     ("data", "load Fashion-MNIST from gzip into normalised floats (read, inflate, convert, split)", dataBenchmark),
+    ("optim", "one optimizer step on 1.8 M parameters (6 tensors), ns per parameter", benchmarkOptimizerStep),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
