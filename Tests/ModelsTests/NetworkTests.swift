@@ -123,8 +123,9 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
 
     /// Same seed, same data: bit-identical losses and parameters after several SGD steps, on every run and
     /// any thread count (ConvNet with dropout, ResNet with BatchNorm, LSTM language model; the sizes make
-    /// the layers' parallel loops run in several chunks).
-    @Test(arguments: ["convnet", "resnet", "lstm"])
+    /// the layers' parallel loops run in several chunks). Serialized: the cases set the process-wide
+    /// `Compute.threads`, and no other test does.
+    @Test(.serialized, arguments: ["convnet", "resnet", "lstm"])
     func trainingIsDeterministicAcrossRunsAndThreadCounts(_ model: String) throws {
         func batch(_ step: Int) -> Batch {
             switch model {
