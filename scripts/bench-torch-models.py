@@ -2,8 +2,9 @@
 """PyTorch twin of `sweep-bench models`: training samples per second of one seed model.
 
 The same models, sizes and step as Sources/SweepBench/ModelsBenchmark.swift: random data preloaded,
-forward, cross-entropy, backward, plain SGD update (torch.optim.SGD, no momentum). Prints one number:
-samples/s (tokens/s for the LSTM language model). `sweep-bench models --torch PYTHON` calls it once per
+forward, cross-entropy, backward, plain SGD update (torch.optim.SGD, no momentum). Prints two numbers:
+samples/s (tokens/s for the LSTM language model), and samples per second of process CPU time (which the
+shared machine's other load disturbs less). `sweep-bench models --torch PYTHON` calls it once per
 configuration and repetition, alternating with its own measurement.
 
     python3 scripts/bench-torch-models.py --model resnet20 --batch 64 --threads 1 --seconds 1.5
@@ -146,14 +147,15 @@ def main():
 
     step()
     step()
-    steps, start = 0, time.perf_counter()
+    steps, start, cpu_start = 0, time.perf_counter(), time.process_time()
     while True:
         step()
         steps += 1
         elapsed = time.perf_counter() - start
         if elapsed >= args.seconds and steps >= 3:
             break
-    print(f"{steps * samples / elapsed:.1f}")
+    cpu = time.process_time() - cpu_start
+    print(f"{steps * samples / elapsed:.1f} {steps * samples / cpu:.1f}")
 
 
 if __name__ == "__main__":

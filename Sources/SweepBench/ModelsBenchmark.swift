@@ -2,7 +2,9 @@
 // on 1 and 2 threads. A step is what a training loop does per batch minus the data loading: forward,
 // backward and a plain SGD update (θ ← θ − lr·g over the flat parameter buffer). With `--torch PYTHON`
 // the same configurations are measured with PyTorch (scripts/bench-torch-models.py) in the same run,
-// alternating with ours, and the table shows the ratio.
+// alternating with ours, and the table shows the ratio. The machine may be shared: besides wall-clock
+// rates the table gives the ratio of samples per CPU-second (process CPU time), which other processes
+// disturb far less on 1 thread (on 2, idle workers that spin count as busy, for both libraries).
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
 //                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
@@ -56,8 +58,17 @@ private let benchModels: [BenchModel] = [
                batch: randomWindow),
 ]
 
-/// Steps per second of `network` on `batch` over at least `seconds` (after two warm-up steps).
-private func measure(_ network: any Network, _ batch: Batch, seconds: Double) throws -> Double {
+/// This process's CPU time (user + system), in seconds.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Steps per wall-clock second and per CPU-second of `network` on `batch`, over at least `seconds`
+/// (after two warm-up steps).
+private func measure(_ network: any Network, _ batch: Batch, seconds: Double) throws -> (wall: Double, cpu: Double) {
     let values = network.parameters.values, grads = network.parameters.grads, count = network.parameters.count
     let lr: Float = 1e-3
     func step() throws {
@@ -67,18 +78,18 @@ private func measure(_ network: any Network, _ batch: Batch, seconds: Double) th
     try step()
     try step()
     var steps = 0
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
     var elapsed = 0.0
     repeat {
         try step()
         steps += 1
         elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     } while elapsed < seconds || steps < 3
-    return Double(steps) / elapsed
+    return (Double(steps) / elapsed, Double(steps) / (processCPUSeconds() - cpuStart))
 }
 
-/// Runs the PyTorch twin of one configuration; returns its samples per second.
-private func measureTorch(python: String, model: String, batch: Int, threads: Int, seconds: Double) throws -> Double {
+/// Runs the PyTorch twin of one configuration; returns its samples per wall-clock and per CPU second.
+private func measureTorch(python: String, model: String, batch: Int, threads: Int, seconds: Double) throws -> (wall: Double, cpu: Double) {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/bench-torch-models.py").path
     let process = Process()
@@ -89,11 +100,11 @@ private func measureTorch(python: String, model: String, batch: Int, threads: In
     try process.run()
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    guard process.terminationStatus == 0, let text = String(data: output, encoding: .utf8),
-          let value = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+    let values = String(decoding: output, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    guard process.terminationStatus == 0, values.count == 2 else {
         throw BenchError("bench-torch-models.py \(model) failed (status \(process.terminationStatus))")
     }
-    return value
+    return (values[0], values[1])
 }
 
 private struct BenchError: Error, CustomStringConvertible {
@@ -137,10 +148,11 @@ func modelsBenchmark(_ arguments: [String]) throws {
     }
     print("training throughput, samples/s (LSTM: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
+    print("per CPU-s: the same ratio from samples per second of process CPU time")
     var header = "| model | batch | threads | sweep | spread |"
-    if python != nil { header += " torch | spread | sweep/torch |" }
+    if python != nil { header += " torch | spread | sweep/torch | per CPU-s |" }
     print(header)
-    print(String(repeating: "|---", count: python == nil ? 5 : 8) + "|")
+    print(String(repeating: "|---", count: python == nil ? 5 : 9) + "|")
     let savedThreads = Compute.threads
     defer { Compute.threads = savedThreads }
     for model in benchModels where keys.contains(model.key) {
@@ -149,16 +161,21 @@ func modelsBenchmark(_ arguments: [String]) throws {
             let batch = model.batch(batchSize)
             for threads in threadCounts {
                 Compute.threads = threads
-                var ours: [Double] = [], theirs: [Double] = []
+                var ours: [Double] = [], theirs: [Double] = [], oursCPU: [Double] = [], theirsCPU: [Double] = []
                 for _ in 0..<repeats {
-                    ours.append(try measure(network, batch, seconds: seconds) * Double(model.samplesPerStep(batchSize)))
+                    let rate = try measure(network, batch, seconds: seconds)
+                    ours.append(rate.wall * Double(model.samplesPerStep(batchSize)))
+                    oursCPU.append(rate.cpu * Double(model.samplesPerStep(batchSize)))
                     if let python {
-                        theirs.append(try measureTorch(python: python, model: model.key, batch: batchSize, threads: threads, seconds: seconds))
+                        let torch = try measureTorch(python: python, model: model.key, batch: batchSize, threads: threads, seconds: seconds)
+                        theirs.append(torch.wall)
+                        theirsCPU.append(torch.cpu)
                     }
                 }
                 var row = "| \(model.title) | \(batchSize) | \(threads) | \(Int(median(ours).rounded())) | \(String(format: "%.0f%%", spread(ours))) |"
                 if !theirs.isEmpty {
-                    row += " \(Int(median(theirs).rounded())) | \(String(format: "%.0f%%", spread(theirs))) | \(String(format: "%.2f", median(ours) / median(theirs))) |"
+                    row += " \(Int(median(theirs).rounded())) | \(String(format: "%.0f%%", spread(theirs))) |"
+                    row += " \(String(format: "%.2f", median(ours) / median(theirs))) | \(String(format: "%.2f", median(oursCPU) / median(theirsCPU))) |"
                 }
                 print(row)
                 fflush(stdout)
