@@ -4,19 +4,22 @@ import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2).
+/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured).
 func gemmBenchmark(_ arguments: [String]) throws {
-    var samples = 7, otherThreads = 2
+    var samples = 7, otherThreads = 2, runGemm = true, runConv = true
     var rest = arguments[...]
     while let option = rest.popFirst() {
         switch option {
         case "--quick": samples = 3
+        case "--skip-conv": runConv = false
+        case "--skip-gemm": runGemm = false
         case "--threads":
             guard let text = rest.popFirst(), let value = Int(text), value >= 1 else {
                 throw BenchmarkError.badOption("--threads needs a count ≥ 1")
             }
             otherThreads = value
-        default: throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N)")
+        default:
+            throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm)")
         }
     }
     let threadCounts = [1, otherThreads]
@@ -34,6 +37,11 @@ func gemmBenchmark(_ arguments: [String]) throws {
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
     }
 
+    if runGemm { printGemmTable(threadCounts: threadCounts, peak: peak, samples: samples) }
+    if runConv { printConvTable(threadCounts: threadCounts, samples: samples) }
+}
+
+func printGemmTable(threadCounts: [Int], peak: [Int: Double], samples: Int) {
     print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak" }.joined(separator: " | ") + " |")
     print("|---|---|" + threadCounts.map { _ in "---|---" }.joined(separator: "|") + "|")
     for shape in benchmarkShapes {
@@ -44,6 +52,10 @@ func gemmBenchmark(_ arguments: [String]) throws {
         }
         print("| \(shape.label) | \(shape.op) | " + cells.joined(separator: " | ") + " |")
     }
+}
+
+func printConvTable(threadCounts: [Int], samples: Int) {
+    let otherThreads = threadCounts[1]
 
     print("\n| conv (batch 64) | fwd ms | bwd ms | fwd+bwd GFLOP/s | samples/s | " +
           "\(otherThreads) thr fwd+bwd GFLOP/s | samples/s |")

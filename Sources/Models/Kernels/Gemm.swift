@@ -41,7 +41,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let tile = splitColumns ? GemmTile.columns : GemmTile.rows
     let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
-    Compute.forEachChunk(chunks, threads: chunks) { chunk in
+    Compute.forEachChunk(chunks) { chunk in
         let first = tiles * chunk / chunks * tile, last = tiles * (chunk + 1) / chunks * tile
         let rows = splitColumns ? 0..<m : first..<min(m, last)
         let columns = splitColumns ? first..<min(n, last) : 0..<n
@@ -92,9 +92,7 @@ private func scaleRows(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int,
 
 /// The direct path over C[rows, columns]: column slivers of 32, row strips of 12, the whole depth per
 /// tile. A is read in place; B in place too unless transposed or the sliver is a partial vector.
-/// Convolutions call it for their per-image products: its rounding does not depend on the size of C,
-/// so they may split C between threads however they like.
-func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
+private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
     let mr = GemmTile.rows, nr = GemmTile.columns
     let aRowStride = o.transA ? 1 : o.lda, aDepthStride = o.transA ? o.lda : 1
     var sliver: UnsafeMutablePointer<Float>?
@@ -110,10 +108,10 @@ func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
             bDepthStride = nr
         }
         for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
-            gemmTile(rows: min(mr, rows.upperBound - i0), columns: width, depth: o.k,
-                     a: o.a + i0 * aRowStride, aRowStride: aRowStride, aDepthStride: aDepthStride,
-                     b: b, bDepthStride: bDepthStride, c: o.c + i0 * o.ldc + j0, ldc: o.ldc,
-                     alpha: o.alpha, beta: o.beta)
+            gemmTile(rows: min(mr, rows.upperBound - i0),
+                     TileOperands(depth: o.k, a: o.a + i0 * aRowStride, aRowStride: aRowStride,
+                                  aDepthStride: aDepthStride, b: b, bDepthStride: bDepthStride,
+                                  c: o.c + i0 * o.ldc + j0, ldc: o.ldc, columns: width, alpha: o.alpha, beta: o.beta))
         }
     }
 }
@@ -143,10 +141,11 @@ private func gemmPacked(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
                       into: packedA)
                 for jr in stride(from: 0, to: panelColumns, by: nr) {
                     for ir in stride(from: 0, to: blockRows, by: mr) {
-                        gemmTile(rows: min(mr, blockRows - ir), columns: min(nr, panelColumns - jr), depth: depth,
-                                 a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
-                                 b: packedB + jr * depth, bDepthStride: nr,
-                                 c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc, alpha: o.alpha, beta: beta)
+                        gemmTile(rows: min(mr, blockRows - ir),
+                                 TileOperands(depth: depth, a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
+                                              b: packedB + jr * depth, bDepthStride: nr,
+                                              c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc,
+                                              columns: min(nr, panelColumns - jr), alpha: o.alpha, beta: beta))
                     }
                 }
             }
