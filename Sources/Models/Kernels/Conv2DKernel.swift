@@ -143,21 +143,29 @@ enum WeightGradientTile {
         var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
         for i in 0..<rows { rowStart[i] = min(o0 + i, oc - 1) * wideRow }
         for t in 0..<taps { tapStart[t] = offsets[min(r0 + t, kk - 1)] }
-        for b in 0..<images {
-            let gradient = UnsafeRawPointer(gradients + b * gradientCount)
-            let layout = UnsafeRawPointer(layouts + b * layoutCount)
-            for p in stride(from: 0, to: wideRow, by: 16) {
+        var gradient = UnsafeRawPointer(gradients), layout = UnsafeRawPointer(layouts)
+        for _ in 0..<images {
+            // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
+            var p = 0
+            while p < wideRow {
                 var d = InlineArray<4, SIMD16<Float>>(repeating: .zero)
-                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] + p) * 4, as: SIMD16<Float>.self) }
+                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: SIMD16<Float>.self) }
                 for t in 0..<taps {
-                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] + p) * 4, as: SIMD16<Float>.self)
+                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: SIMD16<Float>.self)
                     for i in 0..<rows { acc[i * taps + t] = acc[i * taps + t].addingProduct(d[i], x) }
                 }
+                p &+= 16
             }
+            gradient += gradientCount * 4
+            layout += layoutCount * 4
         }
+        // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
+        // memory, spilled and reloaded around every image.
+        var sums = InlineArray<24, Float>(repeating: 0)
+        for k in 0..<24 { sums[k] = acc[k].sum() }
         for i in 0..<min(rows, oc - o0) {
             for t in 0..<min(taps, kk - r0) {
-                dWeight[(o0 + i) * kk + r0 + t] += acc[i * taps + t].sum()
+                dWeight[(o0 + i) * kk + r0 + t] += sums[i * taps + t]
             }
         }
     }
