@@ -3,6 +3,7 @@
 // giving bit-identical results.
 import Testing
 import Models
+import Foundation
 
 struct GemmCase: CustomTestStringConvertible, Sendable {
     var m: Int, n: Int, k: Int
@@ -107,5 +108,31 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
         gemm(transA: false, transB: false, m: 2, n: 2, k: 0, alpha: 1, a: a, lda: 1, b: b, ldb: 2, beta: 0.5,
              c: &c, ldc: 2)
         #expect(c == [0.5, 1, 1.5, 2])
+    }
+}
+
+/// Several threads calling multi-threaded kernels at once (as parallel tests do): one owns the worker
+/// pool, the others run their chunks themselves, and every result is the single-thread one.
+@Suite struct WorkerPoolTests {
+    @Test func concurrentCallersGetSingleThreadResults() {
+        let m = 96, n = 200, k = 300
+        let a = randomFloats(m * k, seed: 13, "a"), b = randomFloats(k * n, seed: 13, "b")
+        var expected = [Float](repeating: 0, count: m * n)
+        gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0,
+             c: &expected, ldc: n, threads: 1)
+        let callers = 6
+        var results = [[Float]](repeating: [], count: callers)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: callers) { caller in
+                var c = [Float](repeating: .nan, count: m * n)
+                for _ in 0..<20 {
+                    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                         beta: 0, c: &c, ldc: n, threads: 2 + caller % 2)
+                }
+                slots[caller] = c
+            }
+        }
+        for caller in 0..<callers { #expect(results[caller] == expected, "caller \(caller)") }
     }
 }
