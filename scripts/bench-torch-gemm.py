@@ -44,6 +44,8 @@ CONV_LAYERS = [
     ("MNIST conv 10→20 k5, 12×12", 64, 10, 12, 20, 5, True),
     ("CIFAR conv 3→6 k5, 32×32", 64, 3, 32, 6, 5, False),
     ("CIFAR conv 6→16 k5, 14×14", 64, 6, 14, 16, 5, True),
+    ("ConvNet conv 1→32 k5, 28×28", 64, 1, 28, 32, 5, False),
+    ("ConvNet conv 32→64 k5, 12×12", 64, 32, 12, 64, 5, True),
 ]
 
 

@@ -62,12 +62,12 @@ func printConvTable(threadCounts: [Int], samples: Int) {
     print("|---|---|---|---|---|---|---|")
     for layer in convLayers {
         var cells: [String] = []
-        for threads in threadCounts {
+        for (index, threads) in threadCounts.enumerated() {
             let t = convTimes(layer, threads: threads, samples: samples)
             let flops = layer.forwardFlops * (layer.needsInputGradient ? 3 : 2)
             let rate = flops / (t.forward + t.backward) / 1e9
             let perSecond = Double(layer.n) / (t.forward + t.backward)
-            if threads == 1 {
+            if index == 0 {
                 cells.append("\(format(t.forward * 1e3, 3)) | \(format(t.backward * 1e3, 3)) | \(format(rate)) | \(Int(perSecond))")
             } else {
                 cells.append("\(format(rate)) | \(Int(perSecond))")
@@ -165,6 +165,8 @@ let convLayers: [ConvLayer] = [
     ConvLayer(label: "MNIST conv 10→20 k5, 12×12", n: 64, c: 10, h: 12, w: 12, oc: 20, k: 5, needsInputGradient: true),
     ConvLayer(label: "CIFAR conv 3→6 k5, 32×32", n: 64, c: 3, h: 32, w: 32, oc: 6, k: 5, needsInputGradient: false),
     ConvLayer(label: "CIFAR conv 6→16 k5, 14×14", n: 64, c: 6, h: 14, w: 14, oc: 16, k: 5, needsInputGradient: true),
+    ConvLayer(label: "ConvNet conv 1→32 k5, 28×28", n: 64, c: 1, h: 28, w: 28, oc: 32, k: 5, needsInputGradient: false),
+    ConvLayer(label: "ConvNet conv 32→64 k5, 12×12", n: 64, c: 32, h: 12, w: 12, oc: 64, k: 5, needsInputGradient: true),
 ]
 
 func convTimes(_ l: ConvLayer, threads: Int, samples: Int) -> (forward: Double, backward: Double) {

@@ -29,52 +29,75 @@ struct TileOperands {
 /// depth step. Every C element is the same chain of FMAs whatever the tile shape, so edge tiles round
 /// exactly as full ones.
 enum RegisterTile<let rows: Int, let vectors: Int> {
-    @inline(never)
     static func run(_ t: TileOperands) {
+        if let offsets = t.bOffsets { runWindows(t, offsets) } else { runStrided(t) }
+    }
+
+    // One depth loop per function: with both loops in one function, LLVM kept the accumulators in
+    // memory and stored all 24 after every step.
+    @inline(never)
+    private static func runStrided(_ t: TileOperands) {
         var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
-        /// One depth step: row `pb` of B times column `pa` of A into the accumulators.
-        @inline(__always) func step(_ pa: UnsafePointer<Float>, _ pb: UnsafeRawPointer) {
-            let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
-            let b1 = vectors == 2 ? pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : .zero
-            for i in 0..<rows {
-                let ai = SIMD16<Float>(repeating: pa[i * t.aRowStride])
-                acc[2 * i] = acc[2 * i].addingProduct(ai, b0)
-                if vectors == 2 { acc[2 * i + 1] = acc[2 * i + 1].addingProduct(ai, b1) }
-            }
+        var pa = t.a, pb = UnsafeRawPointer(t.b)
+        let bStep = t.bDepthStride * MemoryLayout<Float>.stride
+        for _ in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, pb)
+            pa += t.aDepthStride
+            pb += bStep
         }
+        merge(&acc, t)
+    }
+
+    @inline(never)
+    private static func runWindows(_ t: TileOperands, _ offsets: UnsafePointer<Int>) {
+        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
         var pa = t.a
-        if let offsets = t.bOffsets {
-            for p in 0..<t.depth {
-                step(pa, UnsafeRawPointer(t.b + offsets[p]))
-                pa += t.aDepthStride
-            }
-        } else {
-            var pb = UnsafeRawPointer(t.b)
-            let bStep = t.bDepthStride * MemoryLayout<Float>.stride
-            for _ in 0..<t.depth {
-                step(pa, pb)
-                pa += t.aDepthStride
-                pb += bStep
-            }
+        for p in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, UnsafeRawPointer(t.b + offsets[p]))
+            pa += t.aDepthStride
         }
-        // Merge: alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector
-        // and the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
+        merge(&acc, t)
+    }
+
+    /// One depth step: row `pb` of B times column `pa` of A into the accumulators.
+    @inline(__always)
+    private static func step(_ acc: inout InlineArray<24, SIMD16<Float>>, _ pa: UnsafePointer<Float>,
+                             _ aRowStride: Int, _ pb: UnsafeRawPointer) {
+        let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
+        let b1 = vectors == 2 ? pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : .zero
         for i in 0..<rows {
-            let row = t.c + i * t.ldc
+            let ai = SIMD16<Float>(repeating: pa[i * aRowStride])
+            acc[2 * i] = acc[2 * i].addingProduct(ai, b0)
+            if vectors == 2 { acc[2 * i + 1] = acc[2 * i + 1].addingProduct(ai, b1) }
+        }
+    }
+
+    /// C ← alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector and
+    /// the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
+    @inline(__always)
+    private static func merge(_ acc: inout InlineArray<24, SIMD16<Float>>, _ t: TileOperands) {
+        for i in 0..<rows {
             for v in 0..<vectors {
-                let lanes = min(16, t.columns - 16 * v)
                 let sum = acc[2 * i + v] * t.alpha
-                let target = UnsafeMutableRawPointer(row + 16 * v)
-                if lanes == 16 {
-                    let merged = t.beta == 0 ? sum : sum + target.loadUnaligned(as: SIMD16<Float>.self) * t.beta
-                    target.storeBytes(of: merged, as: SIMD16<Float>.self)
+                let target = t.c + i * t.ldc + 16 * v
+                if t.columns - 16 * v >= 16 {
+                    let raw = UnsafeMutableRawPointer(target)
+                    let merged = t.beta == 0 ? sum : sum + raw.loadUnaligned(as: SIMD16<Float>.self) * t.beta
+                    raw.storeBytes(of: merged, as: SIMD16<Float>.self)
                 } else {
-                    for j in 0..<lanes {
-                        row[16 * v + j] = t.beta == 0 ? sum[j] : sum[j] + row[16 * v + j] * t.beta
-                    }
+                    mergePartial(sum, into: target, lanes: t.columns - 16 * v, beta: t.beta)
                 }
             }
         }
+    }
+}
+
+/// The first `lanes` lanes of `sum` merged into target[0..<lanes] as in `merge`. Out of line: inlined,
+/// its lane indexing made every tile copy all 24 accumulators to memory once per row.
+@inline(never)
+private func mergePartial(_ sum: SIMD16<Float>, into target: UnsafeMutablePointer<Float>, lanes: Int, beta: Float) {
+    for j in 0..<lanes {
+        target[j] = beta == 0 ? sum[j] : sum[j] + target[j] * beta
     }
 }
 
