@@ -9,8 +9,8 @@
 // All three products run on the register tile of the gemm without im2col (whose copies cost more than
 // the multiply-adds at these channel counts):
 //   forward   out_wide (oc × P) = weight (oc × kk) · windows (kk × P), B row r = layout + offset(r);
-//   dInput    for each tap (u, v): layout gradient shifted to that tap (c × P) += weight[:, :, u, v]ᵀ
-//             (c × oc) · dOut_wide (oc × P), then the layout gradient is added back into dInput;
+//   dInput    window gradients (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P); each row r is added
+//             into the layout gradient at offset(r), which is then added back into dInput;
 //   dWeight   dWeight[o, r] += Σ_images Σ_P dOut_wide[o, P] · layout[offset(r) + P]: dot products along
 //             the positions, 4 × 6 at a time (`WeightGradientTile`).
 //
@@ -103,25 +103,25 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads)
     let positions = g.widePositions
     Compute.forEachChunk(inputChunks) { chunk in
-        let layoutGradient = Scratch.current.floats(.convLayoutGradient, count: layoutCount)
+        let scratch = Scratch.current
+        let layoutGradient = scratch.floats(.convLayoutGradient, count: layoutCount)
+        let windowGradients = scratch.floats(.convWide, count: g.kk * positions)
         for b in (n * chunk / inputChunks)..<(n * (chunk + 1) / inputChunks) {
-            fillZero(layoutGradient, count: layoutCount)
+            // Every tap's window gradient at once, (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P): full
+            // 12-row tiles however few channels there are.
             let gradient = gradients + b * gradientCount
-            for u in 0..<kh {
-                for v in 0..<kw {
-                    // Tap (u, v) of every channel: its window in the layout gradient, channels as rows.
-                    let window = layoutGradient + g.offset(tap: u * kw + v)
-                    for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
-                        for c0 in Swift.stride(from: 0, to: c, by: GemmTile.rows) {
-                            gemmTile(rows: min(GemmTile.rows, c - c0),
-                                     TileOperands(depth: oc, a: weight + c0 * kh * kw + u * kw + v, aRowStride: kh * kw,
-                                                  aDepthStride: g.kk, b: gradient + j0, bDepthStride: g.wideRow,
-                                                  c: window + c0 * g.planeSize + j0, ldc: g.planeSize,
-                                                  columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 1))
-                        }
-                    }
+            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
+                for r0 in Swift.stride(from: 0, to: g.kk, by: GemmTile.rows) {
+                    gemmTile(rows: min(GemmTile.rows, g.kk - r0),
+                             TileOperands(depth: oc, a: weight + r0, aRowStride: 1, aDepthStride: g.kk,
+                                          b: gradient + j0, bDepthStride: g.wideRow,
+                                          c: windowGradients + r0 * positions + j0, ldc: positions,
+                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
                 }
             }
+            // Each window gradient goes back to where its window lies in the layout, taps in order.
+            fillZero(layoutGradient, count: layoutCount)
+            for r in 0..<g.kk { add(windowGradients + r * positions, into: layoutGradient + offsets[r], count: positions) }
             g.addLayout(layoutGradient, into: dInput + b * c * h * w)
         }
     }
