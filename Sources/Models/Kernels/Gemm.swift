@@ -35,7 +35,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     }
     let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    let packed = usesPackedPath(m: m, n: n, k: k)
+    let packed = usesPackedPath(m: m, n: n, k: k, lda: lda)
     // Split the longer side of C, in whole tiles, into one contiguous range per thread.
     let splitColumns = n >= m
     let tile = splitColumns ? GemmTile.columns : GemmTile.rows
@@ -53,11 +53,10 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     }
 }
 
-/// Block sizes and path thresholds, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d); see
-/// `sweep-bench gemm`.
+/// Block sizes of the packed path, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d).
 enum GemmPlan {
-    /// Depth of a packed block. 512 measured best (+10% over 256): C tiles are read and written half as
-    /// often, while the A sliver (12 × 512 floats, 24 KiB) still fits L1 beside the streamed B.
+    /// Depth of a packed block. 512 measured best (+10% over 256 at 1024³): C tiles are merged half as
+    /// often; the B sliver (512 × 32 floats) then lives in L2 rather than L1, which costs less.
     static let depth = 512
     /// Rows of a packed A block: 384 × 512 floats = 768 KiB stays in the 1 MiB L2 across the B panel.
     static let rows = 384
@@ -65,10 +64,15 @@ enum GemmPlan {
     static let columns = 2048
 }
 
-/// Whether the product is large enough to repay packing (measured, `sweep-bench gemm`).
+/// Whether to pack. Measured per shape (thread CPU time, 1 thread): the direct path wins at every layer
+/// shape of the seed models and up to 768³ (e.g. 128×784·784×1000: 217 against 184 GFLOP/s), since
+/// A and a B sliver stay in L2 and nothing is copied. Packing wins once A outgrows L2 several times over
+/// (1024³: 185 against 128), and when A's rows lie a multiple of 1 KiB apart: the 12 rows a tile
+/// broadcasts from then share a few L1 sets and evict each other.
 @inline(__always)
-func usesPackedPath(m: Int, n: Int, k: Int) -> Bool {
-    m > 4 * GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21
+func usesPackedPath(m: Int, n: Int, k: Int, lda: Int) -> Bool {
+    guard m > GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21 else { return false }
+    return m * k >= 1 << 20 || lda % 256 == 0
 }
 
 /// The arguments of one gemm call, passed down to the paths.
@@ -99,7 +103,9 @@ private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
     for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
         let width = min(nr, columns.upperBound - j0)
         var b = o.b + j0, bDepthStride = o.ldb
-        if o.transB || width % 16 != 0 {
+        // Copy the sliver when B is transposed, when the last sliver is not whole vectors (no reads past
+        // B's end), and when B's rows lie a multiple of 1 KiB apart (they would share L1 sets).
+        if o.transB || width % 16 != 0 || o.ldb % 256 == 0 {
             let buffer = sliver ?? Scratch.current.floats(.gemmB, count: o.k * nr)
             sliver = buffer
             packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: 0, column0: j0, depth: o.k, columns: width,
