@@ -18,10 +18,12 @@ public enum Compute {
     /// microseconds, about what this much work takes (`sweep-bench gemm`).
     static let minimumWorkPerThread = 1 << 18
 
-    /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: at most `threads`,
-    /// and each worth at least `minimumWorkPerThread`.
-    static func chunkCount(work: Int, items: Int, threads: Int) -> Int {
-        max(1, min(threads, items, work / minimumWorkPerThread))
+    /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: `perThread` per
+    /// thread (more than one lets the other threads take over the chunks of a thread the OS has
+    /// descheduled), each worth at least `minimumWorkPerThread`. One thread always gives one chunk.
+    static func chunkCount(work: Int, items: Int, threads: Int, perThread: Int = 1) -> Int {
+        guard threads > 1 else { return 1 }
+        return max(1, min(threads * perThread, items, work / minimumWorkPerThread))
     }
 
     /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or a

@@ -16,7 +16,8 @@
 //
 // Scratch: each thread's `Scratch`, so steady-state calls allocate nothing. Threads: forward and dInput
 // split the batch (images are independent); dWeight splits its (o, r) tiles, each summing over every
-// image in order. No split divides a sum, so results are bit-identical for every thread count.
+// image in order. No split divides a sum, so results are bit-identical for every thread count. Work is
+// cut into 4 chunks per thread: copies are per image, so smaller chunks cost nothing.
 
 /// `out[n,o,i,j] = bias[o] + Σ_{c,u,v} weight[o,c,u,v] · xpad[n,c,i·s+u,j·s+v]`.
 /// input is (n, c, h, w), weight is (oc, c, kh, kw), bias is (oc) or nil; writes out (n, oc, oh, ow).
@@ -28,7 +29,7 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
     let offsets = Scratch.current.ints(.convOffsets, count: g.kk)
     g.writeOffsets(into: offsets)
-    let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads)
+    let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
     Compute.forEachChunk(chunks) { chunk in
         let scratch = Scratch.current
         let layout = scratch.floats(.convLayout, count: g.layoutCount)
@@ -79,7 +80,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     let layoutCount = g.layoutCount, gradientCount = g.wideGradientCount(oc: oc)
     let layouts = scratch.floats(.convLayout, count: n * layoutCount)
     let gradients = scratch.floats(.convGradients, count: n * gradientCount)
-    let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads)
+    let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads, perThread: 4)
     Compute.forEachChunk(prepareChunks) { chunk in
         for b in (n * chunk / prepareChunks)..<(n * (chunk + 1) / prepareChunks) {
             g.writeLayout(of: input + b * c * h * w, into: layouts + b * layoutCount)
@@ -89,7 +90,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
 
     let rowTiles = (oc + WeightGradientTile.rows - 1) / WeightGradientTile.rows
     let tapTiles = (g.kk + WeightGradientTile.taps - 1) / WeightGradientTile.taps
-    let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads)
+    let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads, perThread: 4)
     Compute.forEachChunk(weightChunks) { chunk in
         for tile in (rowTiles * tapTiles * chunk / weightChunks)..<(rowTiles * tapTiles * (chunk + 1) / weightChunks) {
             WeightGradientTile.run(dWeight: dWeight, o0: tile / tapTiles * WeightGradientTile.rows, oc: oc,
@@ -100,7 +101,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     }
 
     guard let dInput else { return }
-    let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads)
+    let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads, perThread: 4)
     let positions = g.widePositions
     Compute.forEachChunk(inputChunks) { chunk in
         let scratch = Scratch.current
