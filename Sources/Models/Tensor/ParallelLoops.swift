@@ -1,13 +1,15 @@
-// How the layers spread element-wise and per-row work over `Compute.threads`. Work is cut into chunks
-// of a fixed grain, never into one chunk per thread, so any sum a layer takes per chunk has the same
+// How the layers spread element-wise and per-row work over `Compute.threads`. Work is cut into blocks
+// of a fixed grain, never into one block per thread, so any sum a layer takes per block has the same
 // order on every thread count: results stay bit-identical however many threads run them.
 
-/// Runs `body` over consecutive ranges of at most `grain` indices covering `0..<count`, spread over
-/// `Compute.threads`. Small loops (one chunk) run inline. Ranges must write disjoint outputs.
+/// Runs `body` over consecutive ranges of at most `grain` indices covering `0..<count`, each thread
+/// taking a contiguous share of the ranges. A loop of one range runs inline. Ranges must write disjoint
+/// outputs.
 @inline(__always)
 func parallelRanges(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-    let chunks = (count + grain - 1) / grain
-    guard chunks > 1, Compute.threads > 1 else {
+    let blocks = (count + grain - 1) / grain
+    let threads = min(Compute.threads, blocks)
+    guard threads > 1 else {
         var start = 0
         while start < count {
             body(start..<min(count, start + grain))
@@ -15,11 +17,13 @@ func parallelRanges(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         }
         return
     }
-    Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
-        body((chunk * grain)..<min(count, (chunk + 1) * grain))
+    Compute.forEachChunk(threads) { thread in
+        for block in (thread * blocks / threads)..<((thread + 1) * blocks / threads) {
+            body((block * grain)..<min(count, (block + 1) * grain))
+        }
     }
 }
 
-/// Elements per chunk of an element-wise loop: large enough that a chunk outweighs the hand-off to a
-/// thread (~1 µs), a multiple of 16 so vector loops split on lane boundaries.
+/// Elements per block of an element-wise loop: large enough that a thread's share outweighs the hand-off
+/// (~1 µs), a multiple of 16 so vector loops split on lane boundaries.
 let elementGrain = 32_768
