@@ -3,7 +3,7 @@
 /// Gradient clipping's configuration key: the largest global gradient norm allowed.
 public enum GradientClipping {
     public static let hyperparameter = HyperparameterSpec(
-        "clip_grad_norm", .number(0...Double.infinity, exclusiveMinimum: true), default: "none",
+        "clip", .number(0...Double.infinity, exclusiveMinimum: true), default: "none",
         "rescale the gradients when their global L2 norm exceeds this (clip_grad_norm_)")
 }
 

@@ -15,11 +15,11 @@ func gemmBenchmark(_ arguments: [String]) throws {
         case "--skip-gemm": runGemm = false
         case "--threads":
             guard let text = rest.popFirst(), let value = Int(text), value >= 1 else {
-                throw BenchmarkError.badOption("--threads needs a count ≥ 1")
+                throw BenchmarkError("--threads needs a count ≥ 1")
             }
             otherThreads = value
         default:
-            throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm)")
+            throw BenchmarkError("unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm)")
         }
     }
     let threadCounts = [1, otherThreads]
@@ -74,13 +74,6 @@ func printConvTable(threadCounts: [Int], samples: Int) {
             }
         }
         print("| \(layer.label) | " + cells.joined(separator: " | ") + " |")
-    }
-}
-
-enum BenchmarkError: Error, CustomStringConvertible {
-    case badOption(String)
-    var description: String {
-        switch self { case .badOption(let message): return message }
     }
 }
 

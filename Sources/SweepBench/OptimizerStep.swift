@@ -95,9 +95,3 @@ func benchmarkOptimizerStep(_ arguments: [String]) throws {
             + "\(String(format: "%.3f", best / 1e6)) | \(String(format: "%.2f", best / times[adam].min()!)) | \(share) |")
     }
 }
-
-/// A benchmark's bad option.
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
