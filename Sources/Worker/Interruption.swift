@@ -11,13 +11,19 @@ public enum Interruption {
     /// Routes `signals` to the stop request. Call once, before training.
     public static func install(_ signals: [Int32]) {
         _ = stopRequest.load(ordering: .relaxed) // initialise the global before a handler can touch it
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for signo in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { received in stopRequest.store(received, ordering: .relaxed) }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(signo, &action, nil)
+            sigaddset(&unblock, signo)
         }
+        // A child inherits its parent's blocked signals (a test runner's or launcher's threads may block
+        // them): a blocked TERM would stay pending and the worker would never checkpoint.
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// The signal that arrived, if any.

@@ -16,6 +16,9 @@ public struct TaskRunner {
         public var acceptGridChange = false
         /// The signal that means "checkpoint and requeue" (SLURM's `--signal`); TERM and INT checkpoint and stop.
         public var requeueSignal = SIGUSR1
+        /// Seconds between periodic checkpoints at epoch ends (0: after every epoch). A stop signal
+        /// always checkpoints; the interval bounds what a SIGKILL or a crash can lose.
+        public var checkpointInterval = 60.0
 
         public init(resultsParent: String? = nil) { self.resultsParent = resultsParent }
     }
@@ -52,7 +55,7 @@ public struct TaskRunner {
         let check = try results.freezeOrCompare(grid, acceptChanges: options.acceptGridChange)
         let searchPaths = (processEnvironment["SWEEP_DATA"] ?? "").split(separator: ":").map(String.init)
         let context = RunContext(grid: grid, results: results, environment: environment, dataSearchPaths: searchPaths,
-                                 requeueSignal: options.requeueSignal)
+                                 requeueSignal: options.requeueSignal, checkpointInterval: options.checkpointInterval)
         if case let .changed(summary, _) = check { context.log("the grid changed; manifest frozen anew:\n\(summary)") }
         Interruption.install([SIGTERM, SIGINT, options.requeueSignal])
         Compute.threads = max(1, environment.cpus)

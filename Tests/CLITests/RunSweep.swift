@@ -29,13 +29,14 @@ func runSweep(_ arguments: [String], in directory: String = Repository.root.path
     process.standardError = err
     try process.run()
     // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
-    var outData = Data(), errData = Data()
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let errors = Collected()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    outData = out.fileHandleForReading.readDataToEndOfFile()
+    DispatchQueue.global().async { errors.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let output = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                         stderr: String(decoding: errors.data, as: UTF8.self))
 }

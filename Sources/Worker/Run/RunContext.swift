@@ -13,14 +13,18 @@ final class RunContext {
     let dataSearchPaths: [String]
     /// The signal that means "checkpoint, requeue and stop" (besides SIGTERM and SIGINT).
     let requeueSignal: Int32
+    /// Seconds between periodic checkpoints at epoch ends (0: every epoch).
+    let checkpointInterval: Double
     private var shard: ShardWriter?
 
-    init(grid: Grid, results: ResultsFolder, environment: TaskEnvironment, dataSearchPaths: [String], requeueSignal: Int32) {
+    init(grid: Grid, results: ResultsFolder, environment: TaskEnvironment, dataSearchPaths: [String], requeueSignal: Int32,
+         checkpointInterval: Double) {
         self.grid = grid
         self.results = results
         self.environment = environment
         self.dataSearchPaths = dataSearchPaths
         self.requeueSignal = requeueSignal
+        self.checkpointInterval = checkpointInterval
         origin = RecordOrigin(host: environment.host, task: environment.task, tasks: environment.tasks,
                               attempt: environment.attempt, slurmJobID: environment.jobID,
                               slurmArrayJobID: environment.arrayJobID, slurmArrayTaskID: environment.arrayTaskID)

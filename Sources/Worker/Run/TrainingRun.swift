@@ -39,6 +39,7 @@ final class TrainingRun {
             }
             try write(.start, epoch: progress.epoch)
             var trainer = Trainer(setup: setup, values: values)
+            var lastCheckpoint = Date()
             while progress.epoch < values.epochs {
                 let epochStarted = Date()
                 switch try trainer.trainEpoch(&progress) {
@@ -69,7 +70,11 @@ final class TrainingRun {
                 progress.best = Trainer.better(progress.best, metrics: metrics, epoch: progress.epoch)
                 try write(.epoch, epoch: progress.epoch, metrics: metrics)
                 context.log(progressLine(progress.epoch, metrics, Date().timeIntervalSince(epochStarted)))
-                if progress.epoch < values.epochs { try checkpoint.save(progress, setup: setup, secondsNow: seconds) }
+                // Periodic checkpoints bound the work a SIGKILL can lose; a stop signal always checkpoints.
+                if progress.epoch < values.epochs, Date().timeIntervalSince(lastCheckpoint) >= context.checkpointInterval {
+                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
+                    lastCheckpoint = Date()
+                }
                 if let signo = Interruption.received {
                     try checkpoint.save(progress, setup: setup, secondsNow: seconds)
                     _ = try end(.preempted, epoch: progress.epoch, metrics: metrics, details: [

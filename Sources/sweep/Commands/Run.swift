@@ -8,6 +8,7 @@ struct Run: Command {
     static let abstract = "train this task's share of a grid (SLURM array task, --task/--tasks, or everything)"
     static let usage = """
         sweep run GRID [--task N --tasks T] [--results DIR] [--retry failed] [--accept-grid-change] [--signal USR1]
+                       [--checkpoint-every SECONDS]
           --task N --tasks T    run the configurations whose index i has i mod T == N (default: from
                                 SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT, else all)
           --results DIR         parent folder of the sweep's results (default: $SWEEP_RESULTS, else results/)
@@ -15,6 +16,8 @@ struct Run: Command {
           --accept-grid-change  go on when the grid file differs from the frozen manifest (results stay keyed by id)
           --signal NAME         the signal that means checkpoint and requeue (default USR1); TERM and INT
                                 checkpoint and stop
+          --checkpoint-every S  checkpoint at the end of an epoch when S seconds have passed since the last
+                                (default 60; 0: every epoch); a stop signal always checkpoints
         Configurations that already have an ok or diverged record are skipped; a preempted one resumes from
         its checkpoint. Exit 0: all assigned work done; 1: some run failed; 2: bad input; 128+n: stopped by
         signal n after checkpointing.
@@ -35,6 +38,7 @@ struct Run: Command {
             }
             options.requeueSignal = signo
         }
+        if let seconds = try arguments.integer("checkpoint-every", in: 0...Int.max) { options.checkpointInterval = Double(seconds) }
         self.options = options
         path = try arguments.positional("GRID (a grid file such as grids/mnist.json)")
     }
