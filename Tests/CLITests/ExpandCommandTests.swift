@@ -6,8 +6,7 @@ import Foundation
     static let grid = #"""
     {
       "name": "cli",
-      "description": "general keys only, so this test does not depend on which optimizers exist",
-      "fixed": {"epochs": 2},
+      "fixed": {"epochs": 2, "model": "logreg", "dataset": "blobs", "optimizer": "sgd"},
       "grid": [
         {"batch_size": [16, 32, 64], "clip": [0.5, 1e-5]},
         {"aggregation": "zip", "grid": {"batch_size": [1, 2], "clip": [1.0, 2.0]}}
@@ -25,10 +24,10 @@ import Foundation
         #expect(first.status == 0 && second.status == 0)
         #expect(first.stdout == second.stdout)
         let lines = first.stdout.split(separator: "\n")
-        #expect(lines.count == 16)
+        try #require(lines.count == 16)
         #expect(lines[0].hasPrefix(#"{"index":0,"id":""#))
-        #expect(lines[0].hasSuffix(#"","config":{"batch_size":16,"clip":0.5,"epochs":2,"seed":0}}"#))
-        #expect(lines[15].hasSuffix(#"","config":{"batch_size":2,"clip":2,"epochs":2,"seed":1}}"#))
+        #expect(lines[0].hasSuffix(#"","config":{"batch_size":16,"clip":0.5,"dataset":"blobs","epochs":2,"model":"logreg","optimizer":"sgd","seed":0}}"#))
+        #expect(lines[15].hasSuffix(#"","config":{"batch_size":2,"clip":2,"dataset":"blobs","epochs":2,"model":"logreg","optimizer":"sgd","seed":1}}"#))
     }
 
     @Test func countAndTaskShare() throws {
@@ -42,12 +41,12 @@ import Foundation
 
     @Test func tableFitsEightyColumns() throws {
         let folder = try TemporaryFolder()
-        let wide = #"{"fixed": {"epochs": 2}, "grid": {"batch_size": [1, 2], "clip": [0.123456789, 2], "seed": [1, 2]}}"#
+        let wide = #"{"fixed": {"epochs": 2, "model": "fc", "dataset": "blobs", "optimizer": "adam_c", "topC": 20, "decay": 0.99}, "grid": {"batch_size": [1, 2], "clip": [0.123456789, 2], "seed": [1, 2], "hidden": [[1000, 1000], [32]], "betas": [[0.9, 0.999]], "lr": [0.001, 0.0001]}}"#
         let path = try folder.write("wide.json", wide)
         let result = try runSweep(["expand", path])
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
-        #expect(result.stdout.contains("all: epochs=2"))
+        #expect(result.stdout.contains("all: epochs=2 model=fc dataset=blobs optimizer=adam_c topC=20 decay=0.99"))
         #expect(result.stdout.contains("0.123456789"))
     }
 
