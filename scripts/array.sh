@@ -21,7 +21,7 @@
 #SBATCH --output=results/sweep-%A_%a.out
 #
 # What happens: the batch shell builds the release binary if it is missing (once per instruction set,
-# under a lock, never two tasks at once), switches its output to the task's log in the sweep's results
+# under a lock, never two tasks at once; SWEEP_BINARY names another binary instead), switches its output to the task's log in the sweep's results
 # folder (results/<name>/logs/task-<array job>_<task>.out; the file named above then goes away), and
 # runs `sweep run` in the background. SLURM's USR1, sent 120 s before the time limit, is passed on to
 # the worker, which finishes its step, checkpoints, records `preempted`, requeues this task and exits;
@@ -48,9 +48,10 @@ else
   isa=generic
 fi
 build=.build-$isa
-binary=$build/release/sweep
+# SWEEP_BINARY runs a given build instead (the tests use the one they just built).
+binary=${SWEEP_BINARY:-$build/release/sweep}
 
-if [[ ! -x $binary ]]; then
+if [[ -z ${SWEEP_BINARY:-} && ! -x $binary ]]; then
   # mkdir is atomic on every shared file system; a lock older than an hour is left over from a crash.
   lock=$build.lock
   until mkdir "$lock" 2>/dev/null; do
