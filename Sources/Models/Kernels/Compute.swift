@@ -26,15 +26,16 @@ public enum Compute {
         return max(1, min(threads * perThread, items, work / minimumWorkPerThread))
     }
 
-    /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or a
-    /// `WorkerPool` thread's. Chunks must write disjoint outputs and not depend on which thread runs
-    /// them. One chunk is a plain call on the calling thread: no dispatch, no locks.
+    /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or one
+    /// of at most `threads − 1` `WorkerPool` threads. Chunks must write disjoint outputs and not depend on
+    /// which thread runs them. One chunk, or one thread, is a plain loop on the calling thread: no
+    /// dispatch, no locks.
     @inline(__always)
-    static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
-        if chunks <= 1 {
-            if chunks == 1 { body(0) }
+    static func forEachChunk(_ chunks: Int, threads: Int, _ body: (Int) -> Void) {
+        if chunks <= 1 || threads <= 1 {
+            for chunk in 0..<chunks { body(chunk) }
         } else if #available(macOS 15.0, *) {
-            WorkerPool.shared.run(chunks: chunks, body)
+            WorkerPool.shared.run(chunks: chunks, threads: threads, body)
         } else {
             DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
         }

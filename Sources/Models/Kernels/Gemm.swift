@@ -41,7 +41,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let tile = splitColumns ? GemmTile.columns : GemmTile.rows
     let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
-    Compute.forEachChunk(chunks) { chunk in
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
         let first = tiles * chunk / chunks * tile, last = tiles * (chunk + 1) / chunks * tile
         let rows = splitColumns ? 0..<m : first..<min(m, last)
         let columns = splitColumns ? first..<min(n, last) : 0..<n

@@ -32,6 +32,9 @@ final class WorkerPool: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     /// Workers blocked on `wakeUp` (they sleep after spinning `spinNanoseconds` without work).
     private let sleepers = Atomic<Int>(0)
+    /// Pool threads that may still join the current job: the caller's thread budget less one. A worker
+    /// that comes late to an old job may take a seat of the next one and find no work: harmless.
+    private let seats = Atomic<Int>(0)
     /// The current job's body; written only while `busy` and before its ticket is published.
     private var body: ((Int) -> Void)?
     private var workerCount = 0
@@ -44,20 +47,22 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs `body(chunk)` for every chunk in `0..<chunks` (2 ≤ chunks < 65536), on this thread and on
-    /// up to `chunks − 1` pool threads, and returns when all have finished.
-    func run(chunks: Int, _ body: (Int) -> Void) {
-        precondition(chunks >= 2 && chunks < 1 << 16, "WorkerPool.run: \(chunks) chunks")
+    /// up to `threads − 1` pool threads, and returns when all have finished.
+    func run(chunks: Int, threads: Int, _ body: (Int) -> Void) {
+        precondition(chunks >= 2 && chunks < 1 << 16 && threads >= 2, "WorkerPool.run: \(chunks) chunks, \(threads) threads")
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for chunk in 0..<chunks { body(chunk) }
             return
         }
-        while workerCount < chunks - 1 {
+        let helpers = min(threads, chunks) - 1
+        while workerCount < helpers {
             workerCount += 1
             Thread.detachNewThread { [self] in workerLoop() }
         }
         withoutActuallyEscaping(body) { body in
             self.body = body
             unfinished.store(chunks, ordering: .relaxed)
+            seats.store(helpers, ordering: .relaxed)
             let job = (ticket.load(ordering: .relaxed) >> 32) &+ 1
             ticket.store(job << 32 | UInt64(chunks) << 16, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
@@ -116,7 +121,7 @@ final class WorkerPool: @unchecked Sendable {
                 job = ticket.load(ordering: .acquiring) >> 32
             }
             seen = job
-            work(job: job)
+            if seats.subtract(1, ordering: .acquiringAndReleasing).newValue >= 0 { work(job: job) }
         }
     }
 }
