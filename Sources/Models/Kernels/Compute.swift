@@ -14,8 +14,8 @@ public enum Compute {
         didSet { precondition(threads >= 1, "Compute.threads must be ≥ 1, got \(threads)") }
     }
 
-    /// Multiply-adds below which work stays on one thread: handing a chunk to another thread costs a few
-    /// microseconds, about what this much work takes (`sweep-bench gemm`).
+    /// Multiply-adds a chunk must be worth to go to another thread: about 2 µs of one core's work, while
+    /// a spinning pool thread picks a chunk up within a microsecond or so (a sleeping one takes longer).
     static let minimumWorkPerThread = 1 << 18
 
     /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: `perThread` per
