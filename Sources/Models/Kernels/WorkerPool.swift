@@ -1,7 +1,8 @@
 // A persistent pool of spinning worker threads for the kernels' parallel loops. Measured on this
 // machine, `DispatchQueue.concurrentPerform(iterations: 2)` ran both iterations on the calling thread
 // for work up to ~0.4 ms (its workers wake too slowly), so the layer-sized products got no speed-up;
-// these workers spin on an atomic for a while after each job and pick the next one up within ~1 µs.
+// these workers spin on an atomic for 2 ms after each job, so the next job is taken up without waking a
+// thread (the 128×784·784×1000 product then ran 1.9× faster on 2 threads than on 1).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
