@@ -10,7 +10,7 @@
 // the wide grid of oh rows × pw columns (position i·pw + j), tap r = (c, u, v) is the window starting at
 // offset(r) = plane(u mod s, v mod s, c) + (u/s)·pw + v/s. Wide columns j ≥ ow are not outputs: the
 // forward pass drops them, and gradients on the wide grid are zero there. They cost (pw − ow)/ow more
-// multiply-adds (17% at 28×28 k5, 50% at 12×12 k5); im2col rows avoid that but measured 1.5–2× slower
+// multiply-adds (17% at 28×28 k5, 50% at 12×12 k5); im2col rows avoid that but measured 1.2–2.3× slower
 // on the four benchmark layers tried (10→20 and 32→64 at 12×12, 6→16 at 14×14, 1→32 at 28×28): kk·P
 // copied floats per image, and a weight gradient that sweeps kh·kw times more data.
 
