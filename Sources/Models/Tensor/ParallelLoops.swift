@@ -17,7 +17,7 @@ func parallelRanges(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         }
         return
     }
-    Compute.forEachChunk(threads) { thread in
+    Compute.forEachChunk(threads, threads: threads) { thread in
         for block in (thread * blocks / threads)..<((thread + 1) * blocks / threads) {
             body((block * grain)..<min(count, (block + 1) * grain))
         }
