@@ -90,7 +90,7 @@ final class TrainingRun {
             }
             return try end(.ok, epoch: progress.epoch, metrics: [], details: bestDetails(progress.best))
         } catch {
-            let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+            let message = "\(error)"
             context.log("config \(configuration.index) (\(configuration.id.prefix(10))) failed: \(message)")
             do {
                 return try end(.failed, epoch: progress.epoch, metrics: [], details: [("message", .string(message))])
