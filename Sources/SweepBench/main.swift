@@ -4,6 +4,7 @@ import Foundation
 
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
+    ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -23,6 +23,11 @@ extension SweepStatus {
                 let origin = [run.host, run.attempt.map { "attempt \($0)" }, run.time].compactMap { $0 }.joined(separator: ", ")
                 text += wrap("error: " + run.message + (origin.isEmpty ? "" : " (\(origin))"), indent: 6)
             }
+            if overall[.failed] > failed.count {
+                text += "errors of all \(overall[.failed]) failed, most frequent first:\n"
+                for entry in failureMessages.prefix(5) { text += wrap("\(entry.count) × \(entry.message)", indent: 2) }
+                if failureMessages.count > 5 { text += "  … \(plural(failureMessages.count - 5, "other message"))\n" }
+            }
         }
         if !running.isEmpty {
             text += "\n" + heading("running", shown: running.count, of: overall[.running])

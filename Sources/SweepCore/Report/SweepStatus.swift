@@ -58,12 +58,16 @@ public struct SweepStatus {
     public let overall: Counts
     /// Failed configurations by index, at most `limit` of them.
     public let failed: [FailedRun]
+    /// Every failed configuration's error message with how many share it, most frequent first.
+    public let failureMessages: [(message: String, count: Int)]
     /// Running configurations by index, at most `limit` of them.
     public let running: [RunningRun]
     public let recordCount: Int
     public let foreignRecords: Int
     public let foreignConfigurations: Int
     public let problems: [ShardProblem]
+
+    static let noMessage = "no message recorded"
 
     /// Reads `folder` for `grid`; lists at most `limit` failed and `limit` running configurations.
     public init(grid: Grid, folder: ResultsFolder, limit: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -78,6 +82,7 @@ public struct SweepStatus {
         var groupCounts: [Counts] = []
         var overall = Counts()
         var failedIndices: [Int] = [], runningIndices: [Int] = []
+        var messageCounts: [String: Int] = [:]
         for index in 0..<grid.count {
             let optimizer = grid.value(of: "optimizer", at: index)
             let group: Int
@@ -92,16 +97,22 @@ public struct SweepStatus {
             let state = scan.traces[index].state
             groupCounts[group][state] += 1
             overall[state] += 1
-            if state == .failed && failedIndices.count < limit { failedIndices.append(index) }
+            if state == .failed {
+                if failedIndices.count < limit { failedIndices.append(index) }
+                let message = RecordScanner.member("message", of: scan.line(at: scan.traces[index].lastEnd!))
+                    .flatMap(RecordScanner.string) ?? Self.noMessage
+                messageCounts[message, default: 0] += 1
+            }
             if state == .running && runningIndices.count < limit { runningIndices.append(index) }
         }
         groups = zip(groupNames, groupCounts).map { Group(name: $0, counts: $1) }
         self.overall = overall
+        failureMessages = messageCounts.map { ($0.key, $0.value) }.sorted { ($1.count, $0.message) < ($0.count, $1.message) }
 
         let describer = SettingDescriber(grid: grid)
         failed = failedIndices.map { index in
             let line = scan.line(at: scan.traces[index].lastEnd!)
-            var run = FailedRun(index: index, setting: describer.describe(index), message: "no message recorded")
+            var run = FailedRun(index: index, setting: describer.describe(index), message: Self.noMessage)
             RecordScanner.forEachMember(line) { key, value in
                 if RecordScanner.equals(key, "message") { run.message = RecordScanner.string(value) ?? run.message }
                 else if RecordScanner.equals(key, "host") { run.host = RecordScanner.string(value) }
