@@ -56,16 +56,17 @@ final class SyntheticSweep {
     }
 
     /// A whole run: start, `curve.count` epoch records with `metrics(epoch)`, and an end record with
-    /// `status`, the last epoch's metrics and, for an ok run, the best epoch by `selection`.
+    /// `status`, the last epoch's metrics and, for an ok run, the best epoch by `selection` (unless
+    /// `recordBest` is false: the report must then find it in the epoch records).
     func run(_ index: Int, shard: String = "task0", status: RunStatus = .ok, epochs: Int,
              metrics: (Int) -> [(String, Double)], selection: String = "valid_accuracy",
-             details: [(String, JSONValue)] = [], attempt: Int = 1) throws {
+             details: [(String, JSONValue)] = [], attempt: Int = 1, recordBest: Bool = true) throws {
         try write(.start, index, shard: shard, epoch: 0, attempt: attempt)
         for epoch in 1...max(1, epochs) where epochs > 0 {
             try write(.epoch, index, shard: shard, epoch: epoch, metrics: metrics(epoch), attempt: attempt)
         }
         var end = details
-        if status == .ok, epochs > 0, let higher = MetricNames.higherIsBetter(selection) {
+        if recordBest, status == .ok, epochs > 0, let higher = MetricNames.higherIsBetter(selection) {
             let values = (1...epochs).map { e in (e, metrics(e).first { $0.0 == selection }!.1) }
             let best = values.dropFirst().reduce(values[0]) { (higher ? $1.1 > $0.1 : $1.1 < $0.1) ? $1 : $0 }
             let test = metrics(best.0).filter { $0.0.hasPrefix("test_") }
