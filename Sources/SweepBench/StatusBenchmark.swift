@@ -1,7 +1,8 @@
 // `sweep-bench status`: how long `sweep status` takes on a results folder of a million records. It
 // writes the folder itself (a 48,000-configuration grid, 64 task shards written with ShardWriter in
 // the worker's record format, every state represented), then times the phases in-process and, when
-// the `sweep` binary sits next to this one, the whole command as a user runs it.
+// the `sweep` binary sits next to this one, the whole command as a user runs it. The report's
+// aggregation over the same folder is timed too, for comparison.
 import Foundation
 import SweepCore
 
@@ -42,6 +43,8 @@ func statusBenchmark(_ arguments: [String]) throws {
     var status: SweepStatus?
     row("SweepStatus (ids + scan + counts + lists)", measure(samples) { status = SweepStatus(grid: grid, folder: folder, limit: 20) })
     row("render", measure(samples) { _ = status!.render(now: Date().timeIntervalSince1970, queue: nil, queueNote: nil) })
+    // For comparison: the report reads every epoch record's metrics and every final end record in full.
+    row("(report: SweepResults + SweepReport, for comparison)", measure(max(1, samples / 2)) { _ = SweepReport(SweepResults(grid: grid, folder: folder)) })
 
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sweep").path
     if FileManager.default.isExecutableFile(atPath: binary) {

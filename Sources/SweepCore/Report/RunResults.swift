@@ -59,49 +59,76 @@ public struct RunResult: Sendable {
 public struct SweepResults {
     public let grid: Grid
     public let runs: [RunResult]
-    /// Metric names in the order first seen.
+    /// The metric names finished runs report: `<split>_<quantity>` in the order of MetricNames' splits
+    /// and quantities (train_loss, train_accuracy, valid_loss, …), then any others by name.
     public let metrics: [String]
     public let recordCount: Int
     public let foreignRecords: Int
     public let problems: [ShardProblem]
 
-    /// Reads `folder` for `grid`.
+    /// Reads `folder` for `grid`: one head-only scan that notes where each configuration's epoch
+    /// records are, then the finished runs' epoch and end records read in full, on `threads` threads
+    /// (each configuration by one thread, so nothing is shared but the read-only scan).
     public init(grid: Grid, folder: ResultsFolder, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.grid = grid
         let ids = ConfigurationIDs(grid, threads: threads)
-        let names = MetricTable()
-        var points = [[EpochPoint]](repeating: [], count: grid.count)
-        let scan = ResultsScan(shardsFolder: folder.shards, ids: ids) { index, head, line, location in
-            guard head.event == .epoch else { return }
-            var point = EpochPoint(epoch: -1, location: location, values: [])
-            RecordScanner.forEachMember(line) { key, value in
-                if RecordScanner.equals(key, "epoch") {
-                    point.epoch = RecordScanner.integer(value) ?? -1
-                } else if RecordScanner.equals(key, "metrics") {
-                    names.read(value, into: &point.values)
-                    return false
-                }
-                return true
-            }
-            if point.epoch >= 0 { points[index].append(point) }
+        var epochLines = [[RecordLocation]](repeating: [], count: grid.count)
+        let scan = ResultsScan(shardsFolder: folder.shards, ids: ids) { index, head, _, location in
+            if head.event == .epoch { epochLines[index].append(location) }
         }
 
-        var runs: [RunResult] = []
-        runs.reserveCapacity(grid.count)
-        for index in 0..<grid.count {
-            let trace = scan.traces[index]
-            var run = RunResult(state: trace.state)
-            if let end = trace.final {
-                Self.collectCurve(points[index], names: names, scan: scan, into: &run)
-                Self.readEnd(scan.line(at: end), names: names, into: &run)
+        let count = grid.count
+        let chunk = 1024
+        let chunks = (count + chunk - 1) / chunk
+        let lines = epochLines
+        let runs = [RunResult](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let readChunk = { (c: Int) in
+                let names = MetricTable()
+                for index in (c * chunk)..<min(count, (c + 1) * chunk) {
+                    let trace = scan.traces[index]
+                    var run = RunResult(state: trace.state)
+                    if let end = trace.final {
+                        Self.collectCurve(lines[index].compactMap { Self.epochPoint(scan.line(at: $0), at: $0, names: names) },
+                                          names: names, scan: scan, into: &run)
+                        Self.readEnd(scan.line(at: end), names: names, into: &run)
+                    }
+                    (base + index).initialize(to: run)
+                }
             }
-            runs.append(run)
+            if threads <= 1 || chunks <= 1 {
+                for c in 0..<chunks { readChunk(c) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: chunks, execute: readChunk)
+            }
+            initialized = count
         }
         self.runs = runs
-        metrics = names.names
+        metrics = Self.ordered(Set(runs.flatMap { Array($0.final.keys) + Array($0.series.keys) }))
         recordCount = scan.recordCount
         foreignRecords = scan.foreignRecords
         problems = scan.problems
+    }
+
+    /// Metric names in reading order: train, valid, test; loss, accuracy, perplexity, mse; then the rest.
+    static func ordered(_ names: Set<String>) -> [String] {
+        let known = MetricNames.splits.flatMap { split in MetricNames.quantities.map { "\(split)_\($0)" } }
+        return known.filter(names.contains) + names.subtracting(known).sorted()
+    }
+
+    /// An epoch record's epoch number and metrics; nil when it has no epoch number.
+    private static func epochPoint(_ line: UnsafeRawBufferPointer, at location: RecordLocation, names: MetricTable) -> EpochPoint? {
+        var point = EpochPoint(epoch: -1, location: location, values: [])
+        RecordScanner.forEachMember(line) { key, value in
+            if RecordScanner.equals(key, "epoch") {
+                point.epoch = RecordScanner.integer(value) ?? -1
+            } else if RecordScanner.equals(key, "metrics") {
+                names.read(value, into: &point.values)
+                return false
+            }
+            return true
+        }
+        return point.epoch >= 0 ? point : nil
     }
 
     /// One value per epoch: when an epoch was recorded twice (a rerun, a resumed attempt that repeated
@@ -167,7 +194,7 @@ private struct EpochPoint {
 }
 
 /// Metric names met so far, each with a small id, matched by their bytes so that a million records
-/// do not make a million strings.
+/// do not make a million strings. One per thread.
 private final class MetricTable {
     private(set) var names: [String] = []
     private var bytes: [[UInt8]] = []
