@@ -25,8 +25,6 @@ public struct RunResult: Sendable {
     public var series: [String: [Double]] = [:]
     /// The loss curve of an end record's `curve` member (`step`, `loss`), for the power-law regimes.
     public var lossCurve: (step: [Double], loss: [Double])?
-    /// For a diverged run: the step and the last finite loss, when recorded.
-    public var divergedAt: (step: Double?, lastFiniteLoss: Double?)?
 
     init(state: RunState) { self.state = state }
 
@@ -152,9 +150,8 @@ public struct SweepResults {
         }
     }
 
-    /// The end record's metrics (they replace the last epoch's), best epoch, loss curve and divergence.
+    /// The end record's metrics (they replace the last epoch's), best epoch and loss curve.
     private static func readEnd(_ line: UnsafeRawBufferPointer, names: MetricTable, into run: inout RunResult) {
-        var step: Double?, lastFinite: Double?
         RecordScanner.forEachMember(line) { key, value in
             if RecordScanner.equals(key, "metrics") {
                 var values: [Double] = []
@@ -167,14 +164,9 @@ public struct SweepResults {
                    steps.count == losses.count {
                     run.lossCurve = (steps.map { $0.number ?? .nan }, losses.map { $0.number ?? .nan })
                 }
-            } else if RecordScanner.equals(key, "step") {
-                step = RecordScanner.number(value)
-            } else if RecordScanner.equals(key, "last_finite_loss") {
-                lastFinite = RecordScanner.number(value)
             }
             return !RecordScanner.equals(key, "config")
         }
-        if run.state == .diverged { run.divergedAt = (step, lastFinite) }
     }
 
     private static func bestEpoch(_ value: JSONValue) -> BestEpoch? {

@@ -55,15 +55,12 @@ public struct RunTrace: Sendable {
     public private(set) var lastEpoch: RecordLocation?
     /// Whether the latest start was written after the latest non-final end (a retry or a resumed task).
     private var startFollowsEnd = false
-    /// Records seen.
-    public private(set) var records = 0
 
     public init() {}
 
     /// Takes one record into account. `later(a, b)` says whether record `a` was written after record `b`.
     public mutating func observe(_ event: RecordEvent, status: RunStatus?, at location: RecordLocation,
                                  later: (RecordLocation, RecordLocation) -> Bool) {
-        records += 1
         switch event {
         case .start:
             guard lastStart.map({ later(location, $0) }) ?? true else { return }
