@@ -1,7 +1,7 @@
 // One axis of a chart: its range, linear or logarithmic, and tick marks at round values. Logarithmic
-// when every value is positive and they span two decades or more (learning rates 1e-5…1e-1, losses
-// falling as power laws); ticks then sit on powers of ten, with 2 and 5 between them when the axis
-// spans at most two decades.
+// when every value is positive and they span a decade or more (learning rates 1e-5…1e-1, losses
+// falling as power laws), unless the caller says otherwise (accuracies stay linear); ticks then sit
+// on powers of ten, with 2 and 5 between them when the axis spans at most two decades.
 import Foundation
 
 /// A chart axis mapping values to a pixel range.
@@ -17,7 +17,7 @@ struct ChartAxis {
         let finite = values.filter(\.isFinite)
         var low = finite.min() ?? 0, high = finite.max() ?? 1
         let positive = low > 0
-        let log = (logarithmic ?? (positive && high / low >= 100)) && positive
+        let log = (logarithmic ?? (positive && high / low >= 10)) && positive
         self.logarithmic = log
         if log {
             var first = floor(log10(low)), last = ceil(log10(high))

@@ -50,13 +50,14 @@ extension SweepReport {
                     points: spreads.map { ($0.0, $0.1.mean) },
                     band: spreads.filter { $0.1.std.isFinite }.map { ($0.0, $0.1.mean - $0.1.std, $0.1.mean + $0.1.std) }))
             }
-            guard !lines.isEmpty else { continue }
+            // A curve needs two epochs; single-epoch runs (the power-law regimes) have theirs elsewhere.
+            guard lines.contains(where: { $0.points.count > 1 }) else { continue }
             let scope = section.title.isEmpty ? "" : " (\(section.title))"
             charts.append(ReportChart(
                 file: "curves-\(slug)-\(Self.slug(metric)).svg",
                 caption: "\(metric) per epoch of each optimizer's best setting by \(selection)\(scope); line: mean over seeds, band: ±1 std.",
                 chart: SVGChart(title: "\(metric): best setting per optimizer\(scope)", xLabel: "epoch", yLabel: metric,
-                                series: lines, xLogarithmic: false)))
+                                series: lines, xLogarithmic: false, yLogarithmic: Self.linearOnly(metric))))
         }
         return charts
     }
@@ -88,7 +89,8 @@ extension SweepReport {
             charts.append(ReportChart(
                 file: "sensitivity-\(slug)-\(Self.slug(key)).svg",
                 caption: "Final \(selection) against \(key)\(scope): at each \(key), the best-ranked setting of the other keys; mean ± 1 std over seeds.",
-                chart: SVGChart(title: "final \(selection) vs \(key)\(scope)", xLabel: key, yLabel: "final \(selection)", series: lines)))
+                chart: SVGChart(title: "final \(selection) vs \(key)\(scope)", xLabel: key, yLabel: "final \(selection)",
+                                series: lines, yLogarithmic: Self.linearOnly(selection))))
         }
         return charts
     }
@@ -130,6 +132,12 @@ extension SweepReport {
                 caption: "Loss curves of each model" + (setting.isEmpty ? "" : " at \(setting)") + "; line: mean over seeds, band: ±1 std.",
                 chart: SVGChart(title: "loss curves" + (setting.isEmpty ? "" : ": " + setting), xLabel: "step", yLabel: "loss", series: lines))
         }
+    }
+
+    /// Accuracies (fractions in [0, 1]) are read on a linear axis whatever their span: false for them,
+    /// nil (decide from the values) for losses, perplexities and the rest.
+    static func linearOnly(_ metric: String) -> Bool? {
+        MetricNames.higherIsBetter(metric) == true ? false : nil
     }
 
     /// A file-name-safe form of `text`: lower case, letters, digits, dots and dashes.

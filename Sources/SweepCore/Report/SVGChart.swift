@@ -32,15 +32,18 @@ public struct SVGChart {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
-    /// Force a linear (false) or logarithmic (true) x axis; nil decides from the values.
+    /// Force a linear (false) or logarithmic (true) axis; nil decides from the values (ChartAxis).
     public var xLogarithmic: Bool?
+    public var yLogarithmic: Bool?
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], xLogarithmic: Bool? = nil) {
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], xLogarithmic: Bool? = nil,
+                yLogarithmic: Bool? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.xLogarithmic = xLogarithmic
+        self.yLogarithmic = yLogarithmic
     }
 
     /// Colours that stay distinct for colour-blind readers (Okabe and Ito), then greys.
@@ -57,7 +60,7 @@ public struct SVGChart {
         let xs = series.flatMap { $0.points.map(\.x) + $0.band.map(\.x) + $0.diverged }
         let ys = series.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } }
         let xAxis = ChartAxis(values: xs, logarithmic: xLogarithmic)
-        let yAxis = ChartAxis(values: ys)
+        let yAxis = ChartAxis(values: ys, logarithmic: yLogarithmic)
         // A log axis cannot place values ≤ 0; those points are left out.
         func px(_ x: Double) -> Double? {
             guard x.isFinite, !xAxis.logarithmic || x > 0 else { return nil }

@@ -18,3 +18,6 @@ struct SettingDescriber {
 
 /// A value as a user writes it: strings without quotes, everything else as canonical JSON.
 func display(_ value: JSONValue) -> String { value.string ?? value.canonicalText }
+
+/// The group name of configurations that have no `optimizer` key.
+let noOptimizer = "(none)"

@@ -94,7 +94,7 @@ public struct SweepReport {
                 continue
             }
             withoutSeed.sort { (keyOrder.firstIndex(of: $0.key) ?? .max, $0.key) < (keyOrder.firstIndex(of: $1.key) ?? .max, $1.key) }
-            let optimizer = configuration["optimizer"].map(display) ?? "-"
+            let optimizer = configuration["optimizer"].map(display) ?? noOptimizer
             var group = Group(setting: withoutSeed, optimizer: optimizer, indices: [index])
             group.counts[state] += 1
             groupOf[key] = groups.count

@@ -16,7 +16,7 @@ public struct SweepStatus {
         public var total: Int { values.reduce(0, +) }
     }
 
-    /// The configurations of one optimizer (the grid's `optimizer` value; "-" where there is none).
+    /// The configurations of one optimizer (the grid's `optimizer` value; "(none)" where there is none).
     public struct Group: Sendable {
         public var name: String
         public var counts: Counts
@@ -91,7 +91,7 @@ public struct SweepStatus {
             } else {
                 group = groupNames.count
                 groupOf[optimizer] = group
-                groupNames.append(optimizer.map { $0.string ?? $0.canonicalText } ?? "-")
+                groupNames.append(optimizer.map(display) ?? noOptimizer)
                 groupCounts.append(Counts())
             }
             let state = scan.traces[index].state
