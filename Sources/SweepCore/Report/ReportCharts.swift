@@ -77,7 +77,7 @@ extension SweepReport {
                     if let best = here.first(where: { $0.final[selection] != nil }), let spread = best.final[selection] {
                         points.append((x, spread.mean))
                         if spread.std.isFinite { band.append((x, spread.mean - spread.std, spread.mean + spread.std)) }
-                    } else if here.contains(where: { $0.counts[.diverged] > 0 && $0.counts[.done] == 0 }) {
+                    } else if here.contains(where: { $0.counts[.diverged] > 0 }) {
                         diverged.append(x)
                     }
                 }

@@ -1,6 +1,6 @@
 // A line chart as a standalone SVG file: title, axes with ticks and labels, one line per series with
-// an optional shaded band (mean ± std over seeds) and point markers, × marks for settings whose every
-// seed diverged, and a legend below the plot (one row per series, so long labels never overlap the
+// an optional shaded band (mean ± std over seeds) and point markers, × marks where runs diverged and
+// none finished, and a legend below the plot (one row per series, so long labels never overlap the
 // data). No scripts, no external fonts or files: it opens in any browser. Every series' elements carry
 // `data-series`, so tests can find them.
 
@@ -15,7 +15,7 @@ public struct SVGChart {
         public var band: [(x: Double, low: Double, high: Double)] = []
         /// Circles on the points (for few points: a sensitivity sweep).
         public var markers = false
-        /// x values where every seed diverged: drawn as × on the chart's bottom edge.
+        /// x values where no run finished and some diverged: drawn as × on the chart's bottom edge.
         public var diverged: [Double] = []
 
         public init(name: String, points: [(x: Double, y: Double)], band: [(x: Double, low: Double, high: Double)] = [],
@@ -147,7 +147,7 @@ public struct SVGChart {
     private var legendNotes: [String] {
         var notes: [String] = []
         if series.contains(where: { !$0.band.isEmpty }) { notes.append("shaded: mean ± 1 std over seeds") }
-        if series.contains(where: { !$0.diverged.isEmpty }) { notes.append("×: every seed of the best setting there diverged") }
+        if series.contains(where: { !$0.diverged.isEmpty }) { notes.append("×: no run there finished; some diverged") }
         return notes
     }
 
