@@ -147,6 +147,26 @@ import FoundationXML
         #expect(abs(sgd.groups[0].best!.std - 0.5.squareRoot()) < 1e-12)
     }
 
+    @Test func aResumedRunJoinsItsAttemptsAndARepeatedEpochKeepsTheLaterRecord() throws {
+        let sweep = try SyntheticSweep(Self.perplexityGrid)
+        func metrics(_ value: Double) -> [(String, Double)] { [("valid_perplexity", value)] }
+        // Attempt 1 (shard "z", read last) reaches epoch 2 and is preempted; attempt 2 (shard "a")
+        // repeats epoch 2 from the checkpoint and finishes.
+        try sweep.write(.start, 0, shard: "z", epoch: 0)
+        try sweep.write(.epoch, 0, shard: "z", epoch: 1, metrics: metrics(150))
+        try sweep.write(.epoch, 0, shard: "z", epoch: 2, metrics: metrics(140))
+        try sweep.write(.end, 0, shard: "z", status: .preempted, epoch: 2)
+        try sweep.write(.start, 0, shard: "a", epoch: 1, attempt: 2)
+        try sweep.write(.epoch, 0, shard: "a", epoch: 2, metrics: metrics(130), attempt: 2)
+        try sweep.write(.epoch, 0, shard: "a", epoch: 3, metrics: metrics(125), attempt: 2)
+        try sweep.write(.end, 0, shard: "a", status: .ok, epoch: 3, metrics: metrics(125), attempt: 2)
+        let run = SweepResults(grid: sweep.grid, folder: sweep.folder).runs[0]
+        #expect(run.state == .done)
+        #expect(run.epochs == [1, 2, 3])
+        #expect(run.series["valid_perplexity"] == [150, 130, 125])
+        #expect(run.value("valid_perplexity", atBestOf: "valid_perplexity") == 125)
+    }
+
     @Test func csvHasOneFullPrecisionRowPerSetting() throws {
         let sweep = try Self.sweep()
         let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
