@@ -51,8 +51,10 @@ import Foundation
         #expect(status.running[0].host == "node7")
         #expect(status.running[0].metrics.map(\.name) == ["train_loss", "valid_accuracy", "lr"])
         #expect(status.running[0].metrics[1].value == 0.7)
-        // Run 5's epoch record belongs to the preempted attempt; the resumed one has only started.
-        #expect(status.running[1].epoch == nil)
+        // Run 5's epoch record belongs to the preempted attempt; the resumed one has only started,
+        // from epoch 1's checkpoint.
+        #expect(status.running[1].epoch == 1)
+        #expect(status.running[1].metrics.isEmpty)
         #expect(status.problems.isEmpty)
         #expect(status.foreignRecords == 0)
     }

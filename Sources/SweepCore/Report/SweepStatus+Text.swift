@@ -37,8 +37,7 @@ extension SweepStatus {
                 switch (run.epoch, run.epochs) {
                 case let (epoch?, total?): parts.append("epoch \(epoch)/\(total)")
                 case let (epoch?, nil): parts.append("epoch \(epoch)")
-                case let (nil, total?): parts.append("started, epoch 0/\(total)")
-                case (nil, nil): parts.append("started")
+                case (nil, _): parts.append("started")
                 }
                 parts += run.metrics.filter { $0.name != MetricNames.learningRate }.prefix(4).map { "\($0.name) \(formatNumber($0.value))" }
                 if let host = run.host { parts.append(host) }

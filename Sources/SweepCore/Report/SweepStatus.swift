@@ -37,7 +37,8 @@ public struct SweepStatus {
     public struct RunningRun: Sendable {
         public var index: Int
         public var setting: String
-        /// Epochs reported so far (nil before the first epoch record).
+        /// Epochs completed: the last epoch record's, or where the current attempt started (0 for a
+        /// fresh run, the checkpoint's epoch for a resumed one); nil if the record has none.
         public var epoch: Int?
         /// The configuration's `epochs`, when it has one.
         public var epochs: Int?
@@ -137,7 +138,8 @@ public struct SweepStatus {
                             run.metrics.append((String(decoding: name, as: UTF8.self), RecordScanner.number(number) ?? .nan))
                             return true
                         }
-                    } else if RecordScanner.equals(key, "epoch"), epochLocation != nil {
+                    } else if RecordScanner.equals(key, "epoch") {
+                        // A start record's epoch is where the attempt begins: 0, or the checkpoint's epoch.
                         run.epoch = RecordScanner.integer(value)
                     } else if RecordScanner.equals(key, "host") {
                         run.host = RecordScanner.string(value)
