@@ -28,8 +28,11 @@ let cpuFlags: [String] = targetCPU().map { ["-target-cpu", $0] } ?? []
 /// Every target is built for the chosen CPU.
 let common: [SwiftSetting] = [.unsafeFlags(cpuFlags)]
 /// Numeric modules are optimised even in debug builds, so tests that train real models stay quick;
-/// release builds drop overflow and bounds checks there.
+/// release builds drop overflow and bounds checks there. `-fno-math-errno` lets `squareRoot()` on SIMD
+/// vectors become one `vsqrtps`: glibc's default errno semantics turn it into a scalar `sqrtf` call per
+/// lane (Swift's square root goes through a C shim compiled with the importer's flags).
 let numeric: [SwiftSetting] = common + [
+    .unsafeFlags(["-Xcc", "-fno-math-errno"]),
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]

@@ -7,9 +7,9 @@ import Synchronization
 private let stopRequest = Atomic<Int32>(0)
 
 /// Which signals stop a worker, and whether one has arrived.
-enum Interruption {
+public enum Interruption {
     /// Routes `signals` to the stop request. Call once, before training.
-    static func install(_ signals: [Int32]) {
+    public static func install(_ signals: [Int32]) {
         _ = stopRequest.load(ordering: .relaxed) // initialise the global before a handler can touch it
         for signo in signals {
             var action = sigaction()
@@ -21,13 +21,13 @@ enum Interruption {
     }
 
     /// The signal that arrived, if any.
-    static var received: Int32? {
+    public static var received: Int32? {
         let signo = stopRequest.load(ordering: .relaxed)
         return signo == 0 ? nil : signo
     }
 
     /// A signal's name as users write it ("TERM", "USR1"), for messages.
-    static func name(_ signo: Int32) -> String {
+    public static func name(_ signo: Int32) -> String {
         switch signo {
         case SIGTERM: return "TERM"
         case SIGINT: return "INT"
@@ -39,7 +39,7 @@ enum Interruption {
     }
 
     /// The signal named by `name` ("USR1", "SIGUSR2", "TERM"), or nil.
-    static func signal(named name: String) -> Int32? {
+    public static func signal(named name: String) -> Int32? {
         let bare = name.uppercased().hasPrefix("SIG") ? String(name.uppercased().dropFirst(3)) : name.uppercased()
         return ["TERM": SIGTERM, "INT": SIGINT, "USR1": SIGUSR1, "USR2": SIGUSR2, "HUP": SIGHUP][bare]
     }

@@ -2,7 +2,7 @@
 import Foundation
 import SweepCore
 
-let commands: [Command.Type] = [Expand.self, Validate.self, Status.self, Report.self]
+let commands: [Command.Type] = [Expand.self, Validate.self, Run.self, Local.self, Submit.self, Status.self, Report.self]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {
     var text = "usage: sweep <command> [options]\n\ncommands:\n"
@@ -18,7 +18,7 @@ func main() -> Int32 {
     var rest = Array(CommandLine.arguments.dropFirst())
     guard let name = rest.first, !["help", "--help", "-h"].contains(name) || rest.count > 1 else {
         printUsage(to: stdout)
-        return ExitStatus.success.rawValue
+        return ExitStatus.success.code
     }
     rest.removeFirst()
     var wantsHelp = rest.contains("--help") || rest.contains("-h")
@@ -32,26 +32,26 @@ func main() -> Int32 {
         if let near = nearestName(to: commandName, among: commands.map { $0.name }) { message += "; did you mean \"\(near)\"?" }
         fputs(message + "\n", stderr)
         printUsage(to: stderr)
-        return ExitStatus.badInput.rawValue
+        return ExitStatus.badInput.code
     }
     if wantsHelp {
         print("\(command.abstract)\n\nusage: \(command.usage)")
-        return ExitStatus.success.rawValue
+        return ExitStatus.success.code
     }
     do {
         var arguments = Arguments(rest)
         let instance = try command.init(&arguments)
         try arguments.finish()
-        return try instance.run().rawValue
+        return try instance.run().code
     } catch let error as GridErrors {
         fputs(error.description + "\n", stderr)
-        return ExitStatus.badInput.rawValue
+        return ExitStatus.badInput.code
     } catch let error as UsageError {
         fputs("sweep \(command.name): \(error)\nusage: \(command.usage)\n", stderr)
-        return ExitStatus.badInput.rawValue
+        return ExitStatus.badInput.code
     } catch {
         fputs("sweep \(command.name): error: \(error)\n", stderr)
-        return ExitStatus.badInput.rawValue
+        return ExitStatus.badInput.code
     }
 }
 

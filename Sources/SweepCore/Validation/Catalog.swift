@@ -65,15 +65,29 @@ public struct Selector: Sendable {
     public func component(named name: String) -> Component? { components.first { $0.name == name } }
 }
 
+/// A rule over several general keys that single values cannot express (a restart schedule that must
+/// cover `epochs`, say): `check` receives the keys present in a configuration and returns what is wrong.
+public struct CombinationCheck: Sendable {
+    public var keys: [String]
+    public var check: @Sendable ([String: JSONValue]) -> String?
+
+    public init(keys: [String], check: @escaping @Sendable ([String: JSONValue]) -> String?) {
+        self.keys = keys
+        self.check = check
+    }
+}
+
 /// Every key a configuration may have.
 public struct Catalog: Sendable {
     /// Keys any configuration may have (epochs, batch_size, seed, …).
     public var general: [KeySpec]
     public var selectors: [Selector]
+    public var combinations: [CombinationCheck]
 
-    public init(general: [KeySpec], selectors: [Selector]) {
+    public init(general: [KeySpec], selectors: [Selector], combinations: [CombinationCheck] = []) {
         self.general = general
         self.selectors = selectors
+        self.combinations = combinations
     }
 
     /// Whether `key` names a selector.

@@ -67,18 +67,29 @@ public struct GridValidator: Sendable {
             }
 
             // Combinations: each selected component's check, over the distinct values of its own settings.
+            // Rows with a value its rule already rejected are not checked again.
             for selectorKey in selectorKeys {
                 let selector = catalog.selector(selectorKey)!
                 for (value, _) in distinctValues(leaf, selectorKey) {
                     guard let name = value.string, let component = selector.component(named: name),
                           let check = component.check else { continue }
-                    let ownKeys = component.keys.map(\.name).filter(keys.contains)
-                    for row in rows(leaf, keys: selectorKeys + ownKeys) where row[selectorKey]?.value == value {
+                    let ownKeys = component.keys.filter { keys.contains($0.name) }
+                    for row in rows(leaf, keys: selectorKeys + ownKeys.map(\.name)) where row[selectorKey]?.value == value {
+                        guard ownKeys.allSatisfy({ spec in row[spec.name].map { spec.rule.accepts($0.value) } ?? true }) else { continue }
                         if let problem = check(row.mapValues(\.value)) {
                             let (_, offset) = row[selectorKey]!
                             fail(.invalidValue, at: offset, "\(selectorKey) \(name): \(problem)")
                         }
                     }
+                }
+            }
+            for combination in catalog.combinations {
+                let involved = combination.keys.filter(keys.contains)
+                guard !involved.isEmpty else { continue }
+                for row in rows(leaf, keys: involved) {
+                    let valid = involved.allSatisfy { key in generalKeys[key].map { $0.rule.accepts(row[key]!.value) } ?? true }
+                    guard valid, let problem = combination.check(row.mapValues(\.value)) else { continue }
+                    fail(.invalidValue, at: row[involved[0]]!.offset, problem)
                 }
             }
         }

@@ -1,0 +1,190 @@
+// 2-D convolution (cross-correlation, NCHW, stride, zero padding, optional bias): forward and backward.
+// Backward adds (+=) into dWeight, dBias and dInput, so callers zero gradients once per step (llm.c).
+//
+// Legend: n batch, c input channels, h×w input size, oc output channels, kh×kw kernel, s stride,
+// p zero padding, oh×ow output size = floor((h + 2p − kh)/s) + 1 × floor((w + 2p − kw)/s) + 1,
+// kk = c·kh·kw taps r = (c, u, v); image layouts and the wide grid of P = oh·pw positions as in
+// Conv2DLayout.swift.
+//
+// All three products run on the register tile of the gemm without im2col (whose copies cost more than
+// the multiply-adds at these channel counts):
+//   forward   out_wide (oc × P) = weight (oc × kk) · windows (kk × P), B row r = layout + offset(r);
+//   dInput    window gradients (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P); each row r is added
+//             into the layout gradient at offset(r), which is then added back into dInput;
+//   dWeight   dWeight[o, r] += Σ_images Σ_P dOut_wide[o, P] · layout[offset(r) + P]: dot products along
+//             the positions, 4 × 6 at a time (`WeightGradientTile`).
+//
+// Scratch: each thread's `Scratch`, so steady-state calls allocate nothing. Threads: forward and dInput
+// split the batch (images are independent); dWeight splits its (o, r) tiles, each summing over every
+// image in order. No split divides a sum, so results are bit-identical for every thread count. Work is
+// cut into 4 chunks per thread: copies are per image, so smaller chunks cost nothing.
+
+/// `out[n,o,i,j] = bias[o] + Σ_{c,u,v} weight[o,c,u,v] · xpad[n,c,i·s+u,j·s+v]`.
+/// input is (n, c, h, w), weight is (oc, c, kh, kw), bias is (oc) or nil; writes out (n, oc, oh, ow).
+/// `threads` (default `Compute.threads`) bounds the threads used; results do not depend on it.
+public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                          n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
+                          stride: Int, padding: Int, threads: Int = Compute.threads) {
+    let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    let offsets = Scratch.current.ints(.convOffsets, count: g.kk)
+    g.writeOffsets(into: offsets)
+    let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
+    Compute.forEachChunk(chunks) { chunk in
+        let scratch = Scratch.current
+        let layout = scratch.floats(.convLayout, count: g.layoutCount)
+        let wide = scratch.floats(.convWide, count: oc * g.widePositions)
+        let positions = g.widePositions
+        for b in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
+            g.writeLayout(of: input + b * c * h * w, into: layout)
+            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
+                for o0 in Swift.stride(from: 0, to: oc, by: GemmTile.rows) {
+                    gemmTile(rows: min(GemmTile.rows, oc - o0),
+                             TileOperands(depth: g.kk, a: weight + o0 * g.kk, aRowStride: g.kk, aDepthStride: 1,
+                                          b: layout + j0, bDepthStride: 0, bOffsets: offsets,
+                                          c: wide + o0 * positions + j0, ldc: positions,
+                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
+                }
+            }
+            // Keep the first ow columns of each wide row, adding the bias.
+            let y = out + b * oc * g.hw
+            for o in 0..<oc {
+                for i in 0..<g.oh {
+                    let src = wide + o * positions + i * g.planeWidth, dst = y + (o * g.oh + i) * g.ow
+                    if let bias { addScalar(bias[o], src, into: dst, count: g.ow) } else { copy(src, to: dst, count: g.ow) }
+                }
+            }
+        }
+    }
+}
+
+/// The gradients of `conv2dForward`, added (+=) into dWeight (oc, c, kh, kw), dBias (oc) and dInput
+/// (n, c, h, w). dOut is (n, oc, oh, ow). Pass nil for dBias without a bias, and for dInput in the first
+/// layer (its input gradient is not needed). `threads` as in `conv2dForward`.
+public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
+                           dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
+                           input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                           n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
+                           stride: Int, padding: Int, threads: Int = Compute.threads) {
+    let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    let work = n * oc * g.hw * g.kk
+    if let dBias {
+        for b in 0..<n {
+            for o in 0..<oc { dBias[o] += sum(dOut + (b * oc + o) * g.hw, count: g.hw) }
+        }
+    }
+    // Every image's layout and wide output gradient, shared read-only by the two products below.
+    let scratch = Scratch.current
+    let offsets = scratch.ints(.convOffsets, count: g.kk)
+    g.writeOffsets(into: offsets)
+    let layoutCount = g.layoutCount, gradientCount = g.wideGradientCount(oc: oc)
+    let layouts = scratch.floats(.convLayout, count: n * layoutCount)
+    let gradients = scratch.floats(.convGradients, count: n * gradientCount)
+    let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads, perThread: 4)
+    Compute.forEachChunk(prepareChunks) { chunk in
+        for b in (n * chunk / prepareChunks)..<(n * (chunk + 1) / prepareChunks) {
+            g.writeLayout(of: input + b * c * h * w, into: layouts + b * layoutCount)
+            g.writeWideGradient(of: dOut + b * oc * g.hw, oc: oc, into: gradients + b * gradientCount)
+        }
+    }
+
+    let rowTiles = (oc + WeightGradientTile.rows - 1) / WeightGradientTile.rows
+    let tapTiles = (g.kk + WeightGradientTile.taps - 1) / WeightGradientTile.taps
+    let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads, perThread: 4)
+    Compute.forEachChunk(weightChunks) { chunk in
+        for tile in (rowTiles * tapTiles * chunk / weightChunks)..<(rowTiles * tapTiles * (chunk + 1) / weightChunks) {
+            WeightGradientTile.run(dWeight: dWeight, o0: tile / tapTiles * WeightGradientTile.rows, oc: oc,
+                                   r0: tile % tapTiles * WeightGradientTile.taps, kk: g.kk, offsets: offsets,
+                                   gradients: gradients, gradientCount: gradientCount, wideRow: g.wideRow,
+                                   layouts: layouts, layoutCount: layoutCount, images: n)
+        }
+    }
+
+    guard let dInput else { return }
+    let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads, perThread: 4)
+    let positions = g.widePositions
+    Compute.forEachChunk(inputChunks) { chunk in
+        let scratch = Scratch.current
+        let layoutGradient = scratch.floats(.convLayoutGradient, count: layoutCount)
+        let windowGradients = scratch.floats(.convWide, count: g.kk * positions)
+        for b in (n * chunk / inputChunks)..<(n * (chunk + 1) / inputChunks) {
+            // Every tap's window gradient at once, (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P): full
+            // 12-row tiles however few channels there are.
+            let gradient = gradients + b * gradientCount
+            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
+                for r0 in Swift.stride(from: 0, to: g.kk, by: GemmTile.rows) {
+                    gemmTile(rows: min(GemmTile.rows, g.kk - r0),
+                             TileOperands(depth: oc, a: weight + r0, aRowStride: 1, aDepthStride: g.kk,
+                                          b: gradient + j0, bDepthStride: g.wideRow,
+                                          c: windowGradients + r0 * positions + j0, ldc: positions,
+                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
+                }
+            }
+            // Each window gradient goes back to where its window lies in the layout, taps in order.
+            fillZero(layoutGradient, count: layoutCount)
+            for r in 0..<g.kk { add(windowGradients + r * positions, into: layoutGradient + offsets[r], count: positions) }
+            g.addLayout(layoutGradient, into: dInput + b * c * h * w)
+        }
+    }
+}
+
+/// dWeight[o0 ..< o0+4, r0 ..< r0+6] += Σ_images Σ_positions dOut_wide[o, ·] · layout[offset(r) + ·]:
+/// 24 dot products accumulated lane-wise in zmm registers over every image (4 gradient rows and 6
+/// window loads feed 24 FMAs per 16 positions), then each summed across its lanes. Rows or taps past
+/// oc or kk repeat the last one and are not stored.
+enum WeightGradientTile {
+    static let rows = 4
+    static let taps = 6
+
+    @inline(never)
+    static func run(dWeight: UnsafeMutablePointer<Float>, o0: Int, oc: Int, r0: Int, kk: Int,
+                    offsets: UnsafePointer<Int>, gradients: UnsafePointer<Float>, gradientCount: Int,
+                    wideRow: Int, layouts: UnsafePointer<Float>, layoutCount: Int, images: Int) {
+        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
+        var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
+        for i in 0..<rows { rowStart[i] = min(o0 + i, oc - 1) * wideRow }
+        for t in 0..<taps { tapStart[t] = offsets[min(r0 + t, kk - 1)] }
+        var gradient = UnsafeRawPointer(gradients), layout = UnsafeRawPointer(layouts)
+        for _ in 0..<images {
+            // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
+            var p = 0
+            while p < wideRow {
+                var d = InlineArray<4, SIMD16<Float>>(repeating: .zero)
+                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: SIMD16<Float>.self) }
+                for t in 0..<taps {
+                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: SIMD16<Float>.self)
+                    for i in 0..<rows { acc[i * taps + t] = acc[i * taps + t].addingProduct(d[i], x) }
+                }
+                p &+= 16
+            }
+            gradient += gradientCount * 4
+            layout += layoutCount * 4
+        }
+        // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
+        // memory, spilled and reloaded around every image.
+        var sums = InlineArray<24, Float>(repeating: 0)
+        for k in 0..<24 { sums[k] = acc[k].sum() }
+        for i in 0..<min(rows, oc - o0) {
+            for t in 0..<min(taps, kk - r0) {
+                dWeight[(o0 + i) * kk + r0 + t] += sums[i * taps + t]
+            }
+        }
+    }
+}
+
+/// dst[0..<count] = src[0..<count] + value.
+private func addScalar(_ value: Float, _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { dst[j] = src[j] + value }
+}
+
+/// Σ x[0..<count] in 16 interleaved partial sums (lane l takes j ≡ l mod 16), then the lanes in order:
+/// a fixed order that vectorises.
+private func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD16<Float>()
+    let whole = count / 16 * 16
+    for j in stride(from: 0, to: whole, by: 16) { lanes += UnsafeRawPointer(x + j).loadUnaligned(as: SIMD16<Float>.self) }
+    var total: Float = 0
+    for l in 0..<16 { total += lanes[l] }
+    for j in whole..<count { total += x[j] }
+    return total
+}

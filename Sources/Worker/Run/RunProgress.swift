@@ -1,0 +1,42 @@
+// How far one configuration's run has got, beyond the model and optimizer themselves: enough to continue
+// bit for bit from the middle of an epoch. A checkpoint holds this, the parameters, the network's own
+// state and the optimizer's state.
+import Models
+import Optim
+
+/// The best epoch so far by the selection metric, and the test metrics of that epoch.
+struct BestEpoch: Equatable {
+    var metric: String
+    var epoch: Int
+    var value: Double
+    var test: [(name: String, value: Double)]
+
+    static func == (a: BestEpoch, b: BestEpoch) -> Bool {
+        a.metric == b.metric && a.epoch == b.epoch && a.value.bitPattern == b.value.bitPattern
+            && a.test.map(\.name) == b.test.map(\.name) && a.test.map(\.value.bitPattern) == b.test.map(\.value.bitPattern)
+    }
+}
+
+/// The resumable position of a run.
+struct RunProgress {
+    /// Epochs completed.
+    var epoch = 0
+    /// Batches (or BPTT windows) done in the current epoch.
+    var stepInEpoch = 0
+    /// Optimizer steps done in the whole run.
+    var globalStep = 0
+    /// The data-order generator as it was when the current epoch began (the epoch's order is drawn
+    /// from it again on resume).
+    var shuffle: SeededGenerator
+    /// Training loss and counts of the current epoch so far.
+    var totals = MetricTotals()
+    /// Critical-gradient decisions of the current epoch made before the last restart.
+    var admissionsBefore = AdmissionCounts()
+    /// The last finite training loss (reported when a run diverges).
+    var lastFiniteLoss = Double.nan
+    var best: BestEpoch?
+    /// Training seconds spent in earlier attempts.
+    var secondsBefore = 0.0
+
+    init(seed: UInt64) { shuffle = SeededGenerator(seed: seed, stream: "shuffle") }
+}

@@ -1,0 +1,135 @@
+// One configuration, trained from start (or from its checkpoint) to its `end` record. Whatever happens —
+// a finished run, a NaN loss, an error, a stop signal — the run ends with exactly one `end` record, and
+// a stop signal leaves a checkpoint the next attempt continues from, bit for bit.
+import Foundation
+import Models
+import Optim
+import SweepCore
+
+/// How one run ended, for the task's exit code.
+enum RunEnding: Equatable {
+    case finished(RunStatus)
+    /// Stopped by this signal after checkpointing; the task must stop too.
+    case stopped(Int32)
+}
+
+final class TrainingRun {
+    private let configuration: Configuration
+    private let values: ConfigurationValues
+    private let context: RunContext
+    private let cache: DataCache
+    private let started = Date()
+
+    init(_ configuration: Configuration, context: RunContext, cache: DataCache) {
+        self.configuration = configuration
+        values = ConfigurationValues(configuration: configuration)
+        self.context = context
+        self.cache = cache
+    }
+
+    /// Trains the configuration and writes its records. Never throws: failures are `failed` records.
+    func execute() -> RunEnding {
+        var progress = RunProgress(seed: values.seed)
+        do {
+            let setup = try RunSetup(values, context: context, cache: cache)
+            let checkpoint = RunCheckpoint(path: context.results.checkpointPath(id: configuration.id), configurationID: configuration.id)
+            if let restored = try checkpoint.restore(into: setup) {
+                progress = restored
+                context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
+            }
+            try write(.start, epoch: progress.epoch)
+            var trainer = Trainer(setup: setup, values: values)
+            while progress.epoch < values.epochs {
+                let epochStarted = Date()
+                switch try trainer.trainEpoch(&progress) {
+                case let .diverged(step, loss):
+                    return try end(.diverged, epoch: progress.epoch, metrics: [("train_loss", loss)], details: [
+                        ("step", .number(Double(step))), ("last_finite_loss", progress.lastFiniteLoss.isFinite ? .number(progress.lastFiniteLoss) : .null),
+                    ])
+                case let .stopped(signo):
+                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
+                    _ = try end(.preempted, epoch: progress.epoch, metrics: [], details: [
+                        ("signal", .string(Interruption.name(signo))), ("checkpoint", .string(checkpoint.path)),
+                        ("step_in_epoch", .number(Double(progress.stepInEpoch))),
+                    ])
+                    return .stopped(signo)
+                case .completed:
+                    break
+                }
+                let metrics = try trainer.epochMetrics(progress)
+                progress.epoch += 1
+                progress.stepInEpoch = 0
+                progress.totals = MetricTotals()
+                progress.admissionsBefore = AdmissionCounts()
+                if metrics.contains(where: { $0.name.hasSuffix("_loss") && !$0.value.isFinite }) {
+                    return try end(.diverged, epoch: progress.epoch, metrics: metrics, details: [
+                        ("step", .number(Double(progress.globalStep))), ("last_finite_loss", .number(progress.lastFiniteLoss)),
+                    ])
+                }
+                progress.best = Trainer.better(progress.best, metrics: metrics, epoch: progress.epoch)
+                try write(.epoch, epoch: progress.epoch, metrics: metrics)
+                context.log(progressLine(progress.epoch, metrics, Date().timeIntervalSince(epochStarted)))
+                if progress.epoch < values.epochs { try checkpoint.save(progress, setup: setup, secondsNow: seconds) }
+                if let signo = Interruption.received {
+                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
+                    _ = try end(.preempted, epoch: progress.epoch, metrics: metrics, details: [
+                        ("signal", .string(Interruption.name(signo))), ("checkpoint", .string(checkpoint.path)),
+                    ])
+                    return .stopped(signo)
+                }
+                if progress.epoch == values.epochs {
+                    let ending = try end(.ok, epoch: progress.epoch, metrics: metrics, details: bestDetails(progress.best))
+                    checkpoint.remove()
+                    return ending
+                }
+            }
+            return try end(.ok, epoch: progress.epoch, metrics: [], details: bestDetails(progress.best))
+        } catch {
+            let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+            context.log("config \(configuration.index) (\(configuration.id.prefix(10))) failed: \(message)")
+            do {
+                return try end(.failed, epoch: progress.epoch, metrics: [], details: [("message", .string(message))])
+            } catch {
+                context.log("cannot record the failure: \(error)")
+                return .finished(.failed)
+            }
+        }
+    }
+
+    private var seconds: Double { Date().timeIntervalSince(started) }
+
+    private func write(_ event: RecordEvent, epoch: Int, metrics: [(name: String, value: Double)] = [],
+                       status: RunStatus? = nil, details: [(name: String, value: JSONValue)] = [], durable: Bool = false) throws {
+        try context.write(ResultRecord(event: event, id: configuration.id, index: configuration.index, sweep: context.grid.name,
+                                       status: status, epoch: epoch, metrics: metrics, elapsedSeconds: seconds,
+                                       time: isoTimestamp(), origin: context.origin, config: configuration.value,
+                                       details: details), durable: durable)
+    }
+
+    private func end(_ status: RunStatus, epoch: Int, metrics: [(name: String, value: Double)],
+                     details: [(name: String, value: JSONValue)]) throws -> RunEnding {
+        try write(.end, epoch: epoch, metrics: metrics, status: status, details: details, durable: true)
+        if status != .ok && status != .failed {
+            context.log("config \(configuration.index) (\(configuration.id.prefix(10))): \(status.rawValue) at epoch \(epoch)")
+        }
+        return .finished(status)
+    }
+
+    private func bestDetails(_ best: BestEpoch?) -> [(name: String, value: JSONValue)] {
+        guard let best else { return [] }
+        var test: [String: JSONValue] = [:]
+        for (name, value) in best.test { test[name] = value.isFinite ? .number(value) : .null }
+        return [("best", .object(["metric": .string(best.metric), "epoch": .number(Double(best.epoch)),
+                                  "value": .number(best.value), "test": .object(test)]))]
+    }
+
+    private func progressLine(_ epoch: Int, _ metrics: [(name: String, value: Double)], _ seconds: Double) -> String {
+        let shown = metrics.filter { $0.name != MetricNames.learningRate }.map { "\($0.name) \(format($0.value))" }
+        return "config \(configuration.index) (\(configuration.id.prefix(10))) epoch \(epoch)/\(values.epochs): "
+            + shown.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
+    }
+
+    private func format(_ value: Double) -> String {
+        value.isFinite ? String(format: abs(value) >= 1000 || (abs(value) < 0.001 && value != 0) ? "%.3e" : "%.4f", value) : "\(value)"
+    }
+}

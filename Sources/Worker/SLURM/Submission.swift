@@ -1,0 +1,100 @@
+// `sweep submit`: which tasks to submit, the script, and the sbatch calls (argument vectors, one per
+// array of the plan).
+import Foundation
+import SweepCore
+
+/// What to submit.
+public enum SubmitSelection: String, Sendable {
+    /// Every task.
+    case all
+    /// Configurations without an ok or diverged record, one task each.
+    case missing
+    /// Configurations whose last run failed, one task each (run with --retry failed).
+    case failed
+}
+
+/// A planned submission of one sweep.
+public struct Submission {
+    public let script: SbatchScript
+    public let arrays: [ArraySubmission]
+    /// Where the script is written.
+    public let scriptPath: String
+
+    /// Plans the submission of `grid` (nothing is written or submitted yet).
+    public init(grid: Grid, results: ResultsFolder, repository: String, selection: SubmitSelection, tasks requested: Int?,
+                maxArraySize: Int) throws {
+        let settings = try SlurmSettings(grid: grid)
+        let tasks: Int
+        let chosen: [Int]
+        var runOptions: [String] = []
+        switch selection {
+        case .all:
+            tasks = max(1, min(grid.count, requested ?? settings.tasks ?? grid.count))
+            chosen = Array(0..<tasks)
+        case .missing, .failed:
+            // One configuration per task, so the array lists exactly the configurations to run.
+            tasks = grid.count
+            let index = RunIndex(shardsFolder: results.shards)
+            chosen = (0..<grid.count).filter { position in
+                let outcome = index[grid.configuration(position).id]
+                return selection == .missing ? !(outcome?.status.isFinal ?? false) : outcome?.status == .failed
+            }
+            if selection == .failed { runOptions = ["--retry", "failed"] }
+        }
+        let absoluteResults = URL(fileURLWithPath: results.root).standardizedFileURL.path
+        script = SbatchScript(sweep: grid.name, repository: repository, grid: grid.source.path, results: absoluteResults,
+                              settings: settings, tasks: tasks, runOptions: runOptions)
+        arrays = ArrayPlan.arrays(for: chosen, maxArraySize: maxArraySize)
+        scriptPath = results.path("submit/\(grid.name)-\(isoTimestamp().replacingOccurrences(of: ":", with: "")).sbatch")
+    }
+
+    /// The sbatch argument vectors, one per array.
+    public var commands: [[String]] {
+        arrays.map { ["sbatch", "--parsable", script.arrayOption($0), "--export=ALL,SWEEP_TASK_OFFSET=\($0.offset)", scriptPath] }
+    }
+
+    /// Writes the script and submits every array; returns the job ids sbatch printed.
+    public func submit() throws -> [String] {
+        let folder = (scriptPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: script.results + "/logs", withIntermediateDirectories: true)
+        try script.text.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        var ids: [String] = []
+        for command in commands {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = command
+            let output = Pipe(), errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            do { try process.run() } catch { throw SubmitError.noSbatch }
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            let err = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                if process.terminationStatus == 127 { throw SubmitError.noSbatch }
+                throw SubmitError.commandFailed(command.joined(separator: " "), process.terminationStatus,
+                                                String(decoding: err, as: UTF8.self))
+            }
+            ids.append(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return ids
+    }
+}
+
+/// A submission that did not happen.
+public enum SubmitError: Error, CustomStringConvertible {
+    case noSbatch
+    case commandFailed(String, Int32, String)
+    case notARepository(String)
+
+    public var description: String {
+        switch self {
+        case .noSbatch: return "sbatch is not on PATH: run on a SLURM login node, or use --dry-run to see the script"
+        case let .commandFailed(command, status, stderr):
+            return "\(command) failed (exit \(status))" + (stderr.isEmpty ? "" : ": " + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        case let .notARepository(path):
+            return "\(path) is not the sweep repository (no scripts/array.sh): run from its top folder or set SWEEP_HOME"
+        }
+    }
+}
