@@ -14,28 +14,31 @@ func age(_ seconds: Double) -> String {
 }
 
 /// `text` broken at spaces into lines of at most `width` columns: the first indented by `indent`
-/// spaces, the rest by two more; a word longer than a line is cut.
+/// spaces, the rest (and every line after a newline in `text`) by two more; a word longer than a line
+/// is cut.
 func wrap(_ text: String, indent: Int, width: Int = 80) -> String {
     let first = String(repeating: " ", count: indent)
     let rest = first + "  "
     var lines: [String] = []
-    var line = first
-    var empty = true
-    for word in text.split(separator: " ") {
-        var word = Substring(word)
-        while !word.isEmpty {
-            if !empty && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = rest
-                empty = true
+    for (p, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var line = p == 0 ? first : rest
+        var empty = true
+        for word in paragraph.split(separator: " ") {
+            var word = Substring(word)
+            while !word.isEmpty {
+                if !empty && line.count + 1 + word.count > width {
+                    lines.append(line)
+                    line = rest
+                    empty = true
+                }
+                let room = width - line.count - (empty ? 0 : 1)
+                let piece = word.count <= room || !empty ? word : word.prefix(max(1, room))
+                line += (empty ? "" : " ") + piece
+                empty = false
+                word = word.dropFirst(piece.count)
             }
-            let room = width - line.count - (empty ? 0 : 1)
-            let piece = word.count <= room || !empty ? word : word.prefix(max(1, room))
-            line += (empty ? "" : " ") + piece
-            empty = false
-            word = word.dropFirst(piece.count)
         }
+        lines.append(line)
     }
-    lines.append(line)
     return lines.joined(separator: "\n") + "\n"
 }
