@@ -138,6 +138,10 @@ final class SVGContents: NSObject, XMLParserDelegate {
         #expect(!withNegative.logarithmic)
         let twoDecades = ChartAxis(values: [0.01, 1])
         #expect(twoDecades.logarithmic && twoDecades.ticks.map { twoDecades.label($0) } == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"])
+        let lrTwoDecades = ChartAxis(values: [0.001, 0.1])
+        #expect(lrTwoDecades.ticks.map { lrTwoDecades.label($0) } == ["10⁻³", "", "", "10⁻²", "", "", "10⁻¹"])
+        let epochs = ChartAxis(values: [1, 2, 3])
+        #expect(epochs.ticks == [1, 2, 3])
         #expect(SweepReport.slug("dataset=cifar10 model=ResNet") == "dataset-cifar10-model-resnet")
     }
 }

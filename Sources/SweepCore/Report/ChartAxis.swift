@@ -37,7 +37,9 @@ struct ChartAxis {
                 low -= pad
                 high += pad
             }
-            let step = Self.niceStep((high - low) / 5)
+            // Whole-number data (epochs, topC) gets whole-number ticks.
+            let integral = !finite.isEmpty && finite.allSatisfy { $0 == $0.rounded() }
+            let step = max(Self.niceStep((high - low) / 5), integral ? 1 : 0)
             low = floor(low / step) * step
             high = ceil(high / step) * step
             self.ticks = stride(from: 0, through: Int(((high - low) / step).rounded()), by: 1).map { low + Double($0) * step }
@@ -59,13 +61,14 @@ struct ChartAxis {
         return from + t * (to - from)
     }
 
-    /// A tick's label: on a log axis reaching outside 0.01…1000, powers of ten as "10⁻⁴" (all of them,
-    /// so they read alike); otherwise the plain number with as many decimals as the spacing needs.
+    /// A tick's label: on a log axis reaching outside 0.01…1000, powers of ten as "10⁻⁴" and no label
+    /// on the 2 and 5 ticks between them (so the labels read alike); otherwise the plain number with as
+    /// many decimals as the spacing needs. Empty for a tick drawn without a label.
     func label(_ value: Double) -> String {
         if logarithmic {
             let exponent = Int(log10(value).rounded())
-            let powers = low < 0.01 || high > 1000
-            if powers && abs(value - pow(10, Double(exponent))) < 1e-12 * value { return "10" + Self.superscript(exponent) }
+            let decade = abs(value - pow(10, Double(exponent))) < 1e-12 * value
+            if low < 0.01 || high > 1000 { return decade ? "10" + Self.superscript(exponent) : "" }
             return formatSignificant(value, digits: 3)
         }
         let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1

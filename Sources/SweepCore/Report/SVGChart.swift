@@ -87,10 +87,10 @@ public struct SVGChart {
         out += "</g>\n"
         out += "<rect class=\"frame\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(width - right - left))\" height=\"\(n(plotHeight))\" fill=\"none\" stroke=\"#555555\"/>\n"
         out += "<g class=\"ticks\" fill=\"#333333\">\n"
-        for tick in xAxis.ticks {
+        for tick in xAxis.ticks where !xAxis.label(tick).isEmpty {
             if let x = px(tick) { out += "<text x=\"\(n(x))\" y=\"\(n(plotBottom + 17))\" text-anchor=\"middle\">\(escapeXML(xAxis.label(tick)))</text>\n" }
         }
-        for tick in yAxis.ticks {
+        for tick in yAxis.ticks where !yAxis.label(tick).isEmpty {
             if let y = py(tick) { out += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(escapeXML(yAxis.label(tick)))</text>\n" }
         }
         out += "</g>\n"
