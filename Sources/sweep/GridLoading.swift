@@ -22,3 +22,9 @@ func taskShare(_ arguments: inout Arguments) throws -> (task: Int, tasks: Int)? 
     default: throw UsageError("--task and --tasks go together (task N of T)")
     }
 }
+
+/// Reads the grid file at `path` for commands that only read results (`status`, `report`): parsed, but
+/// not checked against the catalog, so that results stay readable after an optimizer or key is renamed.
+func readGrid(_ path: String) throws -> Grid {
+    try GridParser.load(path: path)
+}

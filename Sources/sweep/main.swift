@@ -2,7 +2,7 @@
 import Foundation
 import SweepCore
 
-let commands: [Command.Type] = [Expand.self, Validate.self, Run.self, Local.self, Submit.self]
+let commands: [Command.Type] = [Expand.self, Validate.self, Run.self, Local.self, Submit.self, Status.self, Report.self]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {
     var text = "usage: sweep <command> [options]\n\ncommands:\n"

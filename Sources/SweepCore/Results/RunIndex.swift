@@ -1,5 +1,6 @@
 // The state of each configuration of a sweep as its results say: used by `sweep run` to skip finished
-// work and by `sweep status`. Only `end` records matter here, so other lines are not parsed.
+// work. Only `end` records matter here, so other lines are not parsed. (`sweep status` and `sweep
+// report` fold every record, starts included: Report/ResultsScan.swift, with the same precedence.)
 
 /// What the results say about one configuration.
 public struct RunOutcome: Sendable, Equatable {

@@ -10,6 +10,8 @@ public struct ShardProblem: Equatable, Sendable, CustomStringConvertible {
         case incompleteLastLine
         /// A complete line that is not a record.
         case corruptLine
+        /// The shard cannot be opened or mapped (permissions, a file removed while reading).
+        case unreadable
     }
     public var kind: Kind
     public var file: String
@@ -20,6 +22,7 @@ public struct ShardProblem: Equatable, Sendable, CustomStringConvertible {
         switch kind {
         case .incompleteLastLine: return "\(file):\(line): incomplete last line ignored (its writer stopped mid-write)"
         case .corruptLine: return "\(file):\(line): not a record, ignored: \(detail)"
+        case .unreadable: return "\(file): cannot be read, skipped: \(detail)"
         }
     }
 }
@@ -37,23 +40,19 @@ public struct ShardReader {
     }
 
     /// Calls `visit` with each complete line (without its newline) of every shard, with its file and
-    /// 1-based line number; returns the incomplete last lines found.
+    /// 1-based line number; returns the incomplete last lines and unreadable shards found.
     public func forEachLine(_ visit: (_ line: UnsafeRawBufferPointer, _ file: String, _ number: Int) throws -> Void) rethrows -> [ShardProblem] {
         var problems: [ShardProblem] = []
         for path in shardPaths() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                var start = 0, number = 0
-                while start < bytes.count {
-                    number += 1
-                    guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                        problems.append(ShardProblem(kind: .incompleteLastLine, file: path, line: number,
-                                                     detail: "\(bytes.count - start) bytes without a newline"))
-                        break
-                    }
-                    if end > start { try visit(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), path, number) }
-                    start = end + 1
-                }
+            let shard: MappedShard
+            do {
+                shard = try MappedShard(path: path)
+            } catch {
+                problems.append(ShardProblem(kind: .unreadable, file: path, line: 0, detail: "\(error)"))
+                continue
+            }
+            if let problem = try shard.forEachLine({ line, _, number in try visit(line, path, number) }) {
+                problems.append(problem)
             }
         }
         return problems

@@ -1,0 +1,44 @@
+// Small pieces of wording and layout shared by the status and report texts: plurals, ages, and
+// wrapping to the 80 columns of a terminal.
+
+/// "1 record", "3 records".
+func plural(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+
+/// "12s", "5m", "3h", "2d".
+func age(_ seconds: Double) -> String {
+    let s = max(0, Int(seconds))
+    if s < 120 { return "\(s)s" }
+    if s < 7200 { return "\(s / 60)m" }
+    if s < 172_800 { return "\(s / 3600)h" }
+    return "\(s / 86400)d"
+}
+
+/// `text` broken at spaces into lines of at most `width` columns: the first indented by `indent`
+/// spaces, the rest (and every line after a newline in `text`) by two more; a word longer than a line
+/// is cut.
+func wrap(_ text: String, indent: Int, width: Int = 80) -> String {
+    let first = String(repeating: " ", count: indent)
+    let rest = first + "  "
+    var lines: [String] = []
+    for (p, paragraph) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var line = p == 0 ? first : rest
+        var empty = true
+        for word in paragraph.split(separator: " ") {
+            var word = Substring(word)
+            while !word.isEmpty {
+                if !empty && line.count + 1 + word.count > width {
+                    lines.append(line)
+                    line = rest
+                    empty = true
+                }
+                let room = width - line.count - (empty ? 0 : 1)
+                let piece = word.count <= room || !empty ? word : word.prefix(max(1, room))
+                line += (empty ? "" : " ") + piece
+                empty = false
+                word = word.dropFirst(piece.count)
+            }
+        }
+        lines.append(line)
+    }
+    return lines.joined(separator: "\n") + "\n"
+}

@@ -1,0 +1,147 @@
+import Testing
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import SweepCore
+
+/// What an SVG file holds, read with Foundation's XML parser (which fails on anything not well formed).
+final class SVGContents: NSObject, XMLParserDelegate {
+    /// (class, data-series) of every element that has a data-series attribute.
+    var seriesElements: [(kind: String, series: String)] = []
+    /// Path data of the `series` lines, by series name.
+    var lines: [String: String] = [:]
+    var texts: [String] = []
+    private var text = ""
+    var rootName: String?
+
+    /// Parses `svg`; nil when it is not well-formed XML.
+    static func parse(_ svg: String) -> SVGContents? {
+        let contents = SVGContents()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = contents
+        return parser.parse() ? contents : nil
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if rootName == nil { rootName = name }
+        text = ""
+        if let series = attributes["data-series"] {
+            seriesElements.append((attributes["class"] ?? name, series))
+            if attributes["class"] == "series" { lines[series] = attributes["d"] }
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "text" || name == "title" { texts.append(text) }
+        text = ""
+    }
+}
+
+@Suite struct ReportChartsTests {
+    @Test func chartsAreWellFormedSVGWithTheExpectedSeries() throws {
+        let sweep = try ReportTests.sweep()
+        let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
+        let (sections, powerLaw) = report.charts()
+        #expect(powerLaw.isEmpty)
+        let files = sections[0].map(\.file)
+        #expect(files == ["curves-dataset-synthetic-model-mlp-valid_accuracy.svg", "curves-dataset-synthetic-model-mlp-train_loss.svg",
+                          "sensitivity-dataset-synthetic-model-mlp-lr.svg", "sensitivity-dataset-synthetic-model-mlp-topc.svg"])
+        let charts = try sections[0].map { try #require(SVGContents.parse($0.chart.svg), "\($0.file) is not well-formed XML") }
+        #expect(charts.allSatisfy { $0.rootName == "svg" })
+
+        // Learning curves: one line and one band per optimizer's best setting.
+        let curves = charts[0]
+        #expect(curves.seriesElements.filter { $0.kind == "series" }.map(\.series) == ["sgd_c: lr=0.01 topC=5 (n=3)", "adam: lr=0.001 (n=2)"])
+        #expect(curves.seriesElements.filter { $0.kind == "band" }.count == 2)
+        #expect(curves.texts.contains("valid_accuracy: best setting per optimizer (dataset=synthetic model=mlp)"))
+        #expect(curves.texts.contains("epoch") && curves.texts.contains("valid_accuracy"))
+        #expect(curves.texts.contains("shaded: mean ± 1 std over seeds"))
+        // Four epochs: a move and three segments.
+        #expect(curves.lines["adam: lr=0.001 (n=2)"]!.split(separator: "L").count == 4)
+
+        // Sensitivity to lr: both optimizers; every adam seed at lr=0.01 diverged, drawn as ×.
+        let lr = charts[2]
+        #expect(lr.seriesElements.filter { $0.kind == "series" }.map(\.series) == ["sgd_c", "adam"])
+        #expect(lr.seriesElements.filter { $0.kind == "marker" && $0.series == "sgd_c" }.count == 2)
+        #expect(lr.seriesElements.filter { $0.kind == "marker" && $0.series == "adam" }.count == 1)
+        #expect(lr.seriesElements.filter { $0.kind == "diverged" }.map(\.series) == ["adam"])
+        #expect(lr.texts.contains("×: no run there finished; some diverged"))
+        // topC only for the critical-gradient optimizer.
+        #expect(charts[3].seriesElements.filter { $0.kind == "series" }.map(\.series) == ["sgd_c"])
+    }
+
+    @Test func powerLawRegimesShareAChartPerSetting() throws {
+        let grid = #"""
+        {"name": "pl", "fixed": {"dataset": "powerlaw", "epochs": 1},
+         "grid": {"alpha": [1.5, 2.0], "model": ["powerlaw_nn", "linearized", "averaged", "spectral_diagonal"]}, "seed": [0, 1]}
+        """#
+        let sweep = try SyntheticSweep(grid)
+        let steps: [Double] = [1, 10, 100, 1000, 10000]
+        for index in 0..<sweep.grid.count {
+            let model = index / 2 % 4, seed = index % 2
+            let loss = steps.map { pow($0, -0.5 - 0.1 * Double(model)) * (1 + 0.1 * Double(seed)) }
+            try sweep.run(index, epochs: 1, metrics: { _ in [("train_loss", loss.last!)] },
+                          details: [("curve", .object(["step": .array(steps.map { .number($0) }), "loss": .array(loss.map { .number($0) })]))],
+                          recordBest: false)
+        }
+        let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
+        #expect(report.sections.count == 4)
+        let powerLaw = report.charts().powerLaw
+        #expect(powerLaw.map(\.file) == ["powerlaw-1.svg", "powerlaw-2.svg"])
+        #expect(powerLaw[0].chart.title == "loss curves: alpha=1.5")
+        let svg = try #require(SVGContents.parse(powerLaw[0].chart.svg))
+        #expect(svg.seriesElements.filter { $0.kind == "series" }.map(\.series)
+                == ["powerlaw_nn (n=2)", "linearized (n=2)", "averaged (n=2)", "spectral_diagonal (n=2)"])
+        #expect(svg.texts.contains("step (log scale)") && svg.texts.contains("loss (log scale)"))
+        // The mean over seeds: factor (1 + 0.05) on the seedless curve.
+        let series = powerLaw[0].chart.series[1]
+        #expect(series.points.map(\.x) == steps)
+        #expect(abs(series.points[2].y - pow(100, -0.6) * 1.05) < 1e-12)
+    }
+
+    @Test func theReportFolderHoldsAPageLinkingEveryChart() throws {
+        let sweep = try ReportTests.sweep()
+        let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
+        let out = sweep.parent + "/report-out"
+        let written = try report.write(to: out)
+        #expect(written.prefix(3) == ["index.html", "report.md", "report.csv"])
+        let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        for file in written where file.hasSuffix(".svg") {
+            #expect(page.contains("<img src=\"\(file)\""))
+            let svg = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+            #expect(SVGContents.parse(svg) != nil)
+        }
+        #expect(page.contains("<th>optimizer</th><th>lr</th><th>topC</th><th class=\"n\">n</th>"))
+        #expect(page.contains("<td>sgd_c</td><td>0.01</td><td>5</td><td class=\"n\">3/3</td>"))
+        #expect(try String(contentsOfFile: out + "/report.csv", encoding: .utf8) == report.csv)
+        #expect(!FileManager.default.fileExists(atPath: out + "/index.html.tmp-\(getpid())"))
+    }
+
+    @Test func axesChooseLogScalesForValuesSpanningDecades() {
+        let lr = ChartAxis(values: [1e-5, 1e-3, 0.1])
+        #expect(lr.logarithmic && lr.low == 1e-5 && lr.high == 0.1)
+        #expect(lr.ticks.map { lr.label($0) } == ["10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹"])
+        let accuracy = ChartAxis(values: [0.52, 0.97])
+        #expect(!accuracy.logarithmic)
+        #expect(accuracy.ticks.map { accuracy.label($0) } == ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"])
+        let narrow = ChartAxis(values: [0.05, 0.3])
+        #expect(!narrow.logarithmic)
+        let oneDecade = ChartAxis(values: [0.05, 0.85])
+        #expect(oneDecade.logarithmic)
+        #expect(!ChartAxis(values: [0.05, 0.85], logarithmic: false).logarithmic)
+        #expect(SweepReport.linearOnly("valid_accuracy") == false && SweepReport.linearOnly("valid_loss") == nil)
+        let withNegative = ChartAxis(values: [-1, 1000])
+        #expect(!withNegative.logarithmic)
+        let twoDecades = ChartAxis(values: [0.01, 1])
+        #expect(twoDecades.logarithmic && twoDecades.ticks.map { twoDecades.label($0) } == ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"])
+        let lrTwoDecades = ChartAxis(values: [0.001, 0.1])
+        #expect(lrTwoDecades.ticks.map { lrTwoDecades.label($0) } == ["10⁻³", "", "", "10⁻²", "", "", "10⁻¹"])
+        let epochs = ChartAxis(values: [1, 2, 3])
+        #expect(epochs.ticks == [1, 2, 3])
+        #expect(SweepReport.slug("dataset=cifar10 model=ResNet") == "dataset-cifar10-model-resnet")
+    }
+}
