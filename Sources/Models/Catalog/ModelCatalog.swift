@@ -1,0 +1,193 @@
+// The models a grid can name, their configuration keys, and how each is built. Grid validation reads
+// the keys from here (through Worker); Worker builds networks with `ModelCatalog.make`.
+
+/// One model a grid can name.
+public struct ModelEntry: Sendable {
+    /// The grid's name for it (`"model": "convnet"`).
+    public var name: String
+    /// One line for help and listings.
+    public var summary: String
+    /// The keys it reads, with kind, range, default and summary.
+    public var settings: [SettingSpec]
+    /// What the data must be: `"samples with class labels"`, `"a token corpus"`, …
+    public var data: String
+}
+
+/// The model catalog.
+public enum ModelCatalog {
+    // MARK: - Keys
+
+    static let hidden = SettingSpec("hidden", .integers(1...100_000, count: 0...16), default: "[32]",
+                                    "widths of the hidden layers, input side first")
+    static let activation = SettingSpec("activation", .choice(MLP.Activation.allCases.map(\.rawValue)), default: "relu",
+                                        "activation after each hidden layer")
+    static let variant = SettingSpec("variant", .choice(["auto"] + ConvNet.Variant.allCases.map(\.rawValue)), default: "auto",
+                                     "auto: mnist for 1-channel input, cifar100 for 3-channel input with 100 classes, else cifar10")
+    static let depth = SettingSpec("depth", .integer(8...1202), default: "20", "layers, 6n + 2: 20, 32, 44, 56, 110")
+    static let emsize = SettingSpec("emsize", .integer(1...65_536), default: "64", "embedding size")
+    static let nhid = SettingSpec("nhid", .integer(1...65_536), default: "128", "LSTM hidden units per layer")
+    static let nlayers = SettingSpec("nlayers", .integer(1...16), default: "1", "LSTM layers")
+    static let dropout = SettingSpec("dropout", .number(0...1), default: "0",
+                                     "dropout on embeddings, between LSTM layers and on the output; < 1")
+    static let bptt = SettingSpec("bptt", .integer(1...100_000), default: "35", "truncated-BPTT window length (time steps)")
+    static let widths = SettingSpec("widths", .integers(1...100_000, count: 1...16), default: "[1000, 500, 250, 30]",
+                                    "encoder widths, the last one the code; the decoder mirrors them")
+    static let loss = SettingSpec("loss", .choice(["bce", "mse"]), default: "bce", "reconstruction loss (sigmoid output)")
+    static let width = SettingSpec("width", .integer(1...10_000_000), default: "1000", "hidden units m")
+
+    /// Every model, in the order listings show them.
+    public static let entries: [ModelEntry] = [
+        ModelEntry(name: "logreg", summary: "logistic regression: one linear layer", settings: [],
+                   data: "samples with class labels (or scalar targets: ½·MSE regression)"),
+        ModelEntry(name: "fc", summary: "fully connected network (the seeds' MNIST net: 784→32→10, ReLU)",
+                   settings: [hidden, activation], data: "samples with class labels (or scalar targets: ½·MSE regression)"),
+        ModelEntry(name: "convnet", summary: "the seeds' ConvNets: MNIST form, CIFAR-10 LeNet-5, CIFAR-100 with BatchNorm",
+                   settings: [variant], data: "images (channels, height, width) with class labels"),
+        ModelEntry(name: "resnet", summary: "CIFAR ResNet (basic blocks, 16/32/64 channels, depth 6n + 2)",
+                   settings: [depth], data: "images (channels, height, width) with class labels"),
+        ModelEntry(name: "lstm", summary: "LSTM word language model (embedding → LSTM → decoder)",
+                   settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
+        ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
+                   settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
+        ModelEntry(name: "powerlaw_nn", summary: "two-layer ReLU net in NTK parametrisation, N(0, 1) init, ½·MSE",
+                   settings: [width], data: "samples with scalar targets"),
+    ]
+
+    /// The model names, in listing order.
+    public static var names: [String] { entries.map(\.name) }
+
+    /// The entry named `name`, or `ModelError.unknownModel` listing the valid names.
+    public static func entry(_ name: String) throws -> ModelEntry {
+        guard let entry = entries.first(where: { $0.name == name }) else { throw ModelError.unknownModel(name, valid: names) }
+        return entry
+    }
+
+    // MARK: - Construction
+
+    /// Builds model `name` configured by `settings` (keys this model does not declare are ignored: the
+    /// grid validator rejects unknown keys before a run starts) for samples of `inputShape`
+    /// ((features) or (channels, height, width)), `classes` classes (0: one scalar regression output),
+    /// or a corpus of `vocabulary` tokens (language models). Parameters are drawn from `seed`.
+    ///
+    /// Throws `ModelError` for an unknown name, a setting of the wrong kind or range (naming the key), or
+    /// data the model cannot take.
+    public static func make(name: String, settings: Settings, inputShape: [Int], classes: Int, vocabulary: Int?,
+                            seed: UInt64) throws -> any Network {
+        _ = try entry(name)
+        do {
+            return try build(name, settings, inputShape, classes, vocabulary, seed)
+        } catch let error as SettingError {
+            throw ModelError.invalidSetting(model: name, error)
+        } catch let error as ArchitectureError {
+            throw ModelError.unsupportedData(model: name, error.description)
+        }
+    }
+
+    private static func build(_ name: String, _ settings: Settings, _ inputShape: [Int], _ classes: Int, _ vocabulary: Int?,
+                              _ seed: UInt64) throws -> any Network {
+        func needsSamples() throws -> Int {
+            guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 >= 1 }) else {
+                throw ModelError.unsupportedData(model: name, "needs samples with a shape of positive sizes, got \(inputShape)")
+            }
+            return inputShape.reduce(1, *)
+        }
+        func needsClasses() throws {
+            guard classes >= 2 else {
+                throw ModelError.unsupportedData(model: name, "needs a classification dataset (≥ 2 classes), got \(classes) classes")
+            }
+        }
+        /// Classification when there are classes, else one ½·MSE regression output.
+        func classifierHead() throws -> (outputs: Int, head: LossHead) {
+            if classes == 0 { return (1, .halfSquaredError) }
+            try needsClasses()
+            return (classes, .softmaxCrossEntropy)
+        }
+        switch name {
+        case "logreg":
+            _ = try needsSamples()
+            let (outputs, head) = try classifierHead()
+            return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: MLP.logisticRegression(outputs: outputs),
+                                          head: head, seed: seed)
+        case "fc":
+            _ = try needsSamples()
+            let widths = try settings.numbers(hidden, default: [32]).map { Int($0) }
+            let act = MLP.Activation(rawValue: try settings.string(activation, default: "relu")) ?? .relu
+            let (outputs, head) = try classifierHead()
+            return try FeedForwardNetwork(name: name, inputShape: inputShape,
+                                          layers: MLP.fullyConnected(hidden: widths, activation: act, outputs: outputs),
+                                          head: head, seed: seed)
+        case "convnet":
+            _ = try needsSamples()
+            try needsClasses()
+            let form = try convNetVariant(try settings.string(variant, default: "auto"), inputShape: inputShape, classes: classes)
+            return try FeedForwardNetwork(name: "convnet (\(form.rawValue))", inputShape: inputShape,
+                                          layers: ConvNet.layers(form, classes: classes), head: .softmaxCrossEntropy, seed: seed)
+        case "resnet":
+            _ = try needsSamples()
+            try needsClasses()
+            let layers = try settings.integer(depth, default: 20)
+            guard ResNet.isValidDepth(layers) else {
+                throw SettingError(key: depth.name, "expected 6n + 2 (20, 32, 44, 56, 110), got \(layers)")
+            }
+            return try FeedForwardNetwork(name: "resnet\(layers)", inputShape: inputShape, layers: ResNet.layers(depth: layers, classes: classes),
+                                          head: .softmaxCrossEntropy, seed: seed)
+        case "lstm":
+            guard let vocabulary, vocabulary >= 1 else {
+                throw ModelError.unsupportedData(model: name, "needs a token corpus (a vocabulary), got samples")
+            }
+            let p = try settings.number(dropout, default: 0)
+            guard p < 1 else { throw SettingError(key: dropout.name, "expected a number in [0, 1), got \(SettingValue.number(p).text)") }
+            return try LanguageModel(name: name, vocabulary: vocabulary, embeddingSize: try settings.integer(emsize, default: 64),
+                                     hiddenSize: try settings.integer(nhid, default: 128),
+                                     layers: try settings.integer(nlayers, default: 1), dropout: Float(p),
+                                     bptt: try settings.integer(bptt, default: 35), seed: seed)
+        case "autoencoder":
+            let features = try needsSamples()
+            let sizes = try settings.numbers(widths, default: [1000, 500, 250, 30]).map { Int($0) }
+            let head: LossHead = try settings.string(loss, default: "bce") == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
+            return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: Autoencoder.layers(features: features, widths: sizes),
+                                          head: head, seed: seed)
+        case "powerlaw_nn":
+            let features = try needsSamples()
+            guard classes == 0 else {
+                throw ModelError.unsupportedData(model: name, "needs scalar regression targets, got a dataset with \(classes) classes")
+            }
+            return try PowerLawNetwork(name: name, inputSize: features, width: try settings.integer(width, default: 1000), seed: seed)
+        default:
+            throw ModelError.unknownModel(name, valid: names)
+        }
+    }
+
+    /// The ConvNet form for `requested` ("auto" or a variant name), the input shape and the classes.
+    static func convNetVariant(_ requested: String, inputShape: [Int], classes: Int) throws -> ConvNet.Variant {
+        if let form = ConvNet.Variant(rawValue: requested) { return form }
+        guard inputShape.count == 3 else {
+            throw ModelError.unsupportedData(model: "convnet", "needs images (channels, height, width), got samples of shape \(inputShape)")
+        }
+        switch inputShape[0] {
+        case 1: return .mnist
+        case 3: return classes == 100 ? .cifar100 : .cifar10
+        default:
+            throw ModelError.unsupportedData(model: "convnet",
+                                             "variant auto knows 1-channel (mnist) and 3-channel (cifar10/cifar100) images, got \(inputShape[0]) channels; set variant")
+        }
+    }
+}
+
+/// A model that cannot be built as configured.
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+    /// No model has this name.
+    case unknownModel(String, valid: [String])
+    /// A setting of the wrong kind or out of range.
+    case invalidSetting(model: String, SettingError)
+    /// The dataset does not fit the model (shape, classes, tokens), or the configured sizes do not fit the data.
+    case unsupportedData(model: String, String)
+
+    public var description: String {
+        switch self {
+        case let .unknownModel(name, valid): return "unknown model \"\(name)\" (valid: \(valid.joined(separator: ", ")))"
+        case let .invalidSetting(model, error): return "model \(model): \(error.description)"
+        case let .unsupportedData(model, message): return "model \(model): \(message)"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// Elementwise activations, forward and backward. Each backward takes the forward's output (all three
+// derivatives are functions of it) and adds into dInput. Sizes: count = number of elements.
+
+/// `out = max(input, 0)`.
+public func reluForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { out[i] = input[i] > 0 ? input[i] : 0 }
+}
+
+/// `dInput += dOut` where the forward's output is positive (the derivative at 0 is taken as 0, as
+/// PyTorch does).
+public func reluBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                         out: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { dInput[i] += out[i] > 0 ? dOut[i] : 0 }
+}
+
+/// `out = tanh(input)`.
+public func tanhForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
+    mapVector(out, input, count, vectorTanh)
+}
+
+/// `dInput += dOut · (1 − out²)`.
+public func tanhBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                         out: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { dInput[i] += dOut[i] * (1 - out[i] * out[i]) }
+}
+
+/// `out = σ(input) = 1 / (1 + e^{−input})`.
+public func sigmoidForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
+    mapVector(out, input, count, vectorSigmoid)
+}
+
+/// `dInput += dOut · out · (1 − out)`.
+public func sigmoidBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                            out: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count { dInput[i] += dOut[i] * out[i] * (1 - out[i]) }
+}
+
+/// `out = factor · input` (the power-law network's 1/√d and 1/√m).
+public func scaleForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, factor: Float, count: Int) {
+    for i in 0..<count { out[i] = factor * input[i] }
+}
+
+/// `dInput += factor · dOut`.
+public func scaleBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, factor: Float, count: Int) {
+    for i in 0..<count { dInput[i] += factor * dOut[i] }
+}

@@ -1,0 +1,143 @@
+// 2-D batch normalisation (PyTorch's `nn.BatchNorm2d`), forward and backward over NCHW buffers.
+// Sizes: n = batch, c = channels, hw = height·width. Statistics are per channel over the n·hw values.
+import Foundation
+
+/// Training-mode forward: normalises with the batch statistics and updates the running ones.
+///
+///     mean = Σ x / m,   var = Σ (x − mean)² / m        (m = n·hw; the biased variance normalises)
+///     out  = (x − mean) / √(var + eps) · weight + bias
+///     runningMean ← (1 − momentum)·runningMean + momentum·mean
+///     runningVar  ← (1 − momentum)·runningVar  + momentum·var·m/(m − 1)   (the unbiased variance)
+///
+/// input, out are (n, c, hw); weight, bias, runningMean, runningVar are (c). Caches mean and invStd =
+/// 1/√(var + eps), each (c), for the backward. Sums are taken per (sample, channel) plane in 16 Float lanes,
+/// then over planes in Double, in a fixed order. With m = 1 the unbiased variance is undefined; the running
+/// variance then takes the biased one.
+public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
+                                       invStd: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                                       weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                       runningMean: UnsafeMutablePointer<Float>, runningVar: UnsafeMutablePointer<Float>,
+                                       n: Int, c: Int, hw: Int, eps: Float, momentum: Float) {
+    let m = n * hw
+    for ch in 0..<c {
+        var sum = 0.0
+        for sample in 0..<n { sum += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: 0, squared: false)) }
+        let mu = Float(sum / Double(m))
+        var squares = 0.0
+        for sample in 0..<n { squares += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: mu, squared: true)) }
+        let variance = squares / Double(m)
+        let inv = Float(1 / (variance + Double(eps)).squareRoot())
+        mean[ch] = mu
+        invStd[ch] = inv
+        let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
+        runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mu
+        runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
+        normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch])
+    }
+}
+
+/// Evaluation-mode forward: `out = (x − runningMean) / √(runningVar + eps) · weight + bias`.
+/// input, out are (n, c, hw); the other arrays (c).
+public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
+                                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                         runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
+                                         n: Int, c: Int, hw: Int, eps: Float) {
+    for ch in 0..<c {
+        let inv = 1 / (runningVar[ch] + eps).squareRoot()
+        normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: runningMean[ch], scale: inv * weight[ch],
+                        bias: bias[ch])
+    }
+}
+
+/// Training-mode backward (the statistics depend on the input). With x̂ = (x − mean)·invStd recomputed
+/// from the forward's input:
+///
+///     dBias   += Σ dOut            dWeight += Σ dOut·x̂
+///     dInput  += weight·invStd · (dOut − Σ dOut / m − x̂ · Σ dOut·x̂ / m)
+///
+/// dOut, input, dInput are (n, c, hw); the rest (c). `dInput` may be nil.
+public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
+                                dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>,
+                                weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+                                n: Int, c: Int, hw: Int) {
+    let m = Float(n * hw)
+    for ch in 0..<c {
+        let mu = mean[ch], inv = invStd[ch]
+        var sumDOut = 0.0, sumDOutXHat = 0.0
+        for sample in 0..<n {
+            let offset = (sample * c + ch) * hw
+            let (g, gx) = planeDotSums(dOut + offset, input + offset, hw, mean: mu, invStd: inv)
+            sumDOut += Double(g)
+            sumDOutXHat += Double(gx)
+        }
+        dBias[ch] += Float(sumDOut)
+        dWeight[ch] += Float(sumDOutXHat)
+        guard let dInput else { continue }
+        let k = weight[ch] * inv
+        let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m
+        for sample in 0..<n {
+            let offset = (sample * c + ch) * hw
+            let g = dOut + offset, x = input + offset, d = dInput + offset
+            for i in 0..<hw {
+                let xHat = (x[i] - mu) * inv
+                d[i] += k * (g[i] - meanG - xHat * meanGX)
+            }
+        }
+    }
+}
+
+// MARK: - Plane helpers
+
+/// Σ x (or Σ (x − shift)² when `squared`) over one plane of `count` floats, in 16 lanes then a fixed tree.
+@inline(__always)
+private func planeSum(_ x: UnsafePointer<Float>, _ count: Int, shift: Float, squared: Bool) -> Float {
+    var lanes = SIMD16<Float>(repeating: 0)
+    let s = SIMD16<Float>(repeating: shift)
+    var i = 0
+    while i + 16 <= count {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - s
+        lanes = squared ? lanes.addingProduct(v, v) : lanes + v
+        i += 16
+    }
+    var tail: Float = 0
+    while i < count {
+        let v = x[i] - shift
+        tail += squared ? v * v : v
+        i += 1
+    }
+    return horizontalSum(lanes) + tail
+}
+
+/// (Σ g, Σ g·x̂) over one plane with x̂ = (x − mean)·invStd.
+@inline(__always)
+private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+                          mean: Float, invStd: Float) -> (Float, Float) {
+    var sumG = SIMD16<Float>(repeating: 0), sumGX = SIMD16<Float>(repeating: 0)
+    let mu = SIMD16<Float>(repeating: mean), inv = SIMD16<Float>(repeating: invStd)
+    var i = 0
+    while i + 16 <= count {
+        let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self)
+        let xv = (UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
+        sumG += gv
+        sumGX = sumGX.addingProduct(gv, xv)
+        i += 16
+    }
+    var tailG: Float = 0, tailGX: Float = 0
+    while i < count {
+        tailG += g[i]
+        tailGX += g[i] * ((x[i] - mean) * invStd)
+        i += 1
+    }
+    return (horizontalSum(sumG) + tailG, horizontalSum(sumGX) + tailGX)
+}
+
+/// `out = (x − mean)·scale + bias` over channel `channel` of every sample.
+@inline(__always)
+private func normalizePlanes(_ out: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, channel: Int,
+                             n: Int, c: Int, hw: Int, mean: Float, scale: Float, bias: Float) {
+    for sample in 0..<n {
+        let offset = (sample * c + channel) * hw
+        let x = input + offset, y = out + offset
+        for i in 0..<hw { y[i] = (x[i] - mean) * scale + bias }
+    }
+}

@@ -1,0 +1,110 @@
+// Softmax cross-entropy over rows of logits (PyTorch's `CrossEntropyLoss`), and its two halves
+// log-softmax and negative log-likelihood (`LogSoftmax` + `NLLLoss`, what the seeds' MNIST and PTB
+// models use; the composition is the same function). Sizes: n = rows, classes = columns.
+import Foundation
+
+/// Softmax of each row of logits (n, classes) into probs (n, classes), with labels (n).
+///
+/// Returns the sum over rows of `logsumexp(logits_i) − logits_i[label_i]` (in Double: the caller divides
+/// by n for the mean) and how many rows have their label as the first largest logit (torch's argmax).
+/// The maximum is subtracted before exponentiating only for numerical range.
+public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+                                       labels: UnsafePointer<Int32>, n: Int, classes: Int) -> (lossSum: Double, correct: Int) {
+    var lossSum = 0.0
+    var correct = 0
+    for row in 0..<n {
+        let z = logits + row * classes, p = probs + row * classes
+        let label = Int(labels[row])
+        let maxValue = rowMax(z, classes)
+        let sum = expShiftedRow(p, z, shift: maxValue, classes)
+        let inverse = 1 / sum
+        for j in 0..<classes { p[j] *= inverse }
+        lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
+        if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
+    }
+    return (lossSum, correct)
+}
+
+/// `dLogits += scale · (probs − onehot(labels))`: the gradient of `scale · Σ loss_i` (scale = 1/n for
+/// the mean). probs, dLogits are (n, classes), labels (n).
+public func softmaxCrossEntropyBackward(dLogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
+                                        labels: UnsafePointer<Int32>, n: Int, classes: Int, scale: Float) {
+    for row in 0..<n {
+        let d = dLogits + row * classes, p = probs + row * classes
+        for j in 0..<classes { d[j] += scale * p[j] }
+        d[Int(labels[row])] -= scale
+    }
+}
+
+/// `out_i = logits_i − logsumexp(logits_i)` for each row; input and out are (n, classes).
+public func logSoftmaxForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, n: Int, classes: Int) {
+    for row in 0..<n {
+        let z = input + row * classes, y = out + row * classes
+        let maxValue = rowMax(z, classes)
+        let sum = expShiftedRow(y, z, shift: maxValue, classes)
+        let logSum = Float(log(Double(sum))) + maxValue
+        for j in 0..<classes { y[j] = z[j] - logSum }
+    }
+}
+
+/// `dInput += dOut − softmax · Σ_j dOut_j` per row, with softmax = exp(out) recomputed from the
+/// forward's output.
+public func logSoftmaxBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                               out: UnsafePointer<Float>, n: Int, classes: Int) {
+    for row in 0..<n {
+        let d = dInput + row * classes, g = dOut + row * classes, y = out + row * classes
+        var total: Float = 0
+        for j in 0..<classes { total += g[j] }
+        for j in 0..<classes { d[j] += g[j] - Float(exp(Double(y[j]))) * total }
+    }
+}
+
+/// Negative log-likelihood: returns `−Σ_i logProbs_i[label_i]` (the caller divides by n for the mean).
+public func nllForward(logProbs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, n: Int, classes: Int) -> Double {
+    var sum = 0.0
+    for row in 0..<n { sum -= Double(logProbs[row * classes + Int(labels[row])]) }
+    return sum
+}
+
+/// `dLogProbs[i, label_i] −= scale`: the gradient of `scale · Σ_i nll_i`.
+public func nllBackward(dLogProbs: UnsafeMutablePointer<Float>, labels: UnsafePointer<Int32>, n: Int, classes: Int,
+                        scale: Float) {
+    for row in 0..<n { dLogProbs[row * classes + Int(labels[row])] -= scale }
+}
+
+// MARK: - Row helpers
+
+/// The largest of `count` floats (vector maxima over 16 lanes, then across lanes).
+@inline(__always)
+func rowMax(_ z: UnsafePointer<Float>, _ count: Int) -> Float {
+    var lanes = SIMD16<Float>(repeating: -.infinity)
+    var j = 0
+    while j + 16 <= count {
+        lanes = pointwiseMax(lanes, UnsafeRawPointer(z + j).loadUnaligned(as: SIMD16<Float>.self))
+        j += 16
+    }
+    var result = lanes.max()
+    while j < count { result = max(result, z[j]); j += 1 }
+    return result
+}
+
+/// Writes `y_j = exp(z_j − shift)` and returns their sum, accumulated in 16 Float lanes in a fixed order.
+@inline(__always)
+func expShiftedRow(_ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, shift: Float, _ count: Int) -> Float {
+    var lanes = SIMD16<Float>(repeating: 0)
+    let s = SIMD16<Float>(repeating: shift)
+    var j = 0
+    while j + 16 <= count {
+        let e = vectorExp(UnsafeRawPointer(z + j).loadUnaligned(as: SIMD16<Float>.self) - s)
+        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: SIMD16<Float>.self)
+        lanes += e
+        j += 16
+    }
+    if j < count {
+        var v = SIMD16<Float>(repeating: 0)
+        for k in 0..<(count - j) { v[k] = z[j + k] - shift }
+        let e = vectorExp(v)
+        for k in 0..<(count - j) { y[j + k] = e[k]; lanes[k] += e[k] }
+    }
+    return horizontalSum(lanes)
+}

@@ -1,0 +1,22 @@
+// Global average pooling over the spatial plane (the ResNet head), forward and backward.
+// Sizes: planes = n·c, hw = height·width.
+
+/// `out[plane] = Σ input[plane] / hw`: input (planes, hw), out (planes).
+public func globalAvgPoolForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, planes: Int, hw: Int) {
+    let inverse = 1 / Float(hw)
+    for plane in 0..<planes {
+        let x = input + plane * hw
+        var sum: Float = 0
+        for i in 0..<hw { sum += x[i] }
+        out[plane] = sum * inverse
+    }
+}
+
+/// `dInput[plane, i] += dOut[plane] / hw`.
+public func globalAvgPoolBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, planes: Int, hw: Int) {
+    let inverse = 1 / Float(hw)
+    for plane in 0..<planes {
+        let g = dOut[plane] * inverse, d = dInput + plane * hw
+        for i in 0..<hw { d[i] += g }
+    }
+}

@@ -1,0 +1,14 @@
+// The merge of a residual block: the sum of two equally shaped tensors, and its backward.
+
+/// `out = a + b` over `count` elements.
+public func residualAddForward(out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                               count: Int) {
+    for i in 0..<count { out[i] = a[i] + b[i] }
+}
+
+/// `dA += dOut`, `dB += dOut` (either may be nil when nothing upstream needs it).
+public func residualAddBackward(dA: UnsafeMutablePointer<Float>?, dB: UnsafeMutablePointer<Float>?,
+                                dOut: UnsafePointer<Float>, count: Int) {
+    if let dA { addRow(dA, dOut, count) }
+    if let dB { addRow(dB, dOut, count) }
+}

@@ -1,0 +1,124 @@
+// The tuned convolution against its naive twin on odd shapes, and the naive twin's gradients against
+// central finite differences in Double.
+import Testing
+import Models
+import TestSupport
+
+struct ConvCase: CustomTestStringConvertible, Sendable {
+    var n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int, stride: Int, padding: Int, bias: Bool
+    var oh: Int { slidingWindowCount(size: h, kernel: kh, stride: stride, padding: padding) }
+    var ow: Int { slidingWindowCount(size: w, kernel: kw, stride: stride, padding: padding) }
+    var inputCount: Int { n * c * h * w }
+    var weightCount: Int { oc * c * kh * kw }
+    var outCount: Int { n * oc * oh * ow }
+    var testDescription: String {
+        "n\(n) c\(c) \(h)×\(w) oc\(oc) k\(kh)×\(kw) s\(stride) p\(padding)\(bias ? " bias" : "")"
+    }
+}
+
+let convCases: [ConvCase] = [
+    ConvCase(n: 1, c: 1, h: 1, w: 1, oc: 1, kh: 1, kw: 1, stride: 1, padding: 0, bias: true),
+    ConvCase(n: 2, c: 1, h: 28, w: 28, oc: 10, kh: 5, kw: 5, stride: 1, padding: 0, bias: true),
+    ConvCase(n: 3, c: 10, h: 12, w: 12, oc: 20, kh: 5, kw: 5, stride: 1, padding: 0, bias: true),
+    ConvCase(n: 2, c: 3, h: 32, w: 32, oc: 6, kh: 5, kw: 5, stride: 1, padding: 0, bias: true),
+    ConvCase(n: 2, c: 3, h: 8, w: 8, oc: 6, kh: 3, kw: 3, stride: 1, padding: 1, bias: true),
+    ConvCase(n: 2, c: 6, h: 8, w: 8, oc: 8, kh: 3, kw: 3, stride: 2, padding: 1, bias: false),
+    ConvCase(n: 2, c: 4, h: 8, w: 8, oc: 8, kh: 1, kw: 1, stride: 2, padding: 0, bias: false),
+    ConvCase(n: 3, c: 5, h: 7, w: 11, oc: 13, kh: 3, kw: 5, stride: 2, padding: 2, bias: true),
+    ConvCase(n: 1, c: 2, h: 3, w: 3, oc: 3, kh: 5, kw: 5, stride: 1, padding: 2, bias: true),
+    ConvCase(n: 2, c: 17, h: 13, w: 9, oc: 19, kh: 3, kw: 3, stride: 1, padding: 1, bias: true),
+    ConvCase(n: 5, c: 3, h: 31, w: 17, oc: 33, kh: 5, kw: 3, stride: 2, padding: 1, bias: false),
+    ConvCase(n: 2, c: 7, h: 5, w: 5, oc: 4, kh: 1, kw: 1, stride: 1, padding: 2, bias: true),
+]
+
+@Suite struct Conv2DKernelTests {
+    @Test(arguments: convCases) func forwardMatchesReference(_ t: ConvCase) {
+        let input = randomFloats(t.inputCount, seed: 1, "input")
+        let weight = randomFloats(t.weightCount, seed: 1, "weight")
+        let bias = randomFloats(t.oc, seed: 1, "bias")
+        var got = [Float](repeating: .nan, count: t.outCount), expected = got
+        bias.withUnsafeBufferPointer { b in
+            let biasPointer = t.bias ? b.baseAddress : nil
+            conv2dForward(out: &got, input: input, weight: weight, bias: biasPointer, n: t.n, c: t.c, h: t.h,
+                          w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            conv2dForwardReference(out: &expected, input: input, weight: weight, bias: biasPointer, n: t.n,
+                                   c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride,
+                                   padding: t.padding)
+        }
+        #expect(tensorMismatch(got, expected, tol: 1e-6, label: "out") == nil)
+    }
+
+    /// Backward adds into gradients that already hold values, with and without dInput and dBias.
+    @Test(arguments: convCases) func backwardMatchesReference(_ t: ConvCase) {
+        let input = randomFloats(t.inputCount, seed: 2, "input")
+        let weight = randomFloats(t.weightCount, seed: 2, "weight")
+        let dOut = randomFloats(t.outCount, seed: 2, "dOut")
+        for wantInput in [true, false] {
+            var dInput = randomFloats(t.inputCount, seed: 3, "dInput"), dInputRef = dInput
+            var dWeight = randomFloats(t.weightCount, seed: 3, "dWeight"), dWeightRef = dWeight
+            var dBias = randomFloats(t.oc, seed: 3, "dBias"), dBiasRef = dBias
+            dInput.withUnsafeMutableBufferPointer { dx in
+                dBias.withUnsafeMutableBufferPointer { db in
+                    conv2dBackward(dInput: wantInput ? dx.baseAddress : nil, dWeight: &dWeight,
+                                   dBias: t.bias ? db.baseAddress : nil, dOut: dOut, input: input, weight: weight,
+                                   n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw,
+                                   stride: t.stride, padding: t.padding)
+                }
+            }
+            dInputRef.withUnsafeMutableBufferPointer { dx in
+                dBiasRef.withUnsafeMutableBufferPointer { db in
+                    conv2dBackwardReference(dInput: wantInput ? dx.baseAddress : nil, dWeight: &dWeightRef,
+                                            dBias: t.bias ? db.baseAddress : nil, dOut: dOut, input: input,
+                                            weight: weight, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh,
+                                            kw: t.kw, stride: t.stride, padding: t.padding)
+                }
+            }
+            #expect(tensorMismatch(dWeight, dWeightRef, tol: 1e-6, label: "dWeight") == nil)
+            #expect(tensorMismatch(dBias, dBiasRef, tol: 1e-6, label: "dBias") == nil)
+            #expect(tensorMismatch(dInput, dInputRef, tol: 1e-6, label: "dInput (wanted: \(wantInput))") == nil)
+            if !wantInput { #expect(dInput == randomFloats(t.inputCount, seed: 3, "dInput")) }
+        }
+    }
+
+    /// The naive twin's backward is the derivative of its forward: for L = Σ r ⊙ conv(x, W) + b, every
+    /// gradient entry matches a central difference of L in Double.
+    /// (Cases whose finite differences would take over ~3·10⁷ generic multiply-adds are left to the others.)
+    @Test(arguments: convCases.filter { ($0.inputCount + $0.weightCount) * $0.outCount * $0.c * $0.kh * $0.kw <= 30_000_000 })
+    func referenceGradientsMatchFiniteDifferences(_ t: ConvCase) {
+        var input = randomDoubles(t.inputCount, seed: 4, "input")
+        var weight = randomDoubles(t.weightCount, seed: 4, "weight")
+        var bias = randomDoubles(t.oc, seed: 4, "bias")
+        let r = randomDoubles(t.outCount, seed: 4, "dOut")
+        func loss() -> Double {
+            var out = [Double](repeating: 0, count: t.outCount)
+            bias.withUnsafeBufferPointer { b in
+                conv2dForwardReference(out: &out, input: input, weight: weight, bias: t.bias ? b.baseAddress : nil,
+                                       n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw,
+                                       stride: t.stride, padding: t.padding)
+            }
+            return dot(out, r)
+        }
+        var dInput = [Double](repeating: 0, count: t.inputCount)
+        var dWeight = [Double](repeating: 0, count: t.weightCount)
+        var dBias = [Double](repeating: 0, count: t.oc)
+        conv2dBackwardReference(dInput: &dInput, dWeight: &dWeight, dBias: &dBias, dOut: r, input: input,
+                                weight: weight, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw,
+                                stride: t.stride, padding: t.padding)
+        let eps = 1e-4
+        func centralDifference(_ values: inout [Double], _ i: Int) -> Double {
+            let saved = values[i]
+            values[i] = saved + eps; let up = loss()
+            values[i] = saved - eps; let down = loss()
+            values[i] = saved
+            return (up - down) / (2 * eps)
+        }
+        let fdInput = (0..<t.inputCount).map { centralDifference(&input, $0) }
+        let fdWeight = (0..<t.weightCount).map { centralDifference(&weight, $0) }
+        #expect(tensorMismatch(dInput, fdInput, tol: 1e-9, label: "dInput") == nil)
+        #expect(tensorMismatch(dWeight, fdWeight, tol: 1e-9, label: "dWeight") == nil)
+        if t.bias {
+            let fdBias = (0..<t.oc).map { centralDifference(&bias, $0) }
+            #expect(tensorMismatch(dBias, fdBias, tol: 1e-9, label: "dBias") == nil)
+        }
+    }
+}
