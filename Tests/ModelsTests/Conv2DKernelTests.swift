@@ -29,42 +29,49 @@ let convCases: [ConvCase] = [
     ConvCase(n: 2, c: 17, h: 13, w: 9, oc: 19, kh: 3, kw: 3, stride: 1, padding: 1, bias: true),
     ConvCase(n: 5, c: 3, h: 31, w: 17, oc: 33, kh: 5, kw: 3, stride: 2, padding: 1, bias: false),
     ConvCase(n: 2, c: 7, h: 5, w: 5, oc: 4, kh: 1, kw: 1, stride: 1, padding: 2, bias: true),
+    ConvCase(n: 3, c: 6, h: 9, w: 9, oc: 5, kh: 1, kw: 1, stride: 1, padding: 0, bias: true),   // pointwise
+    ConvCase(n: 2, c: 3, h: 2, w: 1, oc: 2, kh: 3, kw: 3, stride: 2, padding: 1, bias: true),   // taps past the edge
+    ConvCase(n: 7, c: 32, h: 6, w: 6, oc: 40, kh: 3, kw: 3, stride: 1, padding: 1, bias: true), // several threads' work
 ]
 
 @Suite struct Conv2DKernelTests {
-    @Test(arguments: convCases) func forwardMatchesReference(_ t: ConvCase) {
+    /// Sums of c·kh·kw products in another order than the twin's: a few float roundings apart.
+    static let tolerance = 1e-5
+
+    @Test(arguments: convCases) func forwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase) {
         let input = randomFloats(t.inputCount, seed: 1, "input")
         let weight = randomFloats(t.weightCount, seed: 1, "weight")
         let bias = randomFloats(t.oc, seed: 1, "bias")
-        var got = [Float](repeating: .nan, count: t.outCount), expected = got
+        var results: [[Float]] = []
+        var expected = [Float](repeating: .nan, count: t.outCount)
         bias.withUnsafeBufferPointer { b in
             let biasPointer = t.bias ? b.baseAddress : nil
-            conv2dForward(out: &got, input: input, weight: weight, bias: biasPointer, n: t.n, c: t.c, h: t.h,
-                          w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            for threads in [1, 2, 3] {
+                var got = [Float](repeating: .nan, count: t.outCount)
+                conv2dForward(out: &got, input: input, weight: weight, bias: biasPointer, n: t.n, c: t.c, h: t.h,
+                              w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding,
+                              threads: threads)
+                results.append(got)
+            }
             conv2dForwardReference(out: &expected, input: input, weight: weight, bias: biasPointer, n: t.n,
                                    c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride,
                                    padding: t.padding)
         }
-        #expect(tensorMismatch(got, expected, tol: 1e-6, label: "out") == nil)
+        #expect(tensorMismatch(results[0], expected, tol: Self.tolerance, label: "out") == nil)
+        #expect(results[1] == results[0] && results[2] == results[0], "2 or 3 threads differ from 1")
     }
 
-    /// Backward adds into gradients that already hold values, with and without dInput and dBias.
-    @Test(arguments: convCases) func backwardMatchesReference(_ t: ConvCase) {
+    /// Backward adds into gradients that already hold values, with and without dInput and dBias, and
+    /// gives the same bits on 1, 2 and 3 threads.
+    @Test(arguments: convCases) func backwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase) {
         let input = randomFloats(t.inputCount, seed: 2, "input")
         let weight = randomFloats(t.weightCount, seed: 2, "weight")
         let dOut = randomFloats(t.outCount, seed: 2, "dOut")
         for wantInput in [true, false] {
-            var dInput = randomFloats(t.inputCount, seed: 3, "dInput"), dInputRef = dInput
-            var dWeight = randomFloats(t.weightCount, seed: 3, "dWeight"), dWeightRef = dWeight
-            var dBias = randomFloats(t.oc, seed: 3, "dBias"), dBiasRef = dBias
-            dInput.withUnsafeMutableBufferPointer { dx in
-                dBias.withUnsafeMutableBufferPointer { db in
-                    conv2dBackward(dInput: wantInput ? dx.baseAddress : nil, dWeight: &dWeight,
-                                   dBias: t.bias ? db.baseAddress : nil, dOut: dOut, input: input, weight: weight,
-                                   n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw,
-                                   stride: t.stride, padding: t.padding)
-                }
-            }
+            var dInputRef = randomFloats(t.inputCount, seed: 3, "dInput")
+            var dWeightRef = randomFloats(t.weightCount, seed: 3, "dWeight")
+            var dBiasRef = randomFloats(t.oc, seed: 3, "dBias")
+            let initial = (dInputRef, dWeightRef, dBiasRef)
             dInputRef.withUnsafeMutableBufferPointer { dx in
                 dBiasRef.withUnsafeMutableBufferPointer { db in
                     conv2dBackwardReference(dInput: wantInput ? dx.baseAddress : nil, dWeight: &dWeightRef,
@@ -73,10 +80,28 @@ let convCases: [ConvCase] = [
                                             kw: t.kw, stride: t.stride, padding: t.padding)
                 }
             }
-            #expect(tensorMismatch(dWeight, dWeightRef, tol: 1e-6, label: "dWeight") == nil)
-            #expect(tensorMismatch(dBias, dBiasRef, tol: 1e-6, label: "dBias") == nil)
-            #expect(tensorMismatch(dInput, dInputRef, tol: 1e-6, label: "dInput (wanted: \(wantInput))") == nil)
-            if !wantInput { #expect(dInput == randomFloats(t.inputCount, seed: 3, "dInput")) }
+            var results: [[Float]] = []
+            for threads in [1, 2, 3] {
+                var (dInput, dWeight, dBias) = initial
+                dInput.withUnsafeMutableBufferPointer { dx in
+                    dBias.withUnsafeMutableBufferPointer { db in
+                        conv2dBackward(dInput: wantInput ? dx.baseAddress : nil, dWeight: &dWeight,
+                                       dBias: t.bias ? db.baseAddress : nil, dOut: dOut, input: input, weight: weight,
+                                       n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw,
+                                       stride: t.stride, padding: t.padding, threads: threads)
+                    }
+                }
+                if threads == 1 {
+                    let label = "(dInput wanted: \(wantInput))"
+                    #expect(tensorMismatch(dWeight, dWeightRef, tol: Self.tolerance, label: "dWeight \(label)") == nil)
+                    #expect(tensorMismatch(dBias, dBiasRef, tol: Self.tolerance, label: "dBias \(label)") == nil)
+                    #expect(tensorMismatch(dInput, dInputRef, tol: Self.tolerance, label: "dInput \(label)") == nil)
+                    if !wantInput { #expect(dInput == initial.0, "dInput written though not wanted") }
+                    if !t.bias { #expect(dBias == initial.2, "dBias written though nil") }
+                }
+                results.append(dInput + dWeight + dBias)
+            }
+            #expect(results[1] == results[0] && results[2] == results[0], "2 or 3 threads differ from 1")
         }
     }
 

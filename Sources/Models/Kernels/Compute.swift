@@ -14,6 +14,16 @@ public enum Compute {
         didSet { precondition(threads >= 1, "Compute.threads must be ≥ 1, got \(threads)") }
     }
 
+    /// Multiply-adds below which work stays on one thread: handing a chunk to another thread costs a few
+    /// microseconds, about what this much work takes (`sweep-bench gemm`).
+    static let minimumWorkPerThread = 1 << 18
+
+    /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: at most `threads`,
+    /// and each worth at least `minimumWorkPerThread`.
+    static func chunkCount(work: Int, items: Int, threads: Int) -> Int {
+        max(1, min(threads, items, work / minimumWorkPerThread))
+    }
+
     /// Runs `body(chunk)` for every chunk in `0..<chunks`, spread over at most `threads` threads
     /// (chunk i goes to worker i mod t). With one thread, or one chunk, it is a plain loop on the calling
     /// thread: no dispatch, no locks. Chunks must write disjoint outputs.

@@ -1,16 +1,157 @@
 // Single-precision matrix multiply, row-major, in all transpose forms: the workhorse of every layer.
+//
+// Legend: op(A) is m×k, op(B) is k×n, C is m×n (row-major, leading dimensions lda, ldb, ldc).
+// MR × NR = 12 × 32 register tile (GemmMicrokernel.swift); KC depth, MC rows, NC columns of the
+// packed blocks (GemmPacking.swift).
+//
+// Two paths, chosen by shape alone (so the thread count never changes a result):
+// - direct: small products. The micro-kernel reads A and B where they lie; only a transposed B, or a
+//   last column sliver narrower than a vector, is copied into a sliver first. No k blocking.
+// - packed: Goto/BLIS loops. B panels (KC × NC) and A blocks (MC × KC) are packed per thread, and C is
+//   updated once per KC-deep block.
+// Threads split C into independent column (or row) ranges; each C element is the same chain of
+// operations whichever thread computes it and wherever its tile lies, so results are bit-identical
+// for every thread count.
 
 /// `C ← alpha · op(A) · op(B) + beta · C`, row-major, where `op(A)` is m×k and `op(B)` is k×n.
 ///
 /// - `a` holds A with leading dimension `lda`: A is m×k (`lda ≥ k`) or, if `transA`, k×m (`lda ≥ m`).
 /// - `b` holds B with leading dimension `ldb`: B is k×n (`ldb ≥ n`) or, if `transB`, n×k (`ldb ≥ k`).
 /// - `c` is m×n with leading dimension `ldc ≥ n`. With `beta == 0`, C is not read (NaNs in it vanish).
+/// - `threads`: how many threads large products may use (default `Compute.threads`); the result is
+///   bit-identical for every value.
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  alpha: Float, a: UnsafePointer<Float>, lda: Int,
                  b: UnsafePointer<Float>, ldb: Int,
-                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    gemmReference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                  b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                 threads: Int = Compute.threads) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m \(m), n \(n), k \(k)")
+    precondition(lda >= max(1, transA ? m : k) && ldb >= max(1, transB ? k : n) && ldc >= max(1, n),
+                 "gemm: leading dimensions lda \(lda), ldb \(ldb), ldc \(ldc) too small for m \(m), n \(n), k \(k)")
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        scaleRows(c: c, ldc: ldc, m: m, n: n, beta: beta)
+        return
+    }
+    let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
+                                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    let packed = usesPackedPath(m: m, n: n, k: k)
+    // Split the longer side of C, in whole tiles, into one contiguous range per thread.
+    let splitColumns = n >= m
+    let tile = splitColumns ? GemmTile.columns : GemmTile.rows
+    let tiles = ((splitColumns ? n : m) + tile - 1) / tile
+    let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
+    Compute.forEachChunk(chunks, threads: chunks) { chunk in
+        let first = tiles * chunk / chunks * tile, last = tiles * (chunk + 1) / chunks * tile
+        let rows = splitColumns ? 0..<m : first..<min(m, last)
+        let columns = splitColumns ? first..<min(n, last) : 0..<n
+        if packed {
+            gemmPacked(operands, rows: rows, columns: columns)
+        } else {
+            gemmDirect(operands, rows: rows, columns: columns)
+        }
+    }
+}
+
+/// Block sizes and path thresholds, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d); see
+/// `sweep-bench gemm`.
+enum GemmPlan {
+    /// Depth of a packed block. 512 measured best (+10% over 256): C tiles are read and written half as
+    /// often, while the A sliver (12 × 512 floats, 24 KiB) still fits L1 beside the streamed B.
+    static let depth = 512
+    /// Rows of a packed A block: 384 × 512 floats = 768 KiB stays in the 1 MiB L2 across the B panel.
+    static let rows = 384
+    /// Columns of a packed B panel: 512 × 2048 floats = 4 MiB, in L3, reused by every A block.
+    static let columns = 2048
+}
+
+/// Whether the product is large enough to repay packing (measured, `sweep-bench gemm`).
+@inline(__always)
+func usesPackedPath(m: Int, n: Int, k: Int) -> Bool {
+    m > 4 * GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21
+}
+
+/// The arguments of one gemm call, passed down to the paths.
+struct GemmOperands {
+    var transA: Bool, transB: Bool, k: Int, alpha: Float
+    var a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
+    var beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+}
+
+/// C ← beta · C (the k = 0 product), without reading C when beta is 0.
+private func scaleRows(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, beta: Float) {
+    for i in 0..<m {
+        let row = c + i * ldc
+        if beta == 0 {
+            row.update(repeating: 0, count: n)
+        } else {
+            for j in 0..<n { row[j] *= beta }
+        }
+    }
+}
+
+/// The direct path over C[rows, columns]: column slivers of 32, row strips of 12, the whole depth per
+/// tile. A is read in place; B in place too unless transposed or the sliver is a partial vector.
+/// Convolutions call it for their per-image products: its rounding does not depend on the size of C,
+/// so they may split C between threads however they like.
+func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
+    let mr = GemmTile.rows, nr = GemmTile.columns
+    let aRowStride = o.transA ? 1 : o.lda, aDepthStride = o.transA ? o.lda : 1
+    var sliver: UnsafeMutablePointer<Float>?
+    for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
+        let width = min(nr, columns.upperBound - j0)
+        var b = o.b + j0, bDepthStride = o.ldb
+        if o.transB || width % 16 != 0 {
+            let buffer = sliver ?? Scratch.current.floats(.gemmB, count: o.k * nr)
+            sliver = buffer
+            packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: 0, column0: j0, depth: o.k, columns: width,
+                  into: buffer)
+            b = UnsafePointer(buffer)
+            bDepthStride = nr
+        }
+        for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
+            gemmTile(rows: min(mr, rows.upperBound - i0), columns: width, depth: o.k,
+                     a: o.a + i0 * aRowStride, aRowStride: aRowStride, aDepthStride: aDepthStride,
+                     b: b, bDepthStride: bDepthStride, c: o.c + i0 * o.ldc + j0, ldc: o.ldc,
+                     alpha: o.alpha, beta: o.beta)
+        }
+    }
+}
+
+/// The packed path over C[rows, columns] (Goto's loop order): for each NC-wide panel of columns and
+/// each KC-deep block, pack the B panel once, then for each MC block of rows pack A and sweep the tiles,
+/// A slivers innermost so one B sliver (KC × 32) stays in L1 while A streams from L2.
+private func gemmPacked(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
+    let mr = GemmTile.rows, nr = GemmTile.columns
+    let scratch = Scratch.current
+    let depthBlock = GemmPlan.depth
+    let panelWidth = min(GemmPlan.columns, (columns.count + nr - 1) / nr * nr)
+    let blockHeight = min(GemmPlan.rows, rows.count)
+    let packedB = scratch.floats(.gemmB, count: min(depthBlock, o.k) * panelWidth)
+    let packedA = scratch.floats(.gemmA, count: min(depthBlock, o.k) * ((blockHeight + mr - 1) / mr * mr))
+    for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: GemmPlan.columns) {
+        let panelColumns = min(GemmPlan.columns, columns.upperBound - jc)
+        for pc in stride(from: 0, to: o.k, by: depthBlock) {
+            let depth = min(depthBlock, o.k - pc)
+            // The first block applies beta; later ones add to what it left.
+            let beta = pc == 0 ? o.beta : 1
+            packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: pc, column0: jc, depth: depth,
+                  columns: panelColumns, into: packedB)
+            for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: GemmPlan.rows) {
+                let blockRows = min(GemmPlan.rows, rows.upperBound - ic)
+                packA(transA: o.transA, a: o.a, lda: o.lda, row0: ic, depth0: pc, rows: blockRows, depth: depth,
+                      into: packedA)
+                for jr in stride(from: 0, to: panelColumns, by: nr) {
+                    for ir in stride(from: 0, to: blockRows, by: mr) {
+                        gemmTile(rows: min(mr, blockRows - ir), columns: min(nr, panelColumns - jr), depth: depth,
+                                 a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
+                                 b: packedB + jr * depth, bDepthStride: nr,
+                                 c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc, alpha: o.alpha, beta: beta)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The plain triple loop: the algorithmic reference the tuned kernel is tested against.
