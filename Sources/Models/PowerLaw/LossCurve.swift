@@ -89,11 +89,11 @@ struct CurveStatistics {
         let losses = run.losses
         runs += 1
         let count = Double(runs)
+        if mean.count < losses.count {
+            mean += [Double](repeating: 0, count: losses.count - mean.count)
+            squares += [Double](repeating: 0, count: losses.count - squares.count)
+        }
         for (i, loss) in losses.enumerated() {
-            if i == mean.count {
-                mean.append(0)
-                squares.append(0)
-            }
             let delta = loss - mean[i]
             mean[i] += delta / count
             squares[i] += delta * (loss - mean[i])

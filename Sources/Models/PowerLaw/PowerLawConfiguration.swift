@@ -1,6 +1,6 @@
 // One power-law configuration read and checked against the catalog's keys, and run: the problem is
-// built in the form the regime needs (a synthetic spectral problem needs no kernel at all), then the
-// regime takes its steps.
+// built in the form the regime needs (a synthetic problem's eigenbasis and spectrum are known without a
+// kernel or an eigensolver), then the regime takes its steps.
 
 /// A checked configuration of one regime.
 struct PowerLawConfiguration {
@@ -143,7 +143,8 @@ struct PowerLawConfiguration {
         case PowerLawCatalog.linearized:
             outcome = runLinearized(try kernelProblem(), rule: rule, plan: plan)
         case PowerLawCatalog.averaged:
-            outcome = runAveraged(try kernelProblem(), plan: plan)
+            let basis = networkProblem == nil ? try synthetic(seed: seed).eigenbasis() : try kernelProblem().eigenbasis()
+            outcome = runAveraged(basis, plan: plan)
         default:
             let spectral = networkProblem == nil ? synthetic(seed: seed).spectral() : try kernelProblem().spectral()
             outcome = runSpectralDiagonal(spectral, tau: tau, plan: plan)

@@ -1,16 +1,16 @@
 // The symmetric eigensolver of the power-law regimes: Householder reduction to tridiagonal form, then the
 // implicit QL algorithm with Wilkinson-type shifts (Golub & Van Loan, "Matrix Computations", §8.3; the
 // EISPACK tred/tql pair). The spectral regime needs the eigenvalues and the coordinates of one vector
-// (the initial error) in the eigenbasis, not the eigenvectors themselves, so the solver carries the
-// vectors it is given through every transformation instead of accumulating the n×n basis: the QL phase
-// then costs O(n²) instead of O(n³). Everything is in Double.
+// (the initial error) in the eigenbasis, not the eigenvectors, so the solver carries the vectors it is
+// given through every transformation: for one vector the QL phase costs O(n²) instead of O(n³). The
+// averaged regime needs the whole basis: that is the identity carried along. Everything is in Double.
 
 /// The eigenvalues of a real symmetric matrix, largest first, and the coordinates of given vectors in its
 /// orthonormal eigenbasis.
 ///
 /// For A = Σₖ λₖ uₖuₖᵀ and a vector x, `projections[i][k]` is uₖᵀxᵢ. The sign of an eigenvector is
 /// arbitrary, so a projection is defined up to sign; its square is not (for a simple eigenvalue).
-/// Passing the unit vectors e₁…eₙ gives the eigenvectors themselves (`projections[i][k]` = uₖ[i]).
+/// `eigenvectors(symmetric:size:)` gives the eigenvectors themselves.
 public struct SymmetricEigen: Sendable {
     /// Eigenvalues, largest first.
     public var values: [Double]
@@ -22,20 +22,10 @@ public struct SymmetricEigen: Sendable {
     /// - Throws: `PowerLawError.eigensolverFailed` if a QL iteration does not converge (NaN or infinite
     ///   entries, in practice), or `.shapeMismatch` for buffers of the wrong length.
     public init(symmetric matrix: [Double], size: Int, projecting vectors: [[Double]] = []) throws {
-        guard matrix.count == size * size, size >= 1 else {
-            throw PowerLawError.shapeMismatch(what: "symmetric matrix of size \(size)", got: matrix.count, expected: size * size)
-        }
-        for x in vectors where x.count != size {
-            throw PowerLawError.shapeMismatch(what: "projected vector", got: x.count, expected: size)
-        }
-        var a = matrix
-        var vectors = vectors
-        var diagonal = [Double](repeating: 0, count: size)
-        var offDiagonal = [Double](repeating: 0, count: size)
-        a.withUnsafeMutableBufferPointer { a in
-            tridiagonalize(a.baseAddress!, size, &diagonal, &offDiagonal, &vectors)
-        }
-        try self.init(diagonal: diagonal, offDiagonal: offDiagonal, reduced: vectors)
+        try Self.check(matrix, size: size)
+        var x = try Self.coordinateMajor(vectors, size: size)
+        let d = try Self.solve(matrix, size: size, x: &x, count: vectors.count)
+        self.init(unsorted: d, x: x, count: vectors.count)
     }
 
     /// Decomposes the symmetric tridiagonal matrix with `diagonal` (n) and `offDiagonal` (n − 1 values:
@@ -45,27 +35,81 @@ public struct SymmetricEigen: Sendable {
             throw PowerLawError.shapeMismatch(what: "off-diagonal of a tridiagonal matrix of size \(diagonal.count)",
                                               got: offDiagonal.count, expected: diagonal.count - 1)
         }
-        for x in vectors where x.count != diagonal.count {
-            throw PowerLawError.shapeMismatch(what: "projected vector", got: x.count, expected: diagonal.count)
+        var x = try Self.coordinateMajor(vectors, size: diagonal.count)
+        var d = diagonal, e = offDiagonal + [0]
+        try x.withUnsafeMutableBufferPointer { x in
+            try implicitQL(&d, &e, x.baseAddress!, count: vectors.count)
         }
-        try self.init(diagonal: diagonal, offDiagonal: offDiagonal + [0], reduced: vectors)
+        self.init(unsorted: d, x: x, count: vectors.count)
     }
 
-    /// QL on the tridiagonal form (`offDiagonal[n − 1]` = 0), `reduced` already in its basis.
-    private init(diagonal: [Double], offDiagonal: [Double], reduced: [[Double]]) throws {
-        var d = diagonal, e = offDiagonal, q = reduced
-        try implicitQL(&d, &e, &q)
-        // Largest first; ties keep their index order, so the result is fixed.
-        let order = d.indices.sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
+    /// The eigenvalues, largest first, and the orthonormal eigenvectors as the rows of a `size`×`size`
+    /// row-major matrix (row k belongs to value k), by carrying the identity through the solver.
+    /// - Complexity: about 6·n³ flops (the reduction, its reflectors and the QL rotations on n vectors).
+    public static func eigenvectors(symmetric matrix: [Double], size n: Int) throws -> (values: [Double], vectors: [Double]) {
+        try check(matrix, size: n)
+        // Coordinate-major identity: after the solver, row i holds eigenvector i (in solver order).
+        var x = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { x[i * n + i] = 1 }
+        let d = try solve(matrix, size: n, x: &x, count: n)
+        let order = descending(d)
+        var vectors = [Double](repeating: 0, count: n * n)
+        for (k, row) in order.enumerated() {
+            for t in 0..<n { vectors[k * n + t] = x[row * n + t] }
+        }
+        return (order.map { d[$0] }, vectors)
+    }
+
+    private static func check(_ matrix: [Double], size: Int) throws {
+        guard matrix.count == size * size, size >= 1 else {
+            throw PowerLawError.shapeMismatch(what: "symmetric matrix of size \(size)", got: matrix.count, expected: size * size)
+        }
+    }
+
+    /// The vectors as an n × count matrix whose column t is vector t (so that the solver's rotations and
+    /// reflections, which mix coordinates, run along rows).
+    private static func coordinateMajor(_ vectors: [[Double]], size n: Int) throws -> [Double] {
+        // Never empty, so its base address exists even with no vectors.
+        var x = [Double](repeating: 0, count: max(n * vectors.count, 1))
+        for (t, vector) in vectors.enumerated() {
+            guard vector.count == n else { throw PowerLawError.shapeMismatch(what: "projected vector", got: vector.count, expected: n) }
+            for i in 0..<n { x[i * vectors.count + t] = vector[i] }
+        }
+        return x
+    }
+
+    /// Tridiagonalises and diagonalises, carrying x along; returns the eigenvalues in solver order.
+    private static func solve(_ matrix: [Double], size n: Int, x: inout [Double], count: Int) throws -> [Double] {
+        var a = matrix
+        var d = [Double](repeating: 0, count: n)
+        var e = [Double](repeating: 0, count: n)
+        try a.withUnsafeMutableBufferPointer { a in
+            try x.withUnsafeMutableBufferPointer { x in
+                tridiagonalize(a.baseAddress!, n, &d, &e, x.baseAddress!, count: count)
+                try implicitQL(&d, &e, x.baseAddress!, count: count)
+            }
+        }
+        return d
+    }
+
+    /// Sorts largest first and reads the projections out of the coordinate-major x.
+    private init(unsorted d: [Double], x: [Double], count: Int) {
+        let order = Self.descending(d)
         values = order.map { d[$0] }
-        projections = q.map { x in order.map { x[$0] } }
+        projections = (0..<count).map { t in order.map { x[$0 * count + t] } }
+    }
+
+    /// Indices of `d`, largest value first; ties keep their index order, so the result is fixed.
+    private static func descending(_ d: [Double]) -> [Int] {
+        d.indices.sorted { d[$0] > d[$1] || (d[$0] == d[$1] && $0 < $1) }
     }
 }
 
 // MARK: - Householder tridiagonalisation
 
 /// Reduces the symmetric n×n `a` (upper triangle, row-major; destroyed) to T = HᵀAH, tridiagonal with
-/// `d` on the diagonal and `e[i]` = T[i][i+1] (e[n−1] = 0), and replaces each vector x by Hᵀx.
+/// `d` on the diagonal and `e[i]` = T[i][i+1] (e[n−1] = 0), and replaces each column x of the
+/// coordinate-major n × count matrix `x` by Hᵀx.
 ///
 /// Step j (j = 0 … n−3) builds the reflector P = I − β·v·vᵀ that maps row j right of the diagonal,
 /// x = A[j][j+1…], onto ∓‖x‖·e₁, then updates the trailing block A₂₂ ← P·A₂₂·P as a rank-2 update:
@@ -73,12 +117,14 @@ public struct SymmetricEigen: Sendable {
 /// Only the upper triangle of A₂₂ is touched: the symmetric product reads row i from column i on and
 /// adds row i's off-diagonal part into p (so every access runs along a row).
 private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: inout [Double], _ e: inout [Double],
-                            _ vectors: inout [[Double]]) {
+                            _ x: UnsafeMutablePointer<Double>, count: Int) {
     var p = [Double](repeating: 0, count: n)
     var w = [Double](repeating: 0, count: n)
+    var s = [Double](repeating: 0, count: max(count, 1))
     p.withUnsafeMutableBufferPointer { p in
         w.withUnsafeMutableBufferPointer { w in
-            let p = p.baseAddress!, w = w.baseAddress!
+          s.withUnsafeMutableBufferPointer { s in
+            let p = p.baseAddress!, w = w.baseAddress!, s = s.baseAddress!
             for j in 0..<max(n - 2, 0) {
                 let rowJ = a + j * n
                 // v lives in row j, at columns j+1 …, indexed by absolute column (v[k] = rowJ[k]).
@@ -113,15 +159,15 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
                     axpy(-v[i], w + i, row + i, n - i)
                     axpy(-w[i], v + i, row + i, n - i)
                 }
-                // Carry the vectors along: x ← P·x on coordinates j+1 ….
-                for t in vectors.indices {
-                    vectors[t].withUnsafeMutableBufferPointer { x in
-                        let x = x.baseAddress!
-                        let s = beta * dot(v + j + 1, x + j + 1, m)
-                        axpy(-s, v + j + 1, x + j + 1, m)
-                    }
-                }
+                // Carry the vectors along: x ← P·x on coordinates j+1 …, i.e. s = β·Σₖ vₖ·x[k, :] and
+                // x[k, :] −= vₖ·s, row by row.
+                guard count > 0 else { continue }
+                for t in 0..<count { s[t] = 0 }
+                for k in (j + 1)..<n { axpy(v[k], x + k * count, s, count) }
+                for t in 0..<count { s[t] *= beta }
+                for k in (j + 1)..<n { axpy(-v[k], s, x + k * count, count) }
             }
+          }
         }
     }
     if n >= 2 {
@@ -135,13 +181,13 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
 // MARK: - Implicit QL
 
 /// Diagonalises the symmetric tridiagonal (d, e) in place: on return d holds the eigenvalues (unsorted).
-/// Each plane rotation G applied to the basis is applied as Gᵀ to every vector in `q`, so q ends as the
-/// vectors' coordinates in the eigenbasis.
+/// Each plane rotation G applied to the basis is applied as Gᵀ to every column of the coordinate-major
+/// n × count `x` (two rows at a time), so the columns end as coordinates in the eigenbasis.
 ///
 /// For each l, while some e[m] (m ≥ l) is not negligible against |d[m]| + |d[m+1]|: one implicit QL sweep
 /// over l…m with the shift taken from the leading 2×2 block (the eigenvalue of it nearer d[l]), chasing
 /// the bulge from m − 1 down to l with Givens rotations.
-private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ q: inout [[Double]]) throws {
+private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMutablePointer<Double>, count: Int) throws {
     let n = d.count
     let maxSweeps = 60
     for l in 0..<n {
@@ -183,11 +229,7 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ q: inout [[D
                 p = s * r
                 d[i + 1] = g + p
                 g = c * r - b
-                for t in q.indices {
-                    let upper = q[t][i + 1], lower = q[t][i]
-                    q[t][i + 1] = s * lower + c * upper
-                    q[t][i] = c * lower - s * upper
-                }
+                if count > 0 { rotate(x + i * count, x + (i + 1) * count, c: c, s: s, count) }
                 i -= 1
             }
             if deflated { continue }
@@ -195,5 +237,24 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ q: inout [[D
             e[l] = g
             e[m] = 0
         }
+    }
+}
+
+/// (lower, upper) ← (c·lower − s·upper, s·lower + c·upper), elementwise over two rows.
+@inline(__always)
+private func rotate(_ lower: UnsafeMutablePointer<Double>, _ upper: UnsafeMutablePointer<Double>, c: Double, s: Double, _ count: Int) {
+    let vc = SIMD8<Double>(repeating: c), vs = SIMD8<Double>(repeating: s)
+    var t = 0
+    while t + 8 <= count {
+        let l = load8(lower + t), u = load8(upper + t)
+        store8(vs * l + vc * u, upper + t)
+        store8(vc * l - vs * u, lower + t)
+        t += 8
+    }
+    while t < count {
+        let l = lower[t], u = upper[t]
+        upper[t] = s * l + c * u
+        lower[t] = c * l - s * u
+        t += 1
     }
 }

@@ -52,22 +52,32 @@ public struct SyntheticPowerLaw: Sendable {
         SpectralProblem(eigenvalues: spectrum, coefficients: coefficients.map { $0 * $0 })
     }
 
-    /// The kernel form: draws U, then K = N·Uᵀ·diag(λ)·U in single precision and d₀ = Uᵀc in double.
-    ///
-    /// K is computed as N·AᵀA with A = diag(√λ)·U rounded to Float (one gemm), so each eigen-direction
-    /// keeps its relative precision, then made exactly symmetric from its upper triangle.
+    /// The eigenbasis form: draws U (or builds the Hadamard basis); the coordinates of d₀ are c exactly.
     /// - Throws: `PowerLawError.hadamardSize` for the Hadamard basis when N is not a power of two.
-    public func kernelProblem() throws -> KernelProblem {
-        let n = size
+    public func eigenbasis() throws -> Eigenbasis {
         let u: [Double]
         switch basis {
         case .random:
             var generator = SeededGenerator(seed: seed, stream: "powerlaw.basis")
-            u = OrthonormalBasis.random(size: n, generator: &generator)
+            u = OrthonormalBasis.random(size: size, generator: &generator)
         case .hadamard:
-            u = try OrthonormalBasis.hadamard(size: n)
+            u = try OrthonormalBasis.hadamard(size: size)
         }
-        let lambda = spectrum, c = coefficients
+        return try Eigenbasis(eigenvalues: spectrum, vectors: u, coordinates: coefficients)
+    }
+
+    /// The kernel form: K = N·Uᵀ·diag(λ)·U in single precision and d₀ = Uᵀc in double, from `eigenbasis()`.
+    ///
+    /// K is computed as N·AᵀA with A = diag(√λ)·U rounded to Float (one gemm), so each eigen-direction
+    /// keeps its relative precision, then made exactly symmetric from its upper triangle.
+    public func kernelProblem() throws -> KernelProblem {
+        try Self.kernelProblem(try eigenbasis())
+    }
+
+    /// K = N·Uᵀ·diag(λ)·U and d₀ = Uᵀc for any eigenbasis.
+    static func kernelProblem(_ basis: Eigenbasis) throws -> KernelProblem {
+        let n = basis.size
+        let u = basis.vectors, lambda = basis.eigenvalues, c = basis.coordinates
         let scaled = AlignedBuffer<Float>(count: n * n)
         for k in 0..<n {
             let root = lambda[k].squareRoot()
