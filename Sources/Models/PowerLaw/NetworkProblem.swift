@@ -21,8 +21,8 @@ public final class NetworkProblem {
     /// `"powerlaw.subset"`; the study used an unseeded stratified split). Targets are the regression
     /// target, or the class index as a number for labelled data, standardised over the N points to mean
     /// 0 and (unbiased) standard deviation 1.
-    /// - Throws: `PowerLawError.tooFewSamples`, `.unsupportedData` (several targets per sample, or
-    ///   neither labels nor targets), or the network's `ArchitectureError`.
+    /// - Throws: `PowerLawError.tooFewSamples`, `.unsupportedData` (several targets per sample, neither
+    ///   labels nor targets, or a NaN or infinite value), or the network's `ArchitectureError`.
     public init(splits: SampleSplits, dataset: String, size n: Int, width: Int, seed: UInt64) throws {
         let train = splits.train
         guard train.labels.isEmpty || train.labels.count == train.count else {
@@ -43,6 +43,11 @@ public final class NetworkProblem {
         for (row, index) in chosen.enumerated() {
             for j in 0..<width0 { features[row * width0 + j] = train.features[index * width0 + j] }
             raw[row] = train.labels.isEmpty ? Double(train.targets[index]) : Double(train.labels[index])
+            // A NaN feature would vanish in the first ReLU (NaN > 0 is false) instead of showing in the loss.
+            if let j = (0..<width0).first(where: { !features[row * width0 + $0].isFinite }) ?? (raw[row].isFinite ? nil : -1) {
+                let what = j < 0 ? "target" : "feature \(j)"
+                throw PowerLawError.unsupportedData(dataset: dataset, reason: "training sample \(index) has a non-finite \(what)")
+            }
         }
         let mean = raw.reduce(0, +) / Double(n)
         let variance = raw.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(n - 1, 1))
@@ -59,14 +64,15 @@ public final class NetworkProblem {
     var fullBatch: Batch { .samples(SampleBatch(features: samples.features, targets: samples.targets, count: size)) }
 
     /// d₀ = f(X) − y at the network's current parameters, in double.
-    /// - Throws: `PowerLawError.unsupportedData` when an entry is NaN or infinite (so is the data).
+    /// - Throws: `PowerLawError.unsupportedData` when an entry is NaN or infinite (features so large that
+    ///   the network overflows).
     public func initialError() throws -> [Double] {
         _ = try network.evaluate(fullBatch)
         let outputs = network.outputs()
         let error = (0..<size).map { Double(outputs[$0]) - Double(samples.targets[$0]) }
         if let bad = error.firstIndex(where: { !$0.isFinite }) {
             throw PowerLawError.unsupportedData(dataset: dataset, reason: "the network's initial error at point \(bad) "
-                + "is \(error[bad]): the features or targets hold NaN or infinite values")
+                + "is \(error[bad]): the features are too large for single precision; standardise them")
         }
         return error
     }
