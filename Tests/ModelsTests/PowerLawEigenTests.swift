@@ -74,6 +74,17 @@ private func orthogonalityError(_ u: [Double], _ n: Int) -> Double {
                         "\(name): eigenvector \(k), entry \(i)")
             }
         }
+        // The whole basis at once: the same values, orthonormal rows, each the constructed vector up to sign.
+        let (values, vectors) = try SymmetricEigen.eigenvectors(symmetric: construct(lambda, basis: u), size: n)
+        #expect(zip(values, eigen.values).allSatisfy { abs($0 - $1) <= 1e-12 * scale })
+        #expect(orthogonalityError(vectors, n) < 1e-12)
+        for (k, source) in order.enumerated() {
+            let gap = lambda.indices.filter { $0 != source }.map { abs(lambda[$0] - lambda[source]) }.min()!
+            guard gap > 1e-6 else { continue }
+            let sign: Double = vectors[k * n] * u[source * n] >= 0 ? 1 : -1
+            let worst = (0..<n).map { abs(sign * vectors[k * n + $0] - u[source * n + $0]) }.max()!
+            #expect(worst < 1e-8, "\(name): eigenvector \(k) differs by \(worst)")
+        }
     }
 
     @Test func tridiagonalSecondDifferenceMatrix() throws {

@@ -6,7 +6,7 @@
 /// Orthonormal n×n bases, row-major, one basis vector per row.
 public enum OrthonormalBasis {
     /// Reflectors applied per pass over a row: their vectors (32 rows) stay in L2 while each row is updated.
-    static let panel = 32
+    private static let panel = 32
 
     /// A Haar-distributed random orthogonal matrix drawn from `generator`.
     ///
@@ -29,7 +29,8 @@ public enum OrthonormalBasis {
             factorRows(g, n, &beta, &sign)
             beta.withUnsafeBufferPointer { beta in
                 u.withUnsafeMutableBufferPointer { u in
-                    formRows(u.baseAddress!, reflectors: g, beta: beta.baseAddress!, n)
+                    // Row k of Q = H_{n−2}···H₀ is e_kᵀ·H_k·H_{k−1}···H₀.
+                    ReflectorSequence(vectors: g, beta: beta.baseAddress!, n: n, shift: 0).formRows(into: u.baseAddress!, reflectors: n)
                 }
             }
         }
@@ -53,63 +54,35 @@ public enum OrthonormalBasis {
 
     // MARK: - Householder LQ
 
-    /// x ← x·(I − β·v·vᵀ) on columns `from` …: the row-vector form of applying a reflector.
-    @inline(__always)
-    private static func reflect(_ x: UnsafeMutablePointer<Double>, _ v: UnsafePointer<Double>, _ beta: Double,
-                                from: Int, _ n: Int) {
-        guard beta != 0 else { return }
-        let s = beta * dot(v + from, x + from, n - from)
-        axpy(-s, v + from, x + from, n - from)
-    }
-
     /// Overwrites row j of `g` from column j on with reflector j's vector v (so that G·H₀···Hⱼ has zeros
-    /// right of the diagonal in rows ≤ j), and records βⱼ and the sign of L[j][j].
+    /// right of the diagonal in rows ≤ j), and records βⱼ and the sign of L[j][j]. Panels of `panel`
+    /// reflectors are made row by row, then applied to every later row (spread over `Compute.threads`).
     private static func factorRows(_ g: UnsafeMutablePointer<Double>, _ n: Int, _ beta: inout [Double], _ sign: inout [Double]) {
-        for j0 in stride(from: 0, to: n, by: panel) {
-            let j1 = min(j0 + panel, n)
-            for j in j0..<j1 {
-                let row = g + j * n
-                for r in j0..<j { reflect(row, g + r * n, beta[r], from: r, n) }
-                // Reflector j maps x = row[j…] onto L[j][j]·e₁ with L[j][j] = −sign(x₀)·‖x‖.
-                let x0 = row[j]
-                let norm = sumOfSquares(row + j, n - j).squareRoot()
-                if j == n - 1 || norm == 0 {
-                    beta[j] = 0
-                    sign[j] = x0 < 0 ? -1 : 1
-                    continue
-                }
-                let s: Double = x0 >= 0 ? 1 : -1
-                row[j] = x0 + s * norm
-                beta[j] = 1 / (norm * (norm + abs(x0)))
-                sign[j] = -s
-            }
-            guard j1 < n else { continue }
-            // The panel's reflectors, in order, on every later row.
-            let rows = n - j1
-            let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: Compute.threads)
-            beta.withUnsafeBufferPointer { beta in
-                let beta = beta.baseAddress!
-                Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
-                    for i in (j1 + rows * chunk / chunks)..<(j1 + rows * (chunk + 1) / chunks) {
-                        for r in j0..<j1 { reflect(g + i * n, g + r * n, beta[r], from: r, n) }
+        beta.withUnsafeMutableBufferPointer { betaBuffer in
+            let reflectors = ReflectorSequence(vectors: g, beta: betaBuffer.baseAddress!, n: n, shift: 0)
+            for j0 in stride(from: 0, to: n, by: panel) {
+                let j1 = min(j0 + panel, n)
+                for j in j0..<j1 {
+                    let row = g + j * n
+                    reflectors.apply(j0..<j, toRows: j..<(j + 1), of: g)
+                    // Reflector j maps x = row[j…] onto L[j][j]·e₁ with L[j][j] = −sign(x₀)·‖x‖.
+                    let x0 = row[j]
+                    let norm = sumOfSquares(row + j, n - j).squareRoot()
+                    if j == n - 1 || norm == 0 {
+                        betaBuffer[j] = 0
+                        sign[j] = x0 < 0 ? -1 : 1
+                        continue
                     }
+                    let s: Double = x0 >= 0 ? 1 : -1
+                    row[j] = x0 + s * norm
+                    betaBuffer[j] = 1 / (norm * (norm + abs(x0)))
+                    sign[j] = -s
                 }
-            }
-        }
-    }
-
-    /// Row k of Q = H_{n−2}···H₀ is e_kᵀ·H_k·H_{k−1}···H₀ (reflectors after k leave e_k alone). Rows are
-    /// built in blocks of `panel`, each reflector applied to the whole block while its vector is in cache.
-    private static func formRows(_ q: UnsafeMutablePointer<Double>, reflectors g: UnsafePointer<Double>,
-                                 beta: UnsafePointer<Double>, _ n: Int) {
-        let blocks = (n + panel - 1) / panel
-        let chunks = Compute.chunkCount(work: n * n * n / 3, items: blocks, threads: Compute.threads)
-        Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
-            for block in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
-                let k0 = block * panel, k1 = min(k0 + panel, n)
-                for k in k0..<k1 { q[k * n + k] = 1 }
-                for j in stride(from: k1 - 1, through: 0, by: -1) {
-                    for k in max(k0, j)..<k1 { reflect(q + k * n, g + j * n, beta[j], from: j, n) }
+                guard j1 < n else { continue }
+                let rows = n - j1
+                let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: Compute.threads)
+                Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
+                    reflectors.apply(j0..<j1, toRows: (j1 + rows * chunk / chunks)..<(j1 + rows * (chunk + 1) / chunks), of: g)
                 }
             }
         }

@@ -48,10 +48,22 @@ public struct SymmetricEigen: Sendable {
     /// - Complexity: about 6·n³ flops (the reduction, its reflectors and the QL rotations on n vectors).
     public static func eigenvectors(symmetric matrix: [Double], size n: Int) throws -> (values: [Double], vectors: [Double]) {
         try check(matrix, size: n)
-        // Coordinate-major identity: after the solver, row i holds eigenvector i (in solver order).
+        var a = matrix
+        var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
+        // Coordinate-major Hᵀ (H = P₀P₁…, the reduction's reflectors): after the QL rotations, row i holds
+        // eigenvector i (in solver order).
         var x = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { x[i * n + i] = 1 }
-        let d = try solve(matrix, size: n, x: &x, count: n)
+        try a.withUnsafeMutableBufferPointer { a in
+            try x.withUnsafeMutableBufferPointer { x in
+                let beta = tridiagonalize(a.baseAddress!, n, &d, &e)
+                beta.withUnsafeBufferPointer { beta in
+                    // Row i of Hᵀ = P_{n−3}···P₀ is e_iᵀ·P_{i−1}···P₀.
+                    ReflectorSequence(vectors: a.baseAddress!, beta: beta.baseAddress!, n: n, shift: 1)
+                        .formRows(into: x.baseAddress!, reflectors: beta.count)
+                }
+                try implicitQL(&d, &e, x.baseAddress!, count: n)
+            }
+        }
         let order = descending(d)
         var vectors = [Double](repeating: 0, count: n * n)
         for (k, row) in order.enumerated() {
@@ -78,14 +90,16 @@ public struct SymmetricEigen: Sendable {
         return x
     }
 
-    /// Tridiagonalises and diagonalises, carrying x along; returns the eigenvalues in solver order.
+    /// Tridiagonalises and diagonalises, carrying the columns of x along; returns the eigenvalues in
+    /// solver order.
     private static func solve(_ matrix: [Double], size n: Int, x: inout [Double], count: Int) throws -> [Double] {
         var a = matrix
         var d = [Double](repeating: 0, count: n)
         var e = [Double](repeating: 0, count: n)
         try a.withUnsafeMutableBufferPointer { a in
             try x.withUnsafeMutableBufferPointer { x in
-                tridiagonalize(a.baseAddress!, n, &d, &e, x.baseAddress!, count: count)
+                let beta = tridiagonalize(a.baseAddress!, n, &d, &e)
+                if count > 0 { reflect(x.baseAddress!, count: count, reflectors: a.baseAddress!, beta: beta, n) }
                 try implicitQL(&d, &e, x.baseAddress!, count: count)
             }
         }
@@ -107,24 +121,22 @@ public struct SymmetricEigen: Sendable {
 
 // MARK: - Householder tridiagonalisation
 
-/// Reduces the symmetric n×n `a` (upper triangle, row-major; destroyed) to T = HᵀAH, tridiagonal with
-/// `d` on the diagonal and `e[i]` = T[i][i+1] (e[n−1] = 0), and replaces each column x of the
-/// coordinate-major n × count matrix `x` by Hᵀx.
+/// Reduces the symmetric n×n `a` (upper triangle, row-major) to T = HᵀAH, tridiagonal with `d` on the
+/// diagonal and `e[i]` = T[i][i+1] (e[n−1] = 0); H = P₀P₁···P_{n−3}. Reflector Pⱼ = I − βⱼ·v·vᵀ is left in
+/// row j of `a` from column j + 1 on; returns the βⱼ.
 ///
-/// Step j (j = 0 … n−3) builds the reflector P = I − β·v·vᵀ that maps row j right of the diagonal,
-/// x = A[j][j+1…], onto ∓‖x‖·e₁, then updates the trailing block A₂₂ ← P·A₂₂·P as a rank-2 update:
+/// Step j (j = 0 … n−3) builds the reflector P that maps row j right of the diagonal, x = A[j][j+1…],
+/// onto ∓‖x‖·e₁, then updates the trailing block A₂₂ ← P·A₂₂·P as a rank-2 update:
 ///     p = β·A₂₂·v,   w = p − (β·pᵀv/2)·v,   A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ.
 /// Only the upper triangle of A₂₂ is touched: the symmetric product reads row i from column i on and
 /// adds row i's off-diagonal part into p (so every access runs along a row).
-private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: inout [Double], _ e: inout [Double],
-                            _ x: UnsafeMutablePointer<Double>, count: Int) {
+private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: inout [Double], _ e: inout [Double]) -> [Double] {
+    var betas = [Double](repeating: 0, count: max(n - 2, 0))
     var p = [Double](repeating: 0, count: n)
     var w = [Double](repeating: 0, count: n)
-    var s = [Double](repeating: 0, count: max(count, 1))
     p.withUnsafeMutableBufferPointer { p in
         w.withUnsafeMutableBufferPointer { w in
-          s.withUnsafeMutableBufferPointer { s in
-            let p = p.baseAddress!, w = w.baseAddress!, s = s.baseAddress!
+            let p = p.baseAddress!, w = w.baseAddress!
             for j in 0..<max(n - 2, 0) {
                 let rowJ = a + j * n
                 // v lives in row j, at columns j+1 …, indexed by absolute column (v[k] = rowJ[k]).
@@ -134,7 +146,7 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
                 let norm = sumOfSquares(v + j + 1, m).squareRoot()
                 d[j] = rowJ[j]
                 guard norm > 0 else {
-                    // Row j is already reduced: P = I.
+                    // Row j is already reduced: P = I (β = 0).
                     e[j] = 0
                     continue
                 }
@@ -142,6 +154,7 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
                 e[j] = -sign * norm
                 v[j + 1] = x0 + sign * norm
                 let beta = 1 / (norm * (norm + abs(x0)))
+                betas[j] = beta
                 // p = β·A₂₂·v over the upper triangle, row by row.
                 for k in (j + 1)..<n { p[k] = 0 }
                 for i in (j + 1)..<n {
@@ -159,15 +172,7 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
                     axpy(-v[i], w + i, row + i, n - i)
                     axpy(-w[i], v + i, row + i, n - i)
                 }
-                // Carry the vectors along: x ← P·x on coordinates j+1 …, i.e. s = β·Σₖ vₖ·x[k, :] and
-                // x[k, :] −= vₖ·s, row by row.
-                guard count > 0 else { continue }
-                for t in 0..<count { s[t] = 0 }
-                for k in (j + 1)..<n { axpy(v[k], x + k * count, s, count) }
-                for t in 0..<count { s[t] *= beta }
-                for k in (j + 1)..<n { axpy(-v[k], s, x + k * count, count) }
             }
-          }
         }
     }
     if n >= 2 {
@@ -176,6 +181,23 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
     }
     d[n - 1] = a[(n - 1) * n + n - 1]
     e[n - 1] = 0
+    return betas
+}
+
+/// Replaces each column x of the coordinate-major n × count `x` by Hᵀx = P_{n−3}···P₀x: for j = 0, 1, …,
+/// s = βⱼ·Σₖ vₖ·x[k, :] and x[k, :] −= vₖ·s over k > j, row by row.
+private func reflect(_ x: UnsafeMutablePointer<Double>, count: Int, reflectors a: UnsafePointer<Double>, beta: [Double], _ n: Int) {
+    var s = [Double](repeating: 0, count: count)
+    s.withUnsafeMutableBufferPointer { s in
+        let s = s.baseAddress!
+        for j in beta.indices where beta[j] != 0 {
+            let v = a + j * n
+            for t in 0..<count { s[t] = 0 }
+            for k in (j + 1)..<n { axpy(v[k], x + k * count, s, count) }
+            for t in 0..<count { s[t] *= beta[j] }
+            for k in (j + 1)..<n { axpy(-v[k], s, x + k * count, count) }
+        }
+    }
 }
 
 // MARK: - Implicit QL
@@ -186,10 +208,15 @@ private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: in
 ///
 /// For each l, while some e[m] (m ≥ l) is not negligible against |d[m]| + |d[m+1]|: one implicit QL sweep
 /// over l…m with the shift taken from the leading 2×2 block (the eigenvalue of it nearer d[l]), chasing
-/// the bulge from m − 1 down to l with Givens rotations.
+/// the bulge from m − 1 down to l with Givens rotations. A sweep's rotations are recorded and applied to
+/// x afterwards, 64 columns at a time, so that many vectors (the eigenvectors: n of them) are rotated
+/// while their rows are in cache rather than streamed from memory once per rotation.
 private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMutablePointer<Double>, count: Int) throws {
     let n = d.count
     let maxSweeps = 60
+    var cosines = [Double](), sines = [Double]()
+    cosines.reserveCapacity(n)
+    sines.reserveCapacity(n)
     for l in 0..<n {
         var sweeps = 0
         while true {
@@ -210,6 +237,8 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMut
             var s = 1.0, c = 1.0, p = 0.0
             var i = m - 1
             var deflated = false
+            cosines.removeAll(keepingCapacity: true)
+            sines.removeAll(keepingCapacity: true)
             while i >= l {
                 let f = s * e[i]
                 let b = c * e[i]
@@ -229,8 +258,19 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMut
                 p = s * r
                 d[i + 1] = g + p
                 g = c * r - b
-                if count > 0 { rotate(x + i * count, x + (i + 1) * count, c: c, s: s, count) }
+                cosines.append(c)
+                sines.append(s)
                 i -= 1
+            }
+            // Rotation k acted on rows (m − 1 − k, m − k).
+            if count > 0 {
+                for first in stride(from: 0, to: count, by: 64) {
+                    let width = min(64, count - first)
+                    for k in cosines.indices {
+                        let row = m - 1 - k
+                        rotate(x + row * count + first, x + (row + 1) * count + first, c: cosines[k], s: sines[k], width)
+                    }
+                }
             }
             if deflated { continue }
             d[l] -= p
