@@ -23,67 +23,96 @@ func powerLawBenchmark(_ arguments: [String]) throws {
     }
     print("power-law regimes: set-up (problem, basis, kernel, eigensolver) and step rate, one run each; "
           + "\(Compute.threads) threads for gemm, eigensolver and basis")
-    print("problems: synthetic_powerlaw (ν = 1.5, κ = 1, random basis) for the kernel regimes; for powerlaw_nn "
-          + "Gaussian inputs of 784 features (MNIST's size), width 1000, lr_norm kernel; batch 10, lr 0.5, momentum 0.3\n")
-    print("| regime | N | steps timed | set-up s | step ms | steps/s |")
-    print("|---|---|---|---|---|---|")
+    print("problems: synthetic_powerlaw (ν = 1.5, κ = 1) or a network kernel on Gaussian inputs of 784 features "
+          + "(MNIST's size; NTK of width 1000); batch 10, lr 0.5, momentum 0.3 (Adam: lr 0.01)\n")
+    print("| regime | problem | N | steps timed | set-up s | step ms | steps/s |")
+    print("|---|---|---|---|---|---|---|")
     for n in sizes {
-        for case let (regime, steps, options) in plans(n, quick: quick) {
-            let timing = try timeRegime(regime, n: n, steps: steps, options: options)
-            print("| \(regime)\(options.label) | \(n) | \(steps) | \(format(timing.setup, 2)) | "
+        for row in rows(n, quick: quick) {
+            let timing = try time(row)
+            print("| \(row.regime)\(row.label) | \(row.problem.label) | \(row.size) | \(row.steps) | \(format(timing.setup, 2)) | "
                   + "\(format(1e3 * timing.perStep, 3)) | \(format(1 / timing.perStep, 1)) |")
+        }
+    }
+    print("\nNot run at N = 10,000: averaged with a random basis. A step is two 10⁴×10⁴×10⁴ gemms (4·10¹² flop, about "
+          + "70 s at 55 GFLOP/s), and its set-up is a 10⁴ Haar basis (8/3·10¹² flop in double, minutes); the row for "
+          + "N = 8192 with the Hadamard basis (set-up O(N²)) measures the step cost at that scale.")
+}
+
+/// Where a row's problem comes from.
+private enum BenchmarkProblem {
+    case synthetic(basis: String)
+    case gaussian
+
+    var label: String {
+        switch self {
+        case let .synthetic(basis): return "synthetic, \(basis) basis"
+        case .gaussian: return "network kernel, Gaussian inputs"
         }
     }
 }
 
-/// What one benchmark row runs besides the regime: extra keys and a label for them.
-private struct RowOptions {
-    var keys: [String: SettingValue] = [:]
+/// One row: a regime on a problem for some steps, with extra keys.
+private struct BenchmarkRow {
+    var regime: String
     var label = ""
+    var problem: BenchmarkProblem
+    var size: Int
+    var steps: Int
+    var keys: [String: SettingValue] = [:]
+    var optimizer = PowerLawOptimizer(name: "sgd", lr: 0.5, momentum: 0.3)
 }
 
 /// The rows for size n: enough steps for a stable rate, few where a step is costly.
-private func plans(_ n: Int, quick: Bool) -> [(String, Int, RowOptions)] {
+private func rows(_ n: Int, quick: Bool) -> [BenchmarkRow] {
     let scale = quick ? 10 : 1
-    let big = n > 3000
-    return [
-        ("spectral_diagonal", 10_000, RowOptions(keys: ["tau": .number(1)])),
-        ("linearized", 10_000 / scale, RowOptions()),
-        ("linearized", 1000 / scale, RowOptions(keys: ["runs": .number(1)], label: " (adam)")),
-        ("averaged", big ? 2 : 50 / scale, RowOptions()),
-        ("powerlaw_nn", big ? 20 : 200 / scale, RowOptions(keys: ["log_every": .number(1)], label: ", log_every 1")),
-        ("powerlaw_nn", big ? 2000 / scale : 5000 / scale, RowOptions(keys: ["log_every": .number(1_000_000)],
-                                                                     label: ", loss at start and end")),
+    let big = n > 4096
+    var rows = [
+        BenchmarkRow(regime: "spectral_diagonal", problem: .synthetic(basis: "random"), size: n, steps: 10_000),
+        BenchmarkRow(regime: "linearized", problem: .gaussian, size: n, steps: 10_000 / scale),
+        BenchmarkRow(regime: "linearized", label: " (adam)", problem: .gaussian, size: n, steps: 10_000 / scale,
+                     optimizer: PowerLawOptimizer(name: "adam", lr: 0.01)),
     ]
+    if big {
+        rows.append(BenchmarkRow(regime: "averaged", problem: .synthetic(basis: "hadamard"), size: 8192, steps: 2))
+    } else {
+        rows.append(BenchmarkRow(regime: "averaged", problem: .synthetic(basis: "random"), size: n, steps: 50 / scale))
+    }
+    rows.append(BenchmarkRow(regime: "powerlaw_nn", label: ", loss every step", problem: .gaussian, size: n,
+                             steps: big ? 20 : 200 / scale, keys: ["log_every": .number(1)]))
+    rows.append(BenchmarkRow(regime: "powerlaw_nn", label: ", loss at start and end", problem: .gaussian, size: n,
+                             steps: 5000 / scale, keys: ["log_every": .number(1_000_000)]))
+    return rows
 }
 
-/// Runs one regime for `steps` steps at size n; returns the set-up time and the time per step.
-private func timeRegime(_ regime: String, n: Int, steps: Int, options: RowOptions) throws -> (setup: Double, perStep: Double) {
-    var keys: [String: SettingValue] = ["N": .number(Double(n)), "steps": .number(Double(steps)),
-                                        "log_every": .number(Double(max(steps / 100, 1)))]
-    var data = PowerLawData.synthetic
-    if regime == "powerlaw_nn" {
-        keys["width"] = .number(1000)
-        data = .samples(dataset: "gaussian", splits: gaussianSplits(count: n, features: 784))
-    } else {
+/// Runs one row; returns the set-up time and the time per step.
+private func time(_ row: BenchmarkRow) throws -> (setup: Double, perStep: Double) {
+    var keys: [String: SettingValue] = ["N": .number(Double(row.size)), "steps": .number(Double(row.steps)),
+                                        "log_every": .number(Double(max(row.steps / 100, 1)))]
+    let data: PowerLawData
+    switch row.problem {
+    case let .synthetic(basis):
         keys["nu"] = .number(1.5)
         keys["kappa"] = .number(1)
+        keys["basis"] = .string(basis)
+        data = .synthetic
+    case .gaussian:
+        keys["width"] = .number(1000)
+        data = .samples(dataset: "gaussian", splits: gaussianSplits(count: row.size, features: 784))
     }
-    keys.merge(options.keys) { $1 }
-    let optimizer = options.label.contains("adam") ? PowerLawOptimizer(name: "adam", lr: 0.01)
-        : PowerLawOptimizer(name: "sgd", lr: 0.5, momentum: 0.3)
+    keys.merge(row.keys) { $1 }
     let start = DispatchTime.now().uptimeNanoseconds
     var firstStep: UInt64?
-    let outcome = try PowerLawCatalog.run(regime: regime, settings: Settings(keys), optimizer: optimizer, batchSize: 10,
+    let outcome = try PowerLawCatalog.run(regime: row.regime, settings: Settings(keys), optimizer: row.optimizer, batchSize: 10,
                                           seed: 1, data: data, shouldStop: {
                                               if firstStep == nil { firstStep = DispatchTime.now().uptimeNanoseconds }
                                               return false
                                           })
     let end = DispatchTime.now().uptimeNanoseconds
     guard outcome.status == .completed, let firstStep else {
-        throw BenchmarkError.badOption("\(regime) at N = \(n) did not complete: \(outcome.status)")
+        throw BenchmarkError.badOption("\(row.regime) at N = \(row.size) did not complete: \(outcome.status)")
     }
-    return (Double(firstStep - start) / 1e9, Double(end - firstStep) / 1e9 / Double(steps))
+    return (Double(firstStep - start) / 1e9, Double(end - firstStep) / 1e9 / Double(row.steps))
 }
 
 /// Gaussian inputs with a smooth target: the cost of a data set without its files.

@@ -17,7 +17,11 @@ enum LinearizedRule {
 ///
 /// Per step n: a batch I of B distinct points, g = (1/B)·K[:, I]·d[I] (rows of K, since K is exactly
 /// symmetric: g = (Σ_{i∈I} dᵢ·K[i, :])/B, in batch order, in double), then the rule's update of d;
-/// loss ½·mean(d²). Single-precision K, double-precision state.
+/// loss ½·mean(d²). Single-precision K, double-precision state. Run r draws the same batches as run r of
+/// the network regime with the same seed, so the two can be compared run by run.
+///
+/// With a step-dependent αₙ (the Jacobi schedule) this p-form is not the v-form d' = d − αₙ·g + βₙ·v of
+/// the averaged and spectral regimes; the reference has the same difference (seeds.md §3.1(c)).
 func runLinearized(_ problem: KernelProblem, rule: LinearizedRule, plan: RunPlan) -> PowerLawOutcome {
     let n = problem.size
     let padded = (n + 7) / 8 * 8

@@ -30,9 +30,10 @@ func runSpectralDiagonal(_ problem: SpectralProblem, tau: Double, plan: RunPlan)
                 recorder.interrupt(at: step)
                 break
             }
-            total = spectralDiagonalStep(lambda: lambda.pointer, c: c.pointer, j: j.pointer, p: p.pointer, count: padded,
-                                         alpha: plan.schedule.rate(step), beta: plan.schedule.momentum(step),
-                                         gamma: gamma, tau: tau, total: total)
+            spectralDiagonalStep(lambda: lambda.pointer, c: c.pointer, j: j.pointer, p: p.pointer, count: padded,
+                                 alpha: plan.schedule.rate(step), beta: plan.schedule.momentum(step),
+                                 gamma: gamma, tau: tau, total: total)
+            total = sum(c.pointer, padded)
             if !recorder.record(step: step, loss: total / Double(2 * n)) { break }
         }
     }
@@ -41,27 +42,28 @@ func runSpectralDiagonal(_ problem: SpectralProblem, tau: Double, plan: RunPlan)
     return statistics.outcome(regime: PowerLawCatalog.spectralDiagonal, plan: plan)
 }
 
-/// One step of the recursion over `count` (a multiple of 8) entries, in place; returns the new Σ C.
+/// One step of the recursion over `count` (a multiple of 8) entries, in place. The new Σ C is summed by
+/// the caller in a second pass: accumulating it here as well makes LLVM (at -Ounchecked) split this
+/// loop's 8-lane arithmetic into scalar and half-width pieces, several times slower.
 private func spectralDiagonalStep(lambda: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
                                   j: UnsafeMutablePointer<Double>, p: UnsafeMutablePointer<Double>, count: Int,
-                                  alpha: Double, beta: Double, gamma: Double, tau: Double, total: Double) -> Double {
+                                  alpha: Double, beta: Double, gamma: Double, tau: Double, total: Double) {
     let vAlpha = SIMD8<Double>(repeating: alpha), vBeta = SIMD8<Double>(repeating: beta)
+    let vTwoBeta = SIMD8<Double>(repeating: 2 * beta), vBetaSquared = SIMD8<Double>(repeating: beta * beta)
     let vGamma = SIMD8<Double>(repeating: gamma), vTau = SIMD8<Double>(repeating: tau)
     let vTotal = SIMD8<Double>(repeating: total)
-    var newTotal = SIMD8<Double>(repeating: 0)
     var i = 0
     while i < count {
         let step = vAlpha * load8(lambda + i)
         let cOld = load8(c + i), jOld = load8(j + i), pOld = load8(p + i)
         let step2 = step * step
+        let twoStep = step + step
         let interaction = vGamma * step2 * (vTotal - vTau * cOld)
-        let q = step2 * cOld - 2 * vBeta * step * jOld + vBeta * vBeta * pOld + interaction
-        let cNew = cOld - 2 * step * cOld + 2 * vBeta * jOld + q
+        let q = step2 * cOld - vTwoBeta * step * jOld + vBetaSquared * pOld + interaction
+        let cNew = cOld - twoStep * cOld + vTwoBeta * jOld + q
         store8(cNew, c + i)
         store8(vBeta * jOld - step * cOld + q, j + i)
         store8(q, p + i)
-        newTotal += cNew
         i += 8
     }
-    return laneSum(newTotal)
 }
