@@ -4,19 +4,22 @@ import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2).
+/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured).
 func gemmBenchmark(_ arguments: [String]) throws {
-    var samples = 7, otherThreads = 2
+    var samples = 7, otherThreads = 2, runGemm = true, runConv = true
     var rest = arguments[...]
     while let option = rest.popFirst() {
         switch option {
         case "--quick": samples = 3
+        case "--skip-conv": runConv = false
+        case "--skip-gemm": runGemm = false
         case "--threads":
             guard let text = rest.popFirst(), let value = Int(text), value >= 1 else {
                 throw BenchmarkError.badOption("--threads needs a count ≥ 1")
             }
             otherThreads = value
-        default: throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N)")
+        default:
+            throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm)")
         }
     }
     let threadCounts = [1, otherThreads]
@@ -34,6 +37,11 @@ func gemmBenchmark(_ arguments: [String]) throws {
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
     }
 
+    if runGemm { printGemmTable(threadCounts: threadCounts, peak: peak, samples: samples) }
+    if runConv { printConvTable(threadCounts: threadCounts, samples: samples) }
+}
+
+func printGemmTable(threadCounts: [Int], peak: [Int: Double], samples: Int) {
     print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak" }.joined(separator: " | ") + " |")
     print("|---|---|" + threadCounts.map { _ in "---|---" }.joined(separator: "|") + "|")
     for shape in benchmarkShapes {
@@ -44,18 +52,22 @@ func gemmBenchmark(_ arguments: [String]) throws {
         }
         print("| \(shape.label) | \(shape.op) | " + cells.joined(separator: " | ") + " |")
     }
+}
+
+func printConvTable(threadCounts: [Int], samples: Int) {
+    let otherThreads = threadCounts[1]
 
     print("\n| conv (batch 64) | fwd ms | bwd ms | fwd+bwd GFLOP/s | samples/s | " +
           "\(otherThreads) thr fwd+bwd GFLOP/s | samples/s |")
     print("|---|---|---|---|---|---|---|")
     for layer in convLayers {
         var cells: [String] = []
-        for threads in threadCounts {
+        for (index, threads) in threadCounts.enumerated() {
             let t = convTimes(layer, threads: threads, samples: samples)
             let flops = layer.forwardFlops * (layer.needsInputGradient ? 3 : 2)
             let rate = flops / (t.forward + t.backward) / 1e9
             let perSecond = Double(layer.n) / (t.forward + t.backward)
-            if threads == 1 {
+            if index == 0 {
                 cells.append("\(format(t.forward * 1e3, 3)) | \(format(t.backward * 1e3, 3)) | \(format(rate)) | \(Int(perSecond))")
             } else {
                 cells.append("\(format(rate)) | \(Int(perSecond))")
@@ -153,6 +165,8 @@ let convLayers: [ConvLayer] = [
     ConvLayer(label: "MNIST conv 10→20 k5, 12×12", n: 64, c: 10, h: 12, w: 12, oc: 20, k: 5, needsInputGradient: true),
     ConvLayer(label: "CIFAR conv 3→6 k5, 32×32", n: 64, c: 3, h: 32, w: 32, oc: 6, k: 5, needsInputGradient: false),
     ConvLayer(label: "CIFAR conv 6→16 k5, 14×14", n: 64, c: 6, h: 14, w: 14, oc: 16, k: 5, needsInputGradient: true),
+    ConvLayer(label: "ConvNet conv 1→32 k5, 28×28", n: 64, c: 1, h: 28, w: 28, oc: 32, k: 5, needsInputGradient: false),
+    ConvLayer(label: "ConvNet conv 32→64 k5, 12×12", n: 64, c: 32, h: 12, w: 12, oc: 64, k: 5, needsInputGradient: true),
 ]
 
 func convTimes(_ l: ConvLayer, threads: Int, samples: Int) -> (forward: Double, backward: Double) {

@@ -5,6 +5,7 @@ import Foundation
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
     ("gemm", "FMA peak; gemm and conv2d GFLOP/s at the seed models' shapes, 1 and 2 threads", gemmBenchmark),
+    ("models", "training samples/s of the seed models (batch 64/128, 1/2 threads); --torch PYTHON compares", modelsBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
 ]
 

@@ -1,8 +1,9 @@
 // The tuned gemm against exact (Double) products on odd shapes, in every transpose form, with alpha,
 // beta 0 / 1 / other, padded leading dimensions, both paths (direct and packed), and 1, 2, 3 threads
-// giving bit-identical results.
+// giving bit-identical results. Leading dimensions are the widths + 3 (A), + 5 (B), + 2 (C).
 import Testing
 import Models
+import Foundation
 
 struct GemmCase: CustomTestStringConvertible, Sendable {
     var m: Int, n: Int, k: Int
@@ -15,10 +16,13 @@ let gemmCases: [GemmCase] = [
     GemmCase(m: 7, n: 1, k: 300), GemmCase(m: 1, n: 97, k: 64), GemmCase(m: 23, n: 16, k: 29),
     GemmCase(m: 64, n: 32, k: 784), GemmCase(m: 64, n: 10, k: 32), GemmCase(m: 10, n: 32, k: 64),
     GemmCase(m: 32, n: 784, k: 64),
-    // Packed path: several tiles, a depth past one 512-deep block, rows past one 384-row block,
-    // columns past one 2048-wide panel.
     GemmCase(m: 49, n: 65, k: 1000), GemmCase(m: 100, n: 67, k: 600), GemmCase(m: 401, n: 70, k: 100),
     GemmCase(m: 50, n: 2100, k: 23), GemmCase(m: 131, n: 257, k: 129),
+    // The packed path (A's leading dimension k + 3 or m + 3 a multiple of 256): a depth past one
+    // 512-deep block, rows past one 384-row block, columns past one 2048-wide panel.
+    GemmCase(m: 253, n: 97, k: 765), GemmCase(m: 509, n: 70, k: 253), GemmCase(m: 61, n: 2100, k: 253),
+    // B's leading dimension n + 5 a multiple of 256: the direct path copies its slivers.
+    GemmCase(m: 30, n: 251, k: 40),
 ]
 
 /// C0 and the exact `alpha·op(A)·op(B) + beta·C0` in Double, with each element's error bound
@@ -107,5 +111,31 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
         gemm(transA: false, transB: false, m: 2, n: 2, k: 0, alpha: 1, a: a, lda: 1, b: b, ldb: 2, beta: 0.5,
              c: &c, ldc: 2)
         #expect(c == [0.5, 1, 1.5, 2])
+    }
+}
+
+/// Several threads calling multi-threaded kernels at once (as parallel tests do): one owns the worker
+/// pool, the others run their chunks themselves, and every result is the single-thread one.
+@Suite struct WorkerPoolTests {
+    @Test func concurrentCallersGetSingleThreadResults() {
+        let m = 96, n = 200, k = 300
+        let a = randomFloats(m * k, seed: 13, "a"), b = randomFloats(k * n, seed: 13, "b")
+        var expected = [Float](repeating: 0, count: m * n)
+        gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n, beta: 0,
+             c: &expected, ldc: n, threads: 1)
+        let callers = 6
+        var results = [[Float]](repeating: [], count: callers)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: callers) { caller in
+                var c = [Float](repeating: .nan, count: m * n)
+                for _ in 0..<20 {
+                    gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                         beta: 0, c: &c, ldc: n, threads: 2 + caller % 2)
+                }
+                slots[caller] = c
+            }
+        }
+        for caller in 0..<callers { #expect(results[caller] == expected, "caller \(caller)") }
     }
 }

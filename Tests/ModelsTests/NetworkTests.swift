@@ -121,21 +121,36 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
         #expect(throws: NetworkError.self) { try other.restoreState(state) }
     }
 
-    /// Same seed, same data: bit-identical parameters after several SGD steps, on any thread count.
-    @Test func trainingIsDeterministicAcrossRunsAndThreadCounts() throws {
+    /// Same seed, same data: bit-identical losses and parameters after several SGD steps, on every run and
+    /// any thread count (ConvNet with dropout, ResNet with BatchNorm, LSTM language model; the sizes make
+    /// the layers' parallel loops run in several chunks). Serialized: the cases set the process-wide
+    /// `Compute.threads`, and no other test does.
+    @Test(.serialized, arguments: ["convnet", "resnet", "lstm"])
+    func trainingIsDeterministicAcrossRunsAndThreadCounts(_ model: String) throws {
+        func batch(_ step: Int) -> Batch {
+            switch model {
+            case "convnet": return imageBatch(16, shape: [1, 28, 28], classes: 10, seed: UInt64(30 + step))
+            case "resnet": return imageBatch(16, shape: [3, 32, 32], classes: 10, seed: UInt64(30 + step))
+            default:
+                var generator = SeededGenerator(seed: UInt64(30 + step), stream: "tokens")
+                let tokens = (0..<(9 * 4)).map { _ in Int32(generator.below(2000)) }
+                return .tokens(TokenBatch(inputs: Array(tokens[..<32]), targets: Array(tokens[4...]), steps: 8, streams: 4))
+            }
+        }
         func run(threads: Int) throws -> ([Float], [Double]) {
             let saved = Compute.threads
             Compute.threads = threads
             defer { Compute.threads = saved }
-            let network = try ModelCatalog.make(name: "convnet", settings: Settings(), inputShape: [1, 28, 28], classes: 10,
-                                                vocabulary: nil, seed: 21)
+            let network = try ModelCatalog.make(name: model, settings: Settings(model == "resnet" ? ["depth": .number(8)] : [:]),
+                                                inputShape: model == "resnet" ? [3, 32, 32] : [1, 28, 28], classes: 10,
+                                                vocabulary: 2000, seed: 21)
             var losses: [Double] = []
             for step in 0..<3 {
-                losses.append(try network.trainStep(imageBatch(16, shape: [1, 28, 28], classes: 10, seed: UInt64(30 + step))).loss)
+                losses.append(try network.trainStep(batch(step)).loss)
                 let p = network.parameters
                 for i in 0..<p.count { p.values[i] -= 0.05 * p.grads[i] }
             }
-            return (network.parameters.valueArray(), losses)
+            return (network.parameters.valueArray() + network.buffers.valueArray(), losses)
         }
         let one = try run(threads: 1), again = try run(threads: 1), two = try run(threads: 2)
         #expect(one.0 == again.0 && one.1 == again.1)

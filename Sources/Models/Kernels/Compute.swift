@@ -18,24 +18,25 @@ public enum Compute {
     /// microseconds, about what this much work takes (`sweep-bench gemm`).
     static let minimumWorkPerThread = 1 << 18
 
-    /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: at most `threads`,
-    /// and each worth at least `minimumWorkPerThread`.
-    static func chunkCount(work: Int, items: Int, threads: Int) -> Int {
-        max(1, min(threads, items, work / minimumWorkPerThread))
+    /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: `perThread` per
+    /// thread (more than one lets the other threads take over the chunks of a thread the OS has
+    /// descheduled), each worth at least `minimumWorkPerThread`. One thread always gives one chunk.
+    static func chunkCount(work: Int, items: Int, threads: Int, perThread: Int = 1) -> Int {
+        guard threads > 1 else { return 1 }
+        return max(1, min(threads * perThread, items, work / minimumWorkPerThread))
     }
 
-    /// Runs `body(chunk)` for every chunk in `0..<chunks`, spread over at most `threads` threads
-    /// (chunk i goes to worker i mod t). With one thread, or one chunk, it is a plain loop on the calling
-    /// thread: no dispatch, no locks. Chunks must write disjoint outputs.
+    /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or a
+    /// `WorkerPool` thread's. Chunks must write disjoint outputs and not depend on which thread runs
+    /// them. One chunk is a plain call on the calling thread: no dispatch, no locks.
     @inline(__always)
-    static func forEachChunk(_ chunks: Int, threads: Int, _ body: (Int) -> Void) {
-        let workers = min(threads, chunks)
-        if workers <= 1 {
-            for chunk in 0..<chunks { body(chunk) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for chunk in stride(from: worker, to: chunks, by: workers) { body(chunk) }
+    static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
+        if chunks <= 1 {
+            if chunks == 1 { body(0) }
+        } else if #available(macOS 15.0, *) {
+            WorkerPool.shared.run(chunks: chunks, body)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
         }
     }
 }

@@ -1,17 +1,23 @@
-// 2-D convolution (cross-correlation, NCHW, stride, zero padding, optional bias): forward and backward
-// as im2col + gemm, image by image. Backward adds (+=) into dWeight, dBias and dInput, so callers zero
-// gradients once per step (llm.c).
+// 2-D convolution (cross-correlation, NCHW, stride, zero padding, optional bias): forward and backward.
+// Backward adds (+=) into dWeight, dBias and dInput, so callers zero gradients once per step (llm.c).
 //
 // Legend: n batch, c input channels, h×w input size, oc output channels, kh×kw kernel, s stride,
 // p zero padding, oh×ow output size = floor((h + 2p − kh)/s) + 1 × floor((w + 2p − kw)/s) + 1,
-// kk = c·kh·kw (the depth of one output element), hw = oh·ow (output positions per image).
-// im2col "columns" of one image are kk × hw: row r = (ci, u, v), column (i, j) holds
-// xpad[ci, i·s+u, j·s+v]. Then out_b (oc × hw) = weight (oc × kk) · columns (kk × hw).
+// kk = c·kh·kw taps r = (c, u, v); image layouts and the wide grid of P = oh·pw positions as in
+// Conv2DLayout.swift.
 //
-// Scratch: each thread's `Scratch` (columns and their gradient), so steady-state calls allocate
-// nothing. Threads: forward and dInput split the batch (images are independent); dWeight splits its
-// kk columns, each thread running every image in order, so sums over images keep one order and
-// results are bit-identical for every thread count.
+// All three products run on the register tile of the gemm without im2col (whose copies cost more than
+// the multiply-adds at these channel counts):
+//   forward   out_wide (oc × P) = weight (oc × kk) · windows (kk × P), B row r = layout + offset(r);
+//   dInput    window gradients (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P); each row r is added
+//             into the layout gradient at offset(r), which is then added back into dInput;
+//   dWeight   dWeight[o, r] += Σ_images Σ_P dOut_wide[o, P] · layout[offset(r) + P]: dot products along
+//             the positions, 4 × 6 at a time (`WeightGradientTile`).
+//
+// Scratch: each thread's `Scratch`, so steady-state calls allocate nothing. Threads: forward and dInput
+// split the batch (images are independent); dWeight splits its (o, r) tiles, each summing over every
+// image in order. No split divides a sum, so results are bit-identical for every thread count. Work is
+// cut into 4 chunks per thread: copies are per image, so smaller chunks cost nothing.
 
 /// `out[n,o,i,j] = bias[o] + Σ_{c,u,v} weight[o,c,u,v] · xpad[n,c,i·s+u,j·s+v]`.
 /// input is (n, c, h, w), weight is (oc, c, kh, kw), bias is (oc) or nil; writes out (n, oc, oh, ow).
@@ -21,21 +27,32 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
                           n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
                           stride: Int, padding: Int, threads: Int = Compute.threads) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
-    let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads)
-    Compute.forEachChunk(chunks, threads: chunks) { chunk in
-        let columns = g.isPointwise ? nil : Scratch.current.floats(.convColumns, count: g.kk * g.hw)
+    let offsets = Scratch.current.ints(.convOffsets, count: g.kk)
+    g.writeOffsets(into: offsets)
+    let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
+    Compute.forEachChunk(chunks) { chunk in
+        let scratch = Scratch.current
+        let layout = scratch.floats(.convLayout, count: g.layoutCount)
+        let wide = scratch.floats(.convWide, count: oc * g.widePositions)
+        let positions = g.widePositions
         for b in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
-            let x = input + b * c * h * w, y = out + b * oc * g.hw
-            var source = x
-            if let columns {
-                im2col(x, g, rows: 0..<g.kk, into: columns)
-                source = UnsafePointer(columns)
+            g.writeLayout(of: input + b * c * h * w, into: layout)
+            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
+                for o0 in Swift.stride(from: 0, to: oc, by: GemmTile.rows) {
+                    gemmTile(rows: min(GemmTile.rows, oc - o0),
+                             TileOperands(depth: g.kk, a: weight + o0 * g.kk, aRowStride: g.kk, aDepthStride: 1,
+                                          b: layout + j0, bDepthStride: 0, bOffsets: offsets,
+                                          c: wide + o0 * positions + j0, ldc: positions,
+                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
+                }
             }
-            gemmDirect(GemmOperands(transA: false, transB: false, k: g.kk, alpha: 1, a: weight, lda: g.kk,
-                                    b: source, ldb: g.hw, beta: 0, c: y, ldc: g.hw),
-                       rows: 0..<oc, columns: 0..<g.hw)
-            if let bias {
-                for o in 0..<oc { addScalar(bias[o], to: y + o * g.hw, count: g.hw) }
+            // Keep the first ow columns of each wide row, adding the bias.
+            let y = out + b * oc * g.hw
+            for o in 0..<oc {
+                for i in 0..<g.oh {
+                    let src = wide + o * positions + i * g.planeWidth, dst = y + (o * g.oh + i) * g.ow
+                    if let bias { addScalar(bias[o], src, into: dst, count: g.ow) } else { copy(src, to: dst, count: g.ow) }
+                }
             }
         }
     }
@@ -56,113 +73,108 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
             for o in 0..<oc { dBias[o] += sum(dOut + (b * oc + o) * g.hw, count: g.hw) }
         }
     }
-    // dWeight[:, r] += Σ_b dOut_b · columns_b[r, :]ᵀ over this chunk's rows r of the columns.
-    let weightChunks = Compute.chunkCount(work: work, items: g.kk, threads: threads)
-    Compute.forEachChunk(weightChunks, threads: weightChunks) { chunk in
-        let rows = (g.kk * chunk / weightChunks)..<(g.kk * (chunk + 1) / weightChunks)
-        let columns = g.isPointwise ? nil : Scratch.current.floats(.convColumns, count: rows.count * g.hw)
-        for b in 0..<n {
-            var source = input + b * c * h * w + rows.lowerBound * g.hw
-            if let columns {
-                im2col(input + b * c * h * w, g, rows: rows, into: columns)
-                source = UnsafePointer(columns)
-            }
-            gemmDirect(GemmOperands(transA: false, transB: true, k: g.hw, alpha: 1, a: dOut + b * oc * g.hw,
-                                    lda: g.hw, b: source, ldb: g.hw, beta: 1, c: dWeight + rows.lowerBound,
-                                    ldc: g.kk),
-                       rows: 0..<oc, columns: 0..<rows.count)
+    // Every image's layout and wide output gradient, shared read-only by the two products below.
+    let scratch = Scratch.current
+    let offsets = scratch.ints(.convOffsets, count: g.kk)
+    g.writeOffsets(into: offsets)
+    let layoutCount = g.layoutCount, gradientCount = g.wideGradientCount(oc: oc)
+    let layouts = scratch.floats(.convLayout, count: n * layoutCount)
+    let gradients = scratch.floats(.convGradients, count: n * gradientCount)
+    let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads, perThread: 4)
+    Compute.forEachChunk(prepareChunks) { chunk in
+        for b in (n * chunk / prepareChunks)..<(n * (chunk + 1) / prepareChunks) {
+            g.writeLayout(of: input + b * c * h * w, into: layouts + b * layoutCount)
+            g.writeWideGradient(of: dOut + b * oc * g.hw, oc: oc, into: gradients + b * gradientCount)
         }
     }
-    // dInput_b += col2im(weightᵀ · dOut_b), image by image.
+
+    let rowTiles = (oc + WeightGradientTile.rows - 1) / WeightGradientTile.rows
+    let tapTiles = (g.kk + WeightGradientTile.taps - 1) / WeightGradientTile.taps
+    let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads, perThread: 4)
+    Compute.forEachChunk(weightChunks) { chunk in
+        for tile in (rowTiles * tapTiles * chunk / weightChunks)..<(rowTiles * tapTiles * (chunk + 1) / weightChunks) {
+            WeightGradientTile.run(dWeight: dWeight, o0: tile / tapTiles * WeightGradientTile.rows, oc: oc,
+                                   r0: tile % tapTiles * WeightGradientTile.taps, kk: g.kk, offsets: offsets,
+                                   gradients: gradients, gradientCount: gradientCount, wideRow: g.wideRow,
+                                   layouts: layouts, layoutCount: layoutCount, images: n)
+        }
+    }
+
     guard let dInput else { return }
-    let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads)
-    Compute.forEachChunk(inputChunks, threads: inputChunks) { chunk in
-        let columnGradient = g.isPointwise ? nil : Scratch.current.floats(.convColumnGradient, count: g.kk * g.hw)
+    let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads, perThread: 4)
+    let positions = g.widePositions
+    Compute.forEachChunk(inputChunks) { chunk in
+        let scratch = Scratch.current
+        let layoutGradient = scratch.floats(.convLayoutGradient, count: layoutCount)
+        let windowGradients = scratch.floats(.convWide, count: g.kk * positions)
         for b in (n * chunk / inputChunks)..<(n * (chunk + 1) / inputChunks) {
-            let dx = dInput + b * c * h * w
-            // A pointwise convolution's columns are the input itself: add straight into it.
-            gemmDirect(GemmOperands(transA: true, transB: false, k: oc, alpha: 1, a: weight, lda: g.kk,
-                                    b: dOut + b * oc * g.hw, ldb: g.hw, beta: columnGradient == nil ? 1 : 0,
-                                    c: columnGradient ?? dx, ldc: g.hw),
-                       rows: 0..<g.kk, columns: 0..<g.hw)
-            if let columnGradient { col2imAdding(columnGradient, g, into: dx) }
-        }
-    }
-}
-
-/// The sizes of one convolution, derived once per call.
-struct ConvGeometry {
-    let c: Int, h: Int, w: Int, kh: Int, kw: Int, stride: Int, padding: Int
-    let oh: Int, ow: Int
-    /// Output positions per image (oh·ow) and the depth of one output element (c·kh·kw).
-    var hw: Int { oh * ow }
-    var kk: Int { c * kh * kw }
-    /// A 1×1 kernel, stride 1, no padding: the columns are the input image itself, no copy needed.
-    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
-
-    init(c: Int, h: Int, w: Int, kh: Int, kw: Int, stride: Int, padding: Int) {
-        (self.c, self.h, self.w, self.kh, self.kw, self.stride, self.padding) = (c, h, w, kh, kw, stride, padding)
-        oh = slidingWindowCount(size: h, kernel: kh, stride: stride, padding: padding)
-        ow = slidingWindowCount(size: w, kernel: kw, stride: stride, padding: padding)
-        precondition(c >= 1 && oh >= 1 && ow >= 1,
-                     "conv2d: \(kh)×\(kw) kernel with padding \(padding) does not fit a \(c)×\(h)×\(w) input")
-    }
-
-    /// The output columns j whose tap v lands inside the input row: x = j·s + v − p ∈ [0, w).
-    func validColumns(tap v: Int) -> Range<Int> {
-        let first = max(0, (padding - v + stride - 1) / stride)
-        let span = w - 1 + padding - v   // the last valid j has j·s ≤ span
-        let last = span < 0 ? 0 : min(ow, span / stride + 1)
-        return first..<max(first, last)
-    }
-}
-
-/// Writes rows `rows` of one image's columns (kk × hw) into `columns` (rows.count × hw).
-private func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
-    var dst = columns
-    for r in rows {
-        let ci = r / (g.kh * g.kw), u = r / g.kw % g.kh, v = r % g.kw
-        let valid = g.validColumns(tap: v)
-        for i in 0..<g.oh {
-            let y = i * g.stride + u - g.padding
-            if y < 0 || y >= g.h || valid.isEmpty {
-                dst.update(repeating: 0, count: g.ow)
-            } else {
-                dst.update(repeating: 0, count: valid.lowerBound)
-                let src = x + (ci * g.h + y) * g.w + valid.lowerBound * g.stride + v - g.padding
-                if g.stride == 1 {
-                    (dst + valid.lowerBound).update(from: src, count: valid.count)
-                } else {
-                    for j in 0..<valid.count { dst[valid.lowerBound + j] = src[j * g.stride] }
+            // Every tap's window gradient at once, (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P): full
+            // 12-row tiles however few channels there are.
+            let gradient = gradients + b * gradientCount
+            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
+                for r0 in Swift.stride(from: 0, to: g.kk, by: GemmTile.rows) {
+                    gemmTile(rows: min(GemmTile.rows, g.kk - r0),
+                             TileOperands(depth: oc, a: weight + r0, aRowStride: 1, aDepthStride: g.kk,
+                                          b: gradient + j0, bDepthStride: g.wideRow,
+                                          c: windowGradients + r0 * positions + j0, ldc: positions,
+                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
                 }
-                (dst + valid.upperBound).update(repeating: 0, count: g.ow - valid.upperBound)
             }
-            dst += g.ow
+            // Each window gradient goes back to where its window lies in the layout, taps in order.
+            fillZero(layoutGradient, count: layoutCount)
+            for r in 0..<g.kk { add(windowGradients + r * positions, into: layoutGradient + offsets[r], count: positions) }
+            g.addLayout(layoutGradient, into: dInput + b * c * h * w)
         }
     }
 }
 
-/// The adjoint of im2col: adds each entry of one image's column gradient (kk × hw) into the input
-/// gradient element it was copied from, in row-major order of the columns.
-private func col2imAdding(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into dx: UnsafeMutablePointer<Float>) {
-    var src = columns
-    for r in 0..<g.kk {
-        let ci = r / (g.kh * g.kw), u = r / g.kw % g.kh, v = r % g.kw
-        let valid = g.validColumns(tap: v)
-        for i in 0..<g.oh {
-            let y = i * g.stride + u - g.padding
-            if y >= 0 && y < g.h {
-                let dst = dx + (ci * g.h + y) * g.w + valid.lowerBound * g.stride + v - g.padding
-                for j in 0..<valid.count { dst[j * g.stride] += src[valid.lowerBound + j] }
+/// dWeight[o0 ..< o0+4, r0 ..< r0+6] += Σ_images Σ_positions dOut_wide[o, ·] · layout[offset(r) + ·]:
+/// 24 dot products accumulated lane-wise in zmm registers over every image (4 gradient rows and 6
+/// window loads feed 24 FMAs per 16 positions), then each summed across its lanes. Rows or taps past
+/// oc or kk repeat the last one and are not stored.
+enum WeightGradientTile {
+    static let rows = 4
+    static let taps = 6
+
+    @inline(never)
+    static func run(dWeight: UnsafeMutablePointer<Float>, o0: Int, oc: Int, r0: Int, kk: Int,
+                    offsets: UnsafePointer<Int>, gradients: UnsafePointer<Float>, gradientCount: Int,
+                    wideRow: Int, layouts: UnsafePointer<Float>, layoutCount: Int, images: Int) {
+        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
+        var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
+        for i in 0..<rows { rowStart[i] = min(o0 + i, oc - 1) * wideRow }
+        for t in 0..<taps { tapStart[t] = offsets[min(r0 + t, kk - 1)] }
+        var gradient = UnsafeRawPointer(gradients), layout = UnsafeRawPointer(layouts)
+        for _ in 0..<images {
+            // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
+            var p = 0
+            while p < wideRow {
+                var d = InlineArray<4, SIMD16<Float>>(repeating: .zero)
+                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: SIMD16<Float>.self) }
+                for t in 0..<taps {
+                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: SIMD16<Float>.self)
+                    for i in 0..<rows { acc[i * taps + t] = acc[i * taps + t].addingProduct(d[i], x) }
+                }
+                p &+= 16
             }
-            src += g.ow
+            gradient += gradientCount * 4
+            layout += layoutCount * 4
+        }
+        // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
+        // memory, spilled and reloaded around every image.
+        var sums = InlineArray<24, Float>(repeating: 0)
+        for k in 0..<24 { sums[k] = acc[k].sum() }
+        for i in 0..<min(rows, oc - o0) {
+            for t in 0..<min(taps, kk - r0) {
+                dWeight[(o0 + i) * kk + r0 + t] += sums[i * taps + t]
+            }
         }
     }
 }
 
-/// x[0..<count] += value.
-private func addScalar(_ value: Float, to x: UnsafeMutablePointer<Float>, count: Int) {
-    for j in 0..<count { x[j] += value }
+/// dst[0..<count] = src[0..<count] + value.
+private func addScalar(_ value: Float, _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { dst[j] = src[j] + value }
 }
 
 /// Σ x[0..<count] in 16 interleaved partial sums (lane l takes j ≡ l mod 16), then the lanes in order:

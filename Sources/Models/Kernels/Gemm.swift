@@ -35,13 +35,13 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     }
     let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    let packed = usesPackedPath(m: m, n: n, k: k)
+    let packed = usesPackedPath(m: m, n: n, k: k, lda: lda)
     // Split the longer side of C, in whole tiles, into one contiguous range per thread.
     let splitColumns = n >= m
     let tile = splitColumns ? GemmTile.columns : GemmTile.rows
     let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
-    Compute.forEachChunk(chunks, threads: chunks) { chunk in
+    Compute.forEachChunk(chunks) { chunk in
         let first = tiles * chunk / chunks * tile, last = tiles * (chunk + 1) / chunks * tile
         let rows = splitColumns ? 0..<m : first..<min(m, last)
         let columns = splitColumns ? first..<min(n, last) : 0..<n
@@ -53,11 +53,10 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     }
 }
 
-/// Block sizes and path thresholds, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d); see
-/// `sweep-bench gemm`.
+/// Block sizes of the packed path, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d).
 enum GemmPlan {
-    /// Depth of a packed block. 512 measured best (+10% over 256): C tiles are read and written half as
-    /// often, while the A sliver (12 × 512 floats, 24 KiB) still fits L1 beside the streamed B.
+    /// Depth of a packed block. 512 measured best (+10% over 256 at 1024³): C tiles are merged half as
+    /// often; the B sliver (512 × 32 floats) then lives in L2 rather than L1, which costs less.
     static let depth = 512
     /// Rows of a packed A block: 384 × 512 floats = 768 KiB stays in the 1 MiB L2 across the B panel.
     static let rows = 384
@@ -65,10 +64,15 @@ enum GemmPlan {
     static let columns = 2048
 }
 
-/// Whether the product is large enough to repay packing (measured, `sweep-bench gemm`).
+/// Whether to pack. Measured per shape (thread CPU time, 1 thread): the direct path wins at every layer
+/// shape of the seed models and up to 768³ (e.g. 128×784·784×1000: 217 against 184 GFLOP/s), since
+/// A and a B sliver stay in L2 and nothing is copied. Packing wins once A outgrows L2 several times over
+/// (1024³: 185 against 128), and when A's rows lie a multiple of 1 KiB apart: the 12 rows a tile
+/// broadcasts from then share a few L1 sets and evict each other.
 @inline(__always)
-func usesPackedPath(m: Int, n: Int, k: Int) -> Bool {
-    m > 4 * GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21
+func usesPackedPath(m: Int, n: Int, k: Int, lda: Int) -> Bool {
+    guard m > GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21 else { return false }
+    return m * k >= 1 << 20 || lda % 256 == 0
 }
 
 /// The arguments of one gemm call, passed down to the paths.
@@ -92,16 +96,16 @@ private func scaleRows(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int,
 
 /// The direct path over C[rows, columns]: column slivers of 32, row strips of 12, the whole depth per
 /// tile. A is read in place; B in place too unless transposed or the sliver is a partial vector.
-/// Convolutions call it for their per-image products: its rounding does not depend on the size of C,
-/// so they may split C between threads however they like.
-func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
+private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
     let mr = GemmTile.rows, nr = GemmTile.columns
     let aRowStride = o.transA ? 1 : o.lda, aDepthStride = o.transA ? o.lda : 1
     var sliver: UnsafeMutablePointer<Float>?
     for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
         let width = min(nr, columns.upperBound - j0)
         var b = o.b + j0, bDepthStride = o.ldb
-        if o.transB || width % 16 != 0 {
+        // Copy the sliver when B is transposed, when the last sliver is not whole vectors (no reads past
+        // B's end), and when B's rows lie a multiple of 1 KiB apart (they would share L1 sets).
+        if o.transB || width % 16 != 0 || o.ldb % 256 == 0 {
             let buffer = sliver ?? Scratch.current.floats(.gemmB, count: o.k * nr)
             sliver = buffer
             packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: 0, column0: j0, depth: o.k, columns: width,
@@ -110,10 +114,10 @@ func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
             bDepthStride = nr
         }
         for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
-            gemmTile(rows: min(mr, rows.upperBound - i0), columns: width, depth: o.k,
-                     a: o.a + i0 * aRowStride, aRowStride: aRowStride, aDepthStride: aDepthStride,
-                     b: b, bDepthStride: bDepthStride, c: o.c + i0 * o.ldc + j0, ldc: o.ldc,
-                     alpha: o.alpha, beta: o.beta)
+            gemmTile(rows: min(mr, rows.upperBound - i0),
+                     TileOperands(depth: o.k, a: o.a + i0 * aRowStride, aRowStride: aRowStride,
+                                  aDepthStride: aDepthStride, b: b, bDepthStride: bDepthStride,
+                                  c: o.c + i0 * o.ldc + j0, ldc: o.ldc, columns: width, alpha: o.alpha, beta: o.beta))
         }
     }
 }
@@ -143,10 +147,11 @@ private func gemmPacked(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
                       into: packedA)
                 for jr in stride(from: 0, to: panelColumns, by: nr) {
                     for ir in stride(from: 0, to: blockRows, by: mr) {
-                        gemmTile(rows: min(mr, blockRows - ir), columns: min(nr, panelColumns - jr), depth: depth,
-                                 a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
-                                 b: packedB + jr * depth, bDepthStride: nr,
-                                 c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc, alpha: o.alpha, beta: beta)
+                        gemmTile(rows: min(mr, blockRows - ir),
+                                 TileOperands(depth: depth, a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
+                                              b: packedB + jr * depth, bDepthStride: nr,
+                                              c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc,
+                                              columns: min(nr, panelColumns - jr), alpha: o.alpha, beta: beta))
                     }
                 }
             }

@@ -3,7 +3,8 @@
 //
 // Legend: rows × columns of C in this tile (rows ≤ MR = 12, columns ≤ NR = 32); depth d (the k range
 // of this call); A element (i, p) at a[i·aRowStride + p·aDepthStride]; B element (p, j) at
-// b[p·bDepthStride + j] (columns contiguous). Packed panels and unpacked row-major operands both fit.
+// b[p·bDepthStride + j] (columns contiguous), or at b[bOffsets[p] + j] when an offset table is given
+// (a convolution's shifted input windows). Packed panels and unpacked row-major operands both fit.
 
 /// Register tile size. 12 × 32 uses 24 accumulators + 2 B vectors + broadcasts of the 32 zmm registers:
 /// per depth step 2 vector loads and 12 broadcasts feed 24 FMAs, so loads never limit the two FMA
@@ -13,20 +14,55 @@ enum GemmTile {
     static let columns = 32
 }
 
+/// Where one tile's operands lie (see the legend) and how its result merges into C.
+struct TileOperands {
+    var depth: Int
+    var a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int
+    var b: UnsafePointer<Float>, bDepthStride: Int, bOffsets: UnsafePointer<Int>? = nil
+    var c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int
+    var alpha: Float, beta: Float
+}
+
 /// C[0..<rows, 0..<columns] ← alpha · A·B + beta · C over `depth` steps; C is not read when beta is 0.
-/// `rows` must be a constant 1...12 and `vectors` 1 or 2 at the call site (they are unrolled away, so
-/// the accumulators live in registers); `columns` ≤ 16·vectors, and B must hold 16·vectors readable
-/// floats per depth step. Every C element is the same chain of FMAs whatever the tile shape, so edge
-/// tiles round exactly as full ones.
-@inline(__always)
-private func microkernel(rows: Int, vectors: Int, depth: Int,
-                         a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
-                         b: UnsafePointer<Float>, bDepthStride: Int,
-                         c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, alpha: Float, beta: Float) {
-    var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
-    var pa = a, pb = UnsafeRawPointer(b)
-    let bStep = bDepthStride * MemoryLayout<Float>.stride
-    for _ in 0..<depth {
+/// Specialised per shape (`rows` 1...12, `vectors` 1 or 2 of 16 columns), so loops unroll and the
+/// accumulators live in registers. `columns` ≤ 16·vectors, and B must hold 16·vectors readable floats per
+/// depth step. Every C element is the same chain of FMAs whatever the tile shape, so edge tiles round
+/// exactly as full ones.
+enum RegisterTile<let rows: Int, let vectors: Int> {
+    static func run(_ t: TileOperands) {
+        if let offsets = t.bOffsets { runWindows(t, offsets) } else { runStrided(t) }
+    }
+
+    // One depth loop per function: with both loops in one function, LLVM kept the accumulators in
+    // memory and stored all 24 after every step.
+    @inline(never)
+    private static func runStrided(_ t: TileOperands) {
+        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
+        var pa = t.a, pb = UnsafeRawPointer(t.b)
+        let bStep = t.bDepthStride * MemoryLayout<Float>.stride
+        for _ in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, pb)
+            pa += t.aDepthStride
+            pb += bStep
+        }
+        merge(&acc, t)
+    }
+
+    @inline(never)
+    private static func runWindows(_ t: TileOperands, _ offsets: UnsafePointer<Int>) {
+        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
+        var pa = t.a
+        for p in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, UnsafeRawPointer(t.b + offsets[p]))
+            pa += t.aDepthStride
+        }
+        merge(&acc, t)
+    }
+
+    /// One depth step: row `pb` of B times column `pa` of A into the accumulators.
+    @inline(__always)
+    private static func step(_ acc: inout InlineArray<24, SIMD16<Float>>, _ pa: UnsafePointer<Float>,
+                             _ aRowStride: Int, _ pb: UnsafeRawPointer) {
         let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
         let b1 = vectors == 2 ? pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) : .zero
         for i in 0..<rows {
@@ -34,69 +70,69 @@ private func microkernel(rows: Int, vectors: Int, depth: Int,
             acc[2 * i] = acc[2 * i].addingProduct(ai, b0)
             if vectors == 2 { acc[2 * i + 1] = acc[2 * i + 1].addingProduct(ai, b1) }
         }
-        pa += aDepthStride
-        pb += bStep
     }
-    // Merge: alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector
-    // and the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
-    for i in 0..<rows {
-        let row = c + i * ldc
-        for v in 0..<vectors {
-            let lanes = min(16, columns - 16 * v)
-            let sum = acc[2 * i + v] * alpha
-            let target = UnsafeMutableRawPointer(row + 16 * v)
-            if lanes == 16 {
-                let merged = beta == 0 ? sum : sum + target.loadUnaligned(as: SIMD16<Float>.self) * beta
-                target.storeBytes(of: merged, as: SIMD16<Float>.self)
-            } else {
-                for j in 0..<lanes {
-                    row[16 * v + j] = beta == 0 ? sum[j] : sum[j] + row[16 * v + j] * beta
+
+    /// C ← alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector and
+    /// the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
+    @inline(__always)
+    private static func merge(_ acc: inout InlineArray<24, SIMD16<Float>>, _ t: TileOperands) {
+        for i in 0..<rows {
+            for v in 0..<vectors {
+                let sum = acc[2 * i + v] * t.alpha
+                let target = t.c + i * t.ldc + 16 * v
+                if t.columns - 16 * v >= 16 {
+                    let raw = UnsafeMutableRawPointer(target)
+                    let merged = t.beta == 0 ? sum : sum + raw.loadUnaligned(as: SIMD16<Float>.self) * t.beta
+                    raw.storeBytes(of: merged, as: SIMD16<Float>.self)
+                } else {
+                    mergePartial(sum, into: target, lanes: t.columns - 16 * v, beta: t.beta)
                 }
             }
         }
     }
 }
 
-/// Runs the micro-kernel for a tile of `rows` (1...12) × `columns` (1...32), choosing the unrolled
-/// variant for that shape: 24 specialisations, so edge tiles do no work for rows that do not exist.
+/// The first `lanes` lanes of `sum` merged into target[0..<lanes] as in `merge`. Out of line: inlined,
+/// its lane indexing made every tile copy all 24 accumulators to memory once per row.
 @inline(never)
-func gemmTile(rows: Int, columns: Int, depth: Int,
-              a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
-              b: UnsafePointer<Float>, bDepthStride: Int,
-              c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
-    @inline(__always) func run(_ r: Int, _ v: Int) {
-        microkernel(rows: r, vectors: v, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
-                    b: b, bDepthStride: bDepthStride, c: c, ldc: ldc, columns: columns, alpha: alpha, beta: beta)
+private func mergePartial(_ sum: SIMD16<Float>, into target: UnsafeMutablePointer<Float>, lanes: Int, beta: Float) {
+    for j in 0..<lanes {
+        target[j] = beta == 0 ? sum[j] : sum[j] + target[j] * beta
     }
-    if columns > 16 {
+}
+
+/// Runs the register tile for `rows` (1...12) × `t.columns` (1...32), choosing the variant for that
+/// shape: 24 specialisations, so edge tiles do no work for rows that do not exist.
+func gemmTile(rows: Int, _ t: TileOperands) {
+    if t.columns > 16 {
         switch rows {
-        case 12: run(12, 2)
-        case 11: run(11, 2)
-        case 10: run(10, 2)
-        case 9: run(9, 2)
-        case 8: run(8, 2)
-        case 7: run(7, 2)
-        case 6: run(6, 2)
-        case 5: run(5, 2)
-        case 4: run(4, 2)
-        case 3: run(3, 2)
-        case 2: run(2, 2)
-        default: run(1, 2)
+        case 12: RegisterTile<12, 2>.run(t)
+        case 11: RegisterTile<11, 2>.run(t)
+        case 10: RegisterTile<10, 2>.run(t)
+        case 9: RegisterTile<9, 2>.run(t)
+        case 8: RegisterTile<8, 2>.run(t)
+        case 7: RegisterTile<7, 2>.run(t)
+        case 6: RegisterTile<6, 2>.run(t)
+        case 5: RegisterTile<5, 2>.run(t)
+        case 4: RegisterTile<4, 2>.run(t)
+        case 3: RegisterTile<3, 2>.run(t)
+        case 2: RegisterTile<2, 2>.run(t)
+        default: RegisterTile<1, 2>.run(t)
         }
     } else {
         switch rows {
-        case 12: run(12, 1)
-        case 11: run(11, 1)
-        case 10: run(10, 1)
-        case 9: run(9, 1)
-        case 8: run(8, 1)
-        case 7: run(7, 1)
-        case 6: run(6, 1)
-        case 5: run(5, 1)
-        case 4: run(4, 1)
-        case 3: run(3, 1)
-        case 2: run(2, 1)
-        default: run(1, 1)
+        case 12: RegisterTile<12, 1>.run(t)
+        case 11: RegisterTile<11, 1>.run(t)
+        case 10: RegisterTile<10, 1>.run(t)
+        case 9: RegisterTile<9, 1>.run(t)
+        case 8: RegisterTile<8, 1>.run(t)
+        case 7: RegisterTile<7, 1>.run(t)
+        case 6: RegisterTile<6, 1>.run(t)
+        case 5: RegisterTile<5, 1>.run(t)
+        case 4: RegisterTile<4, 1>.run(t)
+        case 3: RegisterTile<3, 1>.run(t)
+        case 2: RegisterTile<2, 1>.run(t)
+        default: RegisterTile<1, 1>.run(t)
         }
     }
 }

@@ -3,36 +3,48 @@
 
 /// `out = max(input, 0)`.
 public func reluForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { out[i] = input[i] > 0 ? input[i] : 0 }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { out[i] = input[i] > 0 ? input[i] : 0 }
+    }
 }
 
 /// `dInput += dOut` where the forward's output is positive (the derivative at 0 is taken as 0, as
 /// PyTorch does).
 public func reluBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                          out: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { dInput[i] += out[i] > 0 ? dOut[i] : 0 }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { dInput[i] += out[i] > 0 ? dOut[i] : 0 }
+    }
 }
 
 /// `out = tanh(input)`.
 public func tanhForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
-    mapVector(out, input, count, vectorTanh)
+    parallelRanges(count, grain: elementGrain) { range in
+        mapVector(out + range.lowerBound, input + range.lowerBound, range.count, vectorTanh)
+    }
 }
 
 /// `dInput += dOut · (1 − out²)`.
 public func tanhBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                          out: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { dInput[i] += dOut[i] * (1 - out[i] * out[i]) }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { dInput[i] += dOut[i] * (1 - out[i] * out[i]) }
+    }
 }
 
 /// `out = σ(input) = 1 / (1 + e^{−input})`.
 public func sigmoidForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
-    mapVector(out, input, count, vectorSigmoid)
+    parallelRanges(count, grain: elementGrain) { range in
+        mapVector(out + range.lowerBound, input + range.lowerBound, range.count, vectorSigmoid)
+    }
 }
 
 /// `dInput += dOut · out · (1 − out)`.
 public func sigmoidBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                             out: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count { dInput[i] += dOut[i] * out[i] * (1 - out[i]) }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { dInput[i] += dOut[i] * out[i] * (1 - out[i]) }
+    }
 }
 
 /// `out = factor · input` (the power-law network's 1/√d and 1/√m).

@@ -19,20 +19,23 @@ public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: U
                                        runningMean: UnsafeMutablePointer<Float>, runningVar: UnsafeMutablePointer<Float>,
                                        n: Int, c: Int, hw: Int, eps: Float, momentum: Float) {
     let m = n * hw
-    for ch in 0..<c {
-        var sum = 0.0
-        for sample in 0..<n { sum += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: 0, squared: false)) }
-        let mu = Float(sum / Double(m))
-        var squares = 0.0
-        for sample in 0..<n { squares += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: mu, squared: true)) }
-        let variance = squares / Double(m)
-        let inv = Float(1 / (variance + Double(eps)).squareRoot())
-        mean[ch] = mu
-        invStd[ch] = inv
-        let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
-        runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mu
-        runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
-        normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch])
+    // Channels are independent: threads split them, each channel's sums keep their order.
+    parallelRanges(c, grain: max(1, elementGrain / m)) { channels in
+        for ch in channels {
+            var sum = 0.0
+            for sample in 0..<n { sum += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: 0, squared: false)) }
+            let mu = Float(sum / Double(m))
+            var squares = 0.0
+            for sample in 0..<n { squares += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: mu, squared: true)) }
+            let variance = squares / Double(m)
+            let inv = Float(1 / (variance + Double(eps)).squareRoot())
+            mean[ch] = mu
+            invStd[ch] = inv
+            let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
+            runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mu
+            runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
+            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch])
+        }
     }
 }
 
@@ -42,10 +45,12 @@ public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input
                                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                          runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
                                          n: Int, c: Int, hw: Int, eps: Float) {
-    for ch in 0..<c {
-        let inv = 1 / (runningVar[ch] + eps).squareRoot()
-        normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: runningMean[ch], scale: inv * weight[ch],
-                        bias: bias[ch])
+    parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
+        for ch in channels {
+            let inv = 1 / (runningVar[ch] + eps).squareRoot()
+            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: runningMean[ch], scale: inv * weight[ch],
+                            bias: bias[ch])
+        }
     }
 }
 
@@ -61,26 +66,28 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
                                 weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 n: Int, c: Int, hw: Int) {
     let m = Float(n * hw)
-    for ch in 0..<c {
-        let mu = mean[ch], inv = invStd[ch]
-        var sumDOut = 0.0, sumDOutXHat = 0.0
-        for sample in 0..<n {
-            let offset = (sample * c + ch) * hw
-            let (g, gx) = planeDotSums(dOut + offset, input + offset, hw, mean: mu, invStd: inv)
-            sumDOut += Double(g)
-            sumDOutXHat += Double(gx)
-        }
-        dBias[ch] += Float(sumDOut)
-        dWeight[ch] += Float(sumDOutXHat)
-        guard let dInput else { continue }
-        let k = weight[ch] * inv
-        let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m
-        for sample in 0..<n {
-            let offset = (sample * c + ch) * hw
-            let g = dOut + offset, x = input + offset, d = dInput + offset
-            for i in 0..<hw {
-                let xHat = (x[i] - mu) * inv
-                d[i] += k * (g[i] - meanG - xHat * meanGX)
+    parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
+        for ch in channels {
+            let mu = mean[ch], inv = invStd[ch]
+            var sumDOut = 0.0, sumDOutXHat = 0.0
+            for sample in 0..<n {
+                let offset = (sample * c + ch) * hw
+                let (g, gx) = planeDotSums(dOut + offset, input + offset, hw, mean: mu, invStd: inv)
+                sumDOut += Double(g)
+                sumDOutXHat += Double(gx)
+            }
+            dBias[ch] += Float(sumDOut)
+            dWeight[ch] += Float(sumDOutXHat)
+            guard let dInput else { continue }
+            let k = weight[ch] * inv
+            let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m
+            for sample in 0..<n {
+                let offset = (sample * c + ch) * hw
+                let g = dOut + offset, x = input + offset, d = dInput + offset
+                for i in 0..<hw {
+                    let xHat = (x[i] - mu) * inv
+                    d[i] += k * (g[i] - meanG - xHat * meanGX)
+                }
             }
         }
     }

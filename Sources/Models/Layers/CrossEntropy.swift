@@ -7,32 +7,48 @@ import Foundation
 ///
 /// Returns the sum over rows of `logsumexp(logits_i) − logits_i[label_i]` (in Double: the caller divides
 /// by n for the mean) and how many rows have their label as the first largest logit (torch's argmax).
-/// The maximum is subtracted before exponentiating only for numerical range.
+/// The maximum is subtracted before exponentiating only for numerical range. The loss is summed over
+/// fixed blocks of rows, then over blocks in order, so it is the same on any thread count.
 public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
                                        labels: UnsafePointer<Int32>, n: Int, classes: Int) -> (lossSum: Double, correct: Int) {
-    var lossSum = 0.0
-    var correct = 0
-    for row in 0..<n {
-        let z = logits + row * classes, p = probs + row * classes
-        let label = Int(labels[row])
-        let maxValue = rowMax(z, classes)
-        let sum = expShiftedRow(p, z, shift: maxValue, classes)
-        let inverse = 1 / sum
-        for j in 0..<classes { p[j] *= inverse }
-        lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
-        if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
+    let rowGrain = max(1, elementGrain / classes)
+    let blocks = (n + rowGrain - 1) / rowGrain
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(blocks, 1)) { partial in
+        parallelRanges(n, grain: rowGrain) { rows in
+            var lossSum = 0.0, correct = 0
+            for row in rows {
+                let z = logits + row * classes, p = probs + row * classes
+                let label = Int(labels[row])
+                let maxValue = rowMax(z, classes)
+                let sum = expShiftedRow(p, z, shift: maxValue, classes)
+                let inverse = 1 / sum
+                for j in 0..<classes { p[j] *= inverse }
+                lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
+                if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
+            }
+            let block = rows.lowerBound / rowGrain
+            partial[2 * block] = lossSum
+            partial[2 * block + 1] = Double(correct)
+        }
+        var lossSum = 0.0, correct = 0
+        for block in 0..<blocks {
+            lossSum += partial[2 * block]
+            correct += Int(partial[2 * block + 1])
+        }
+        return (lossSum, correct)
     }
-    return (lossSum, correct)
 }
 
 /// `dLogits += scale · (probs − onehot(labels))`: the gradient of `scale · Σ loss_i` (scale = 1/n for
 /// the mean). probs, dLogits are (n, classes), labels (n).
 public func softmaxCrossEntropyBackward(dLogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
                                         labels: UnsafePointer<Int32>, n: Int, classes: Int, scale: Float) {
-    for row in 0..<n {
-        let d = dLogits + row * classes, p = probs + row * classes
-        for j in 0..<classes { d[j] += scale * p[j] }
-        d[Int(labels[row])] -= scale
+    parallelRanges(n, grain: max(1, elementGrain / classes)) { rows in
+        for row in rows {
+            let d = dLogits + row * classes, p = probs + row * classes
+            for j in 0..<classes { d[j] += scale * p[j] }
+            d[Int(labels[row])] -= scale
+        }
     }
 }
 

@@ -12,30 +12,38 @@ public func dropoutMask(_ mask: UnsafeMutablePointer<Float>, count: Int, p: Floa
 /// `out = input ⊙ mask`; input, mask, out are (count).
 public func dropoutForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>,
                            count: Int) {
-    for i in 0..<count { out[i] = input[i] * mask[i] }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { out[i] = input[i] * mask[i] }
+    }
 }
 
 /// `dInput += dOut ⊙ mask`.
 public func dropoutBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, mask: UnsafePointer<Float>,
                             count: Int) {
-    for i in 0..<count { dInput[i] += dOut[i] * mask[i] }
+    parallelRanges(count, grain: elementGrain) { range in
+        for i in range { dInput[i] += dOut[i] * mask[i] }
+    }
 }
 
 /// Channel dropout: whole planes are kept or zeroed. input, out are (planes, hw) with planes = n·c;
 /// mask is (planes), filled by `dropoutMask(count: planes)`.
 public func dropout2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>,
                              planes: Int, hw: Int) {
-    for plane in 0..<planes {
-        let k = mask[plane], x = input + plane * hw, y = out + plane * hw
-        for i in 0..<hw { y[i] = x[i] * k }
+    parallelRanges(planes, grain: max(1, elementGrain / hw)) { range in
+        for plane in range {
+            let k = mask[plane], x = input + plane * hw, y = out + plane * hw
+            for i in 0..<hw { y[i] = x[i] * k }
+        }
     }
 }
 
 /// `dInput[plane] += dOut[plane] · mask[plane]`.
 public func dropout2dBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, mask: UnsafePointer<Float>,
                               planes: Int, hw: Int) {
-    for plane in 0..<planes {
-        let k = mask[plane], g = dOut + plane * hw, d = dInput + plane * hw
-        for i in 0..<hw { d[i] += g[i] * k }
+    parallelRanges(planes, grain: max(1, elementGrain / hw)) { range in
+        for plane in range {
+            let k = mask[plane], g = dOut + plane * hw, d = dInput + plane * hw
+            for i in 0..<hw { d[i] += g[i] * k }
+        }
     }
 }

@@ -4,19 +4,23 @@
 /// `out[plane] = Σ input[plane] / hw`: input (planes, hw), out (planes).
 public func globalAvgPoolForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, planes: Int, hw: Int) {
     let inverse = 1 / Float(hw)
-    for plane in 0..<planes {
-        let x = input + plane * hw
-        var sum: Float = 0
-        for i in 0..<hw { sum += x[i] }
-        out[plane] = sum * inverse
+    parallelRanges(planes, grain: max(1, elementGrain / hw)) { range in
+        for plane in range {
+            let x = input + plane * hw
+            var sum: Float = 0
+            for i in 0..<hw { sum += x[i] }
+            out[plane] = sum * inverse
+        }
     }
 }
 
 /// `dInput[plane, i] += dOut[plane] / hw`.
 public func globalAvgPoolBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, planes: Int, hw: Int) {
     let inverse = 1 / Float(hw)
-    for plane in 0..<planes {
-        let g = dOut[plane] * inverse, d = dInput + plane * hw
-        for i in 0..<hw { d[i] += g }
+    parallelRanges(planes, grain: max(1, elementGrain / hw)) { range in
+        for plane in range {
+            let g = dOut[plane] * inverse, d = dInput + plane * hw
+            for i in 0..<hw { d[i] += g }
+        }
     }
 }

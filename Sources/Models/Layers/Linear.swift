@@ -7,7 +7,9 @@ public func linearForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
     gemm(transA: false, transB: true, m: n, n: oc, k: c, alpha: 1, a: input, lda: c, b: weight, ldb: c,
          beta: 0, c: out, ldc: oc)
     if let bias {
-        for row in 0..<n { addRow(out + row * oc, bias, oc) }
+        parallelRanges(n, grain: max(1, elementGrain / oc)) { rows in
+            for row in rows { addRow(out + row * oc, bias, oc) }
+        }
     }
 }
 
@@ -25,8 +27,10 @@ public func linearBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     gemm(transA: true, transB: false, m: oc, n: c, k: n, alpha: 1, a: dOut, lda: oc, b: input, ldb: c,
          beta: 1, c: dWeight, ldc: c)
     if let dBias {
-        // Rows in increasing order: the sum's order is fixed whatever the thread count.
-        for row in 0..<n { addRow(dBias, dOut + row * oc, oc) }
+        // Threads split the columns; each column sums its rows in increasing order whatever the thread count.
+        parallelRanges(oc, grain: max(16, (elementGrain / max(n, 1) + 15) / 16 * 16)) { columns in
+            for row in 0..<n { addRow(dBias + columns.lowerBound, dOut + row * oc + columns.lowerBound, columns.count) }
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 /// tensor used twice (a residual block's input) needs no special case.
 public final class FeedForwardNetwork: Network {
     public let name: String
+    /// What the output is trained against.
     public let head: LossHead
     public var objective: Objective { head.objective }
     public let parameters: ParameterBlock

@@ -13,9 +13,13 @@ public final class LanguageModel: Network {
     public let parameters: ParameterBlock
     public let buffers = BufferBlock(TensorLayout())
     public var bptt: Int? { window }
+    /// Tokens in the vocabulary (V): embedding rows and decoder outputs.
     public let vocabulary: Int
+    /// Embedding size E (`emsize`).
     public let embeddingSize: Int
+    /// Hidden units per LSTM layer H (`nhid`).
     public let hiddenSize: Int
+    /// LSTM layers (`nlayers`).
     public let layers: Int
     /// Dropout probability on the embeddings, between LSTM layers and on the last layer's output.
     public let dropout: Float

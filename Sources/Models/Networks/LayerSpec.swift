@@ -63,6 +63,7 @@ public enum LossHead: Equatable, Sendable {
 public struct ArchitectureError: Error, Equatable, CustomStringConvertible {
     /// The layer, e.g. `"conv2 (layer 4)"`.
     public var layer: String
+    /// What is wrong, and what would fit.
     public var message: String
     public init(layer: String, _ message: String) {
         self.layer = layer

@@ -85,8 +85,9 @@ public struct MetricTotals: Equatable, Sendable {
     public var correct = 0
     /// Σ squared error.
     public var squaredError = 0.0
-    /// Number of batches, and Σ of their mean losses (the seeds report the mean of batch means).
+    /// Number of batches.
     public var batches = 0
+    /// Σ of the batches' mean losses (the seeds report the mean of batch means).
     public var batchLossSum = 0.0
 
     public init() {}
@@ -149,6 +150,7 @@ public struct NetworkState: Codable, Equatable, Sendable {
 /// A named float array in a `NetworkState`.
 public struct NamedTensor: Codable, Equatable, Sendable {
     public var name: String
+    /// The values, row-major.
     public var values: [Float]
     public init(_ name: String, _ values: [Float]) {
         self.name = name
@@ -159,6 +161,7 @@ public struct NamedTensor: Codable, Equatable, Sendable {
 /// A named generator in a `NetworkState`.
 public struct NamedGenerator: Codable, Equatable, Sendable {
     public var name: String
+    /// The generator's state at the time of saving.
     public var generator: SeededGenerator
     public init(_ name: String, _ generator: SeededGenerator) {
         self.name = name

@@ -11,7 +11,9 @@ public final class PowerLawNetwork: Network {
     public let parameters: ParameterBlock
     public let buffers = BufferBlock(TensorLayout())
     public var bptt: Int? { nil }
+    /// Inputs d.
     public let inputSize: Int
+    /// Hidden units m.
     public let width: Int
     /// When true, training steps also compute d loss / d input (`inputGradient()`).
     public var computesInputGradient = false

@@ -54,7 +54,7 @@ func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int) throws -> D
 /// rows are split over `Compute.threads` (each y[i] is computed the same way on any thread).
 private func multiply(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, _ n: Int) {
     let chunks = Compute.chunkCount(work: n * n, items: n, threads: Compute.threads)
-    Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
+    Compute.forEachChunk(chunks) { chunk in
         for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) { y[i] = dot(a + i * n, x, n) }
     }
 }

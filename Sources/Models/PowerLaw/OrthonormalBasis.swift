@@ -81,7 +81,7 @@ public enum OrthonormalBasis {
                 guard j1 < n else { continue }
                 let rows = n - j1
                 let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: Compute.threads)
-                Compute.forEachChunk(chunks, threads: Compute.threads) { chunk in
+                Compute.forEachChunk(chunks) { chunk in
                     reflectors.apply(j0..<j1, toRows: (j1 + rows * chunk / chunks)..<(j1 + rows * (chunk + 1) / chunks), of: g)
                 }
             }

@@ -31,8 +31,8 @@ public final class AlignedBuffer<Element: Numeric> {
 
     deinit { pointer.deallocate() }
 
-    /// Sets every element to zero.
-    public func zero() { pointer.update(repeating: .zero, count: count) }
+    /// Sets every element to zero (in parallel blocks when large: a gradient block is megabytes).
+    public func zero() { zeroElements(pointer, count) }
 
     /// The elements in `range` as an array.
     public func array(_ range: Range<Int>? = nil) -> [Element] {
@@ -48,5 +48,12 @@ public final class AlignedBuffer<Element: Numeric> {
         values.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { (pointer + offset).update(from: base, count: values.count) }
         }
+    }
+}
+
+/// Zeroes `count` elements from `start`, spread over `Compute.threads` in blocks of 256 Ki elements.
+func zeroElements<Element: Numeric>(_ start: UnsafeMutablePointer<Element>, _ count: Int) {
+    parallelRanges(count, grain: 1 << 18) { range in
+        (start + range.lowerBound).update(repeating: .zero, count: range.count)
     }
 }

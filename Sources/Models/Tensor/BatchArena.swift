@@ -37,6 +37,6 @@ final class BatchArena<Element: Numeric> {
 
     /// Zeroes the first `samples` samples of every region.
     func zero(samples: Int) {
-        for id in perSample.indices { pointer(id).update(repeating: .zero, count: perSample[id] * samples) }
+        for id in perSample.indices { zeroElements(pointer(id), perSample[id] * samples) }
     }
 }

@@ -11,7 +11,11 @@
 /// degree-6 minimax polynomial, then 2ⁿ built in the exponent bits.
 @inline(__always)
 public func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    let clamped = x.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.3))
+    // Comparisons and selects, not `clamped(lowerBound:upperBound:)`: the standard library's generic version
+    // is not specialised here and costs a call per vector.
+    let low = SIMD16<Float>(repeating: -87.3), high = SIMD16<Float>(repeating: 88.3)
+    var clamped = x.replacing(with: low, where: x .< low)
+    clamped.replace(with: high, where: clamped .> high)
     // Round x/ln2 to the nearest integer with the 1.5·2²³ trick: the sum's low mantissa bits hold n.
     let shifter = SIMD16<Float>(repeating: 12_582_912)
     let shifted = shifter.addingProduct(clamped, SIMD16(repeating: 1.442_695_04))

@@ -1,0 +1,185 @@
+// `sweep-bench models`: training throughput of the seed models, samples per second, at batch 64 and 128
+// on 1 and 2 threads. A step is what a training loop does per batch minus the data loading: forward,
+// backward and a plain SGD update (θ ← θ − lr·g over the flat parameter buffer). With `--torch PYTHON`
+// the same configurations are measured with PyTorch (scripts/bench-torch-models.py) in the same run,
+// alternating with ours, and the table shows the ratio. The machine may be shared: besides wall-clock
+// rates the table gives the ratio of samples per CPU-second (process CPU time), which other processes
+// disturb far less on 1 thread (on 2, idle workers that spin count as busy, for both libraries).
+//
+//     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
+//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
+import Foundation
+import Models
+
+/// One benchmarked model: how to build it and what a step consumes.
+private struct BenchModel {
+    var key: String
+    var title: String
+    /// Samples (or token positions) one step trains on, for a batch size.
+    var samplesPerStep: (Int) -> Int
+    var make: () throws -> any Network
+    var batch: (Int) -> Batch
+}
+
+/// The language model's window length and vocabulary (PTB's 10,000 words).
+private let bptt = 35, vocabulary = 10_000
+
+private func randomSamples(_ n: Int, shape: [Int], classes: Int) -> Batch {
+    var generator = SeededGenerator(seed: 1, stream: "bench")
+    let features = (0..<(n * shape.reduce(1, *))).map { _ in generator.uniform(-1, 1) }
+    let labels = (0..<n).map { _ in Int32(generator.below(classes)) }
+    return .samples(SampleBatch(features: features, labels: labels, count: n))
+}
+
+private func randomWindow(_ streams: Int) -> Batch {
+    var generator = SeededGenerator(seed: 1, stream: "bench")
+    let tokens = (0..<((bptt + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
+    return .tokens(TokenBatch(inputs: Array(tokens[..<(bptt * streams)]), targets: Array(tokens[streams...]),
+                              steps: bptt, streams: streams))
+}
+
+private func catalogModel(_ key: String, _ title: String, _ name: String, _ settings: [String: SettingValue] = [:],
+                          shape: [Int], classes: Int = 10) -> BenchModel {
+    BenchModel(key: key, title: title, samplesPerStep: { $0 },
+               make: { try ModelCatalog.make(name: name, settings: Settings(settings), inputShape: shape, classes: classes,
+                                             vocabulary: nil, seed: 1) },
+               batch: { randomSamples($0, shape: shape, classes: classes) })
+}
+
+private let benchModels: [BenchModel] = [
+    catalogModel("logreg", "logreg 784→10", "logreg", shape: [1, 28, 28]),
+    catalogModel("fc", "fc 784→1000→1000→10", "fc", ["hidden": .numbers([1000, 1000])], shape: [1, 28, 28]),
+    catalogModel("mnist", "ConvNet MNIST", "convnet", shape: [1, 28, 28]),
+    catalogModel("cifar10", "ConvNet CIFAR-10", "convnet", shape: [3, 32, 32]),
+    catalogModel("resnet20", "ResNet-20 CIFAR", "resnet", ["depth": .number(20)], shape: [3, 32, 32]),
+    BenchModel(key: "lstm", title: "LSTM LM 64/128, V 10k, bptt 35 (tokens/s)", samplesPerStep: { $0 * bptt },
+               make: { try ModelCatalog.make(name: "lstm", settings: Settings(), inputShape: [], classes: 0,
+                                             vocabulary: vocabulary, seed: 1) },
+               batch: randomWindow),
+]
+
+/// This process's CPU time (user + system), in seconds.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Steps per wall-clock second and per CPU-second of `network` on `batch`, over at least `seconds`
+/// (after two warm-up steps).
+private func measure(_ network: any Network, _ batch: Batch, seconds: Double) throws -> (wall: Double, cpu: Double) {
+    let values = network.parameters.values, grads = network.parameters.grads, count = network.parameters.count
+    let lr: Float = 1e-3
+    func step() throws {
+        _ = try network.trainStep(batch)
+        for i in 0..<count { values[i] -= lr * grads[i] }
+    }
+    try step()
+    try step()
+    var steps = 0
+    let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
+    var elapsed = 0.0
+    repeat {
+        try step()
+        steps += 1
+        elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    } while elapsed < seconds || steps < 3
+    return (Double(steps) / elapsed, Double(steps) / (processCPUSeconds() - cpuStart))
+}
+
+/// Runs the PyTorch twin of one configuration; returns its samples per wall-clock and per CPU second.
+private func measureTorch(python: String, model: String, batch: Int, threads: Int, seconds: Double) throws -> (wall: Double, cpu: Double) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/bench-torch-models.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script, "--model", model, "--batch", String(batch), "--threads", String(threads), "--seconds", String(seconds)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let values = String(decoding: output, as: UTF8.self).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    guard process.terminationStatus == 0, values.count == 2 else {
+        throw BenchError("bench-torch-models.py \(model) failed (status \(process.terminationStatus))")
+    }
+    return (values[0], values[1])
+}
+
+private struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// Spread of repeated measurements: (max − min) / median, in percent.
+private func spread(_ values: [Double]) -> Double { (values.max()! - values.min()!) / median(values) * 100 }
+
+func modelsBenchmark(_ arguments: [String]) throws {
+    var seconds = 1.5, repeats = 3, threadCounts = [1, 2], batches = [64, 128]
+    var keys = benchModels.map(\.key)
+    var python: String?
+    var rest = arguments[...]
+    func list(_ text: String) throws -> [Int] {
+        let values = text.split(separator: ",").compactMap { Int($0) }
+        guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else { throw BenchError("expected a list of positive integers, got \(text)") }
+        return values
+    }
+    while let flag = rest.popFirst() {
+        guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+        switch flag {
+        case "--seconds": seconds = Double(value) ?? seconds
+        case "--repeats": repeats = max(1, Int(value) ?? repeats)
+        case "--threads": threadCounts = try list(value)
+        case "--batches": batches = try list(value)
+        case "--models":
+            keys = value.split(separator: ",").map(String.init)
+            if let unknown = keys.first(where: { key in !benchModels.contains { $0.key == key } }) {
+                throw BenchError("unknown model \(unknown) (valid: \(benchModels.map(\.key).joined(separator: ", ")))")
+            }
+        case "--torch": python = value
+        default: throw BenchError("unknown option \(flag) (valid: --seconds, --repeats, --threads, --batches, --models, --torch)")
+        }
+    }
+    print("training throughput, samples/s (LSTM: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
+    print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
+    print("per CPU-s: the same ratio from samples per second of process CPU time")
+    var header = "| model | batch | threads | sweep | spread |"
+    if python != nil { header += " torch | spread | sweep/torch | per CPU-s |" }
+    print(header)
+    print(String(repeating: "|---", count: python == nil ? 5 : 9) + "|")
+    let savedThreads = Compute.threads
+    defer { Compute.threads = savedThreads }
+    for model in benchModels where keys.contains(model.key) {
+        for batchSize in batches {
+            let network = try model.make()
+            let batch = model.batch(batchSize)
+            for threads in threadCounts {
+                Compute.threads = threads
+                var ours: [Double] = [], theirs: [Double] = [], oursCPU: [Double] = [], theirsCPU: [Double] = []
+                for _ in 0..<repeats {
+                    let rate = try measure(network, batch, seconds: seconds)
+                    ours.append(rate.wall * Double(model.samplesPerStep(batchSize)))
+                    oursCPU.append(rate.cpu * Double(model.samplesPerStep(batchSize)))
+                    if let python {
+                        let torch = try measureTorch(python: python, model: model.key, batch: batchSize, threads: threads, seconds: seconds)
+                        theirs.append(torch.wall)
+                        theirsCPU.append(torch.cpu)
+                    }
+                }
+                var row = "| \(model.title) | \(batchSize) | \(threads) | \(Int(median(ours).rounded())) | \(String(format: "%.0f%%", spread(ours))) |"
+                if !theirs.isEmpty {
+                    row += " \(Int(median(theirs).rounded())) | \(String(format: "%.0f%%", spread(theirs))) |"
+                    row += " \(String(format: "%.2f", median(ours) / median(theirs))) | \(String(format: "%.2f", median(oursCPU) / median(theirsCPU))) |"
+                }
+                print(row)
+                fflush(stdout)
+            }
+        }
+    }
+}
