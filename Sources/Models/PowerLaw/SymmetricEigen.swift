@@ -208,15 +208,12 @@ private func reflect(_ x: UnsafeMutablePointer<Double>, count: Int, reflectors a
 ///
 /// For each l, while some e[m] (m ≥ l) is not negligible against |d[m]| + |d[m+1]|: one implicit QL sweep
 /// over l…m with the shift taken from the leading 2×2 block (the eigenvalue of it nearer d[l]), chasing
-/// the bulge from m − 1 down to l with Givens rotations. A sweep's rotations are recorded and applied to
-/// x afterwards, 64 columns at a time, so that many vectors (the eigenvectors: n of them) are rotated
-/// while their rows are in cache rather than streamed from memory once per rotation.
+/// the bulge from m − 1 down to l with Givens rotations, which `RotationLog` applies to x.
 private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMutablePointer<Double>, count: Int) throws {
     let n = d.count
     let maxSweeps = 60
-    var cosines = [Double](), sines = [Double]()
-    cosines.reserveCapacity(n)
-    sines.reserveCapacity(n)
+    var log = RotationLog(x: x, count: count, capacity: 8 * n)
+    defer { log.flush() }
     for l in 0..<n {
         var sweeps = 0
         while true {
@@ -237,8 +234,6 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMut
             var s = 1.0, c = 1.0, p = 0.0
             var i = m - 1
             var deflated = false
-            cosines.removeAll(keepingCapacity: true)
-            sines.removeAll(keepingCapacity: true)
             while i >= l {
                 let f = s * e[i]
                 let b = c * e[i]
@@ -258,25 +253,71 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMut
                 p = s * r
                 d[i + 1] = g + p
                 g = c * r - b
-                cosines.append(c)
-                sines.append(s)
+                log.append(row: i, c: c, s: s)
                 i -= 1
-            }
-            // Rotation k acted on rows (m − 1 − k, m − k).
-            if count > 0 {
-                for first in stride(from: 0, to: count, by: 64) {
-                    let width = min(64, count - first)
-                    for k in cosines.indices {
-                        let row = m - 1 - k
-                        rotate(x + row * count + first, x + (row + 1) * count + first, c: cosines[k], s: sines[k], width)
-                    }
-                }
             }
             if deflated { continue }
             d[l] -= p
             e[l] = g
             e[m] = 0
         }
+    }
+}
+
+/// The QL rotations still to be applied to the coordinate-major x, in order. Applying each one at once
+/// would stream all of x from memory per sweep; instead up to `capacity` rotations are kept and applied
+/// 32 columns at a time (a column block of all rows stays in cache while every logged rotation passes
+/// over it), the blocks spread over `Compute.threads`. Every column sees the same rotations in the same
+/// order either way, so the result is the same bit for bit.
+private struct RotationLog {
+    let x: UnsafeMutablePointer<Double>
+    let count: Int
+    let capacity: Int
+    private var rows: [Int] = [], cosines: [Double] = [], sines: [Double] = []
+
+    init(x: UnsafeMutablePointer<Double>, count: Int, capacity: Int) {
+        self.x = x
+        self.count = count
+        self.capacity = capacity
+        guard count > 0 else { return }
+        rows.reserveCapacity(capacity)
+        cosines.reserveCapacity(capacity)
+        sines.reserveCapacity(capacity)
+    }
+
+    /// Records the rotation of rows (row, row + 1); applies the log when it is full.
+    mutating func append(row: Int, c: Double, s: Double) {
+        guard count > 0 else { return }
+        rows.append(row)
+        cosines.append(c)
+        sines.append(s)
+        if rows.count >= capacity { flush() }
+    }
+
+    /// Applies and clears the log.
+    mutating func flush() {
+        guard !rows.isEmpty else { return }
+        let x = x, count = count
+        let blocks = (count + 31) / 32
+        let chunks = Compute.chunkCount(work: 3 * rows.count * count, items: blocks, threads: Compute.threads)
+        rows.withUnsafeBufferPointer { rows in
+            cosines.withUnsafeBufferPointer { cosines in
+                sines.withUnsafeBufferPointer { sines in
+                    Compute.forEachChunk(chunks) { chunk in
+                        for block in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
+                            let first = block * 32, width = min(32, count - first)
+                            for k in rows.indices {
+                                let row = rows[k]
+                                rotate(x + row * count + first, x + (row + 1) * count + first, c: cosines[k], s: sines[k], width)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        rows.removeAll(keepingCapacity: true)
+        cosines.removeAll(keepingCapacity: true)
+        sines.removeAll(keepingCapacity: true)
     }
 }
 
