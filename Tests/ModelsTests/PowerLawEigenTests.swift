@@ -153,6 +153,31 @@ private func orthogonalityError(_ u: [Double], _ n: Int) -> Double {
         #expect(PowerLawError.hadamardSize(12).description.contains("nearest: 8 or 16"))
     }
 
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
+        // Sizes at which the parallel loops split into several chunks.
+        let n = 200
+        var a = SeededGenerator(seed: 3, stream: "threads"), b = a
+        let one = OrthonormalBasis.random(size: n, generator: &a, threads: 1)
+        #expect(one == OrthonormalBasis.random(size: n, generator: &b, threads: 2))
+        let matrix = construct((1...n).map { pow(Double($0), -1.2) }, basis: one)
+        let serial = try SymmetricEigen.eigenvectors(symmetric: matrix, size: n, threads: 1)
+        let parallel = try SymmetricEigen.eigenvectors(symmetric: matrix, size: n, threads: 2)
+        #expect(serial.values == parallel.values && serial.vectors == parallel.vectors)
+        let m = 800
+        var generator = SeededGenerator(seed: 4, stream: "threads")
+        var symmetric = [Float](repeating: 0, count: m * m)
+        for i in 0..<m {
+            for j in i..<m {
+                symmetric[i * m + j] = Float(generator.normal())
+                symmetric[j * m + i] = symmetric[i * m + j]
+            }
+        }
+        let largest = try symmetric.withUnsafeBufferPointer { p in
+            try [1, 2].map { try largestEigenvalue(of: p.baseAddress!, size: m, threads: $0) }
+        }
+        #expect(largest[0] == largest[1])
+    }
+
     @Test(arguments: [5, 64, 301])
     func lanczosFindsTheLargestEigenvalue(_ n: Int) throws {
         // A power-law spectrum (the hard case: a slowly decaying top) plus negative values.

@@ -10,7 +10,7 @@
 /// the tridiagonal Tⱼ has the residual bound βⱼ·|sⱼ| ≤ 10⁻¹³·|θ| (sⱼ: last entry of its Ritz vector), when
 /// the Krylov space is invariant, or after min(n, 300) steps.
 /// - Throws: `PowerLawError.eigensolverFailed` when the matrix holds NaN or infinite values.
-func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int) throws -> Double {
+func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int, threads: Int = Compute.threads) throws -> Double {
     let maxSteps = min(n, 300)
     var basis = [Double](repeating: 0, count: maxSteps * n)
     var w = [Double](repeating: 0, count: n)
@@ -26,7 +26,7 @@ func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int) throws -> D
             start.withUnsafeBufferPointer { q.update(from: $0.baseAddress!, count: n) }
             for j in 0..<maxSteps {
                 let qj = q + j * n
-                multiply(matrix, qj, into: w, n)
+                multiply(matrix, qj, into: w, n, threads: threads)
                 let alpha = dot(qj, w, n)
                 axpy(-alpha, qj, w, n)
                 if j > 0 { axpy(-betas[j - 1], q + (j - 1) * n, w, n) }
@@ -51,9 +51,10 @@ func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int) throws -> D
 }
 
 /// y = A·x for the symmetric single-precision n×n A, each entry a double dot product of a row;
-/// rows are split over `Compute.threads` (each y[i] is computed the same way on any thread).
-private func multiply(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, _ n: Int) {
-    let chunks = Compute.chunkCount(work: n * n, items: n, threads: Compute.threads)
+/// rows are split over `threads` (each y[i] is computed the same way on any thread).
+private func multiply(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, _ n: Int,
+                      threads: Int) {
+    let chunks = Compute.chunkCount(work: n * n, items: n, threads: threads)
     Compute.forEachChunk(chunks) { chunk in
         for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) { y[i] = dot(a + i * n, x, n) }
     }

@@ -16,8 +16,8 @@ public enum OrthonormalBasis {
     /// a positive diagonal, which makes U Haar-distributed (Mezzadri 2007, "How to generate random
     /// matrices from the classical compact groups").
     /// - Complexity: (8/3)·n³ flops, in panels of 32 reflectors over rows held in cache, on up to
-    ///   `Compute.threads` threads (rows are independent, so the result does not depend on the count).
-    public static func random(size n: Int, generator: inout SeededGenerator) -> [Double] {
+    ///   `threads` threads (rows are independent, so the result does not depend on the count).
+    public static func random(size n: Int, generator: inout SeededGenerator, threads: Int = Compute.threads) -> [Double] {
         precondition(n >= 1, "OrthonormalBasis.random: size must be ≥ 1, got \(n)")
         var g = [Double](repeating: 0, count: n * n)
         for i in 0..<(n * n) { g[i] = generator.normal() }
@@ -26,11 +26,11 @@ public enum OrthonormalBasis {
         var u = [Double](repeating: 0, count: n * n)
         g.withUnsafeMutableBufferPointer { g in
             let g = g.baseAddress!
-            factorRows(g, n, &beta, &sign)
+            factorRows(g, n, &beta, &sign, threads: threads)
             beta.withUnsafeBufferPointer { beta in
                 u.withUnsafeMutableBufferPointer { u in
                     // Row k of Q = H_{n−2}···H₀ is e_kᵀ·H_k·H_{k−1}···H₀.
-                    ReflectorSequence(vectors: g, beta: beta.baseAddress!, n: n, shift: 0).formRows(into: u.baseAddress!, reflectors: n)
+                    ReflectorSequence(vectors: g, beta: beta.baseAddress!, n: n, shift: 0).formRows(into: u.baseAddress!, reflectors: n, threads: threads)
                 }
             }
         }
@@ -56,8 +56,9 @@ public enum OrthonormalBasis {
 
     /// Overwrites row j of `g` from column j on with reflector j's vector v (so that G·H₀···Hⱼ has zeros
     /// right of the diagonal in rows ≤ j), and records βⱼ and the sign of L[j][j]. Panels of `panel`
-    /// reflectors are made row by row, then applied to every later row (spread over `Compute.threads`).
-    private static func factorRows(_ g: UnsafeMutablePointer<Double>, _ n: Int, _ beta: inout [Double], _ sign: inout [Double]) {
+    /// reflectors are made row by row, then applied to every later row (spread over `threads`).
+    private static func factorRows(_ g: UnsafeMutablePointer<Double>, _ n: Int, _ beta: inout [Double], _ sign: inout [Double],
+                                   threads: Int) {
         beta.withUnsafeMutableBufferPointer { betaBuffer in
             let reflectors = ReflectorSequence(vectors: g, beta: betaBuffer.baseAddress!, n: n, shift: 0)
             for j0 in stride(from: 0, to: n, by: panel) {
@@ -80,7 +81,7 @@ public enum OrthonormalBasis {
                 }
                 guard j1 < n else { continue }
                 let rows = n - j1
-                let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: Compute.threads)
+                let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: threads)
                 Compute.forEachChunk(chunks) { chunk in
                     reflectors.apply(j0..<j1, toRows: (j1 + rows * chunk / chunks)..<(j1 + rows * (chunk + 1) / chunks), of: g)
                 }

@@ -92,12 +92,12 @@ struct ReflectorSequence {
     /// Writes the n×n row-major product q = P_{n−1}···P₁P₀ restricted to what the reflectors touch, row
     /// by row: row k is e_kᵀ·P_{k−shift}···P₀ (later reflectors start right of column k and leave e_k
     /// alone). Rows are built in blocks of 32, each reflector applied to a whole block while its vector
-    /// is in cache, blocks spread over `Compute.threads` (rows are independent: the result does not depend
-    /// on the thread count).
-    func formRows(into q: UnsafeMutablePointer<Double>, reflectors count: Int) {
+    /// is in cache, blocks spread over `threads` (rows are independent: the result does not depend on the
+    /// thread count).
+    func formRows(into q: UnsafeMutablePointer<Double>, reflectors count: Int, threads: Int) {
         let panel = 32
         let blocks = (n + panel - 1) / panel
-        let chunks = Compute.chunkCount(work: n * n * n / 3, items: blocks, threads: Compute.threads)
+        let chunks = Compute.chunkCount(work: n * n * n / 3, items: blocks, threads: threads)
         Compute.forEachChunk(chunks) { chunk in
             for block in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
                 let k0 = block * panel, k1 = min(k0 + panel, n)

@@ -38,15 +38,17 @@ public struct SymmetricEigen: Sendable {
         var x = try Self.coordinateMajor(vectors, size: diagonal.count)
         var d = diagonal, e = offDiagonal + [0]
         try x.withUnsafeMutableBufferPointer { x in
-            try implicitQL(&d, &e, x.baseAddress!, count: vectors.count)
+            try implicitQL(&d, &e, x.baseAddress!, count: vectors.count, threads: 1)
         }
         self.init(unsorted: d, x: x, count: vectors.count)
     }
 
     /// The eigenvalues, largest first, and the orthonormal eigenvectors as the rows of a `size`×`size`
     /// row-major matrix (row k belongs to value k), by carrying the identity through the solver.
-    /// - Complexity: about 6·n³ flops (the reduction, its reflectors and the QL rotations on n vectors).
-    public static func eigenvectors(symmetric matrix: [Double], size n: Int) throws -> (values: [Double], vectors: [Double]) {
+    /// - Complexity: about 6·n³ flops (the reduction, its reflectors and the QL rotations on n vectors);
+    ///   the last two on up to `threads` threads (the result does not depend on the count).
+    public static func eigenvectors(symmetric matrix: [Double], size n: Int, threads: Int = Compute.threads) throws
+        -> (values: [Double], vectors: [Double]) {
         try check(matrix, size: n)
         var a = matrix
         var d = [Double](repeating: 0, count: n), e = [Double](repeating: 0, count: n)
@@ -59,9 +61,9 @@ public struct SymmetricEigen: Sendable {
                 beta.withUnsafeBufferPointer { beta in
                     // Row i of Hᵀ = P_{n−3}···P₀ is e_iᵀ·P_{i−1}···P₀.
                     ReflectorSequence(vectors: a.baseAddress!, beta: beta.baseAddress!, n: n, shift: 1)
-                        .formRows(into: x.baseAddress!, reflectors: beta.count)
+                        .formRows(into: x.baseAddress!, reflectors: beta.count, threads: threads)
                 }
-                try implicitQL(&d, &e, x.baseAddress!, count: n)
+                try implicitQL(&d, &e, x.baseAddress!, count: n, threads: threads)
             }
         }
         let order = descending(d)
@@ -100,7 +102,7 @@ public struct SymmetricEigen: Sendable {
             try x.withUnsafeMutableBufferPointer { x in
                 let beta = tridiagonalize(a.baseAddress!, n, &d, &e)
                 if count > 0 { reflect(x.baseAddress!, count: count, reflectors: a.baseAddress!, beta: beta, n) }
-                try implicitQL(&d, &e, x.baseAddress!, count: count)
+                try implicitQL(&d, &e, x.baseAddress!, count: count, threads: 1)
             }
         }
         return d
@@ -209,10 +211,11 @@ private func reflect(_ x: UnsafeMutablePointer<Double>, count: Int, reflectors a
 /// For each l, while some e[m] (m ≥ l) is not negligible against |d[m]| + |d[m+1]|: one implicit QL sweep
 /// over l…m with the shift taken from the leading 2×2 block (the eigenvalue of it nearer d[l]), chasing
 /// the bulge from m − 1 down to l with Givens rotations, which `RotationLog` applies to x.
-private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMutablePointer<Double>, count: Int) throws {
+private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMutablePointer<Double>, count: Int,
+                        threads: Int) throws {
     let n = d.count
     let maxSweeps = 60
-    var log = RotationLog(x: x, count: count, capacity: 8 * n)
+    var log = RotationLog(x: x, count: count, capacity: 8 * n, threads: threads)
     defer { log.flush() }
     for l in 0..<n {
         var sweeps = 0
@@ -267,18 +270,20 @@ private func implicitQL(_ d: inout [Double], _ e: inout [Double], _ x: UnsafeMut
 /// The QL rotations still to be applied to the coordinate-major x, in order. Applying each one at once
 /// would stream all of x from memory per sweep; instead up to `capacity` rotations are kept and applied
 /// 32 columns at a time (a column block of all rows stays in cache while every logged rotation passes
-/// over it), the blocks spread over `Compute.threads`. Every column sees the same rotations in the same
+/// over it), the blocks spread over `threads`. Every column sees the same rotations in the same
 /// order either way, so the result is the same bit for bit.
 private struct RotationLog {
     let x: UnsafeMutablePointer<Double>
     let count: Int
     let capacity: Int
+    let threads: Int
     private var rows: [Int] = [], cosines: [Double] = [], sines: [Double] = []
 
-    init(x: UnsafeMutablePointer<Double>, count: Int, capacity: Int) {
+    init(x: UnsafeMutablePointer<Double>, count: Int, capacity: Int, threads: Int) {
         self.x = x
         self.count = count
         self.capacity = capacity
+        self.threads = threads
         guard count > 0 else { return }
         rows.reserveCapacity(capacity)
         cosines.reserveCapacity(capacity)
@@ -299,7 +304,7 @@ private struct RotationLog {
         guard !rows.isEmpty else { return }
         let x = x, count = count
         let blocks = (count + 31) / 32
-        let chunks = Compute.chunkCount(work: 3 * rows.count * count, items: blocks, threads: Compute.threads)
+        let chunks = Compute.chunkCount(work: 3 * rows.count * count, items: blocks, threads: threads)
         rows.withUnsafeBufferPointer { rows in
             cosines.withUnsafeBufferPointer { cosines in
                 sines.withUnsafeBufferPointer { sines in
