@@ -26,9 +26,6 @@ public final class KernelProblem {
         self.initialError = initialError
     }
 
-    /// ½·mean(d₀²), the loss at step 0.
-    public var initialLoss: Double { initialError.reduce(0) { $0 + $1 * $1 } / Double(2 * size) }
-
     /// K in double, for the eigensolver.
     private var kernelInDouble: [Double] { (0..<(size * size)).map { Double(kernel.pointer[$0]) } }
 
