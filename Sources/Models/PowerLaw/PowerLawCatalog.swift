@@ -7,6 +7,7 @@
 public struct PowerLawOptimizer: Equatable, Sendable {
     /// `sgd` (every regime) or `adam` (`linearized` only).
     public var name: String
+    /// The learning rate (α, or the scale of the Jacobi schedule's αₙ).
     public var lr: Double
     /// SGD's momentum β (negative allowed).
     public var momentum: Double
@@ -44,6 +45,7 @@ public enum PowerLawData {
 
 /// One regime a grid can name as its `model`.
 public struct PowerLawRegime: Sendable {
+    /// The grid's name for it (`"model": "averaged"`).
     public var name: String
     /// One line for help and listings.
     public var summary: String
@@ -55,6 +57,7 @@ public struct PowerLawRegime: Sendable {
 
 /// The power-law regimes, their keys, and the entry point.
 public enum PowerLawCatalog {
+    /// The regimes' names.
     public static let network = "powerlaw_nn"
     public static let linearized = "linearized"
     public static let averaged = "averaged"
@@ -62,6 +65,7 @@ public enum PowerLawCatalog {
 
     /// The dataset name of the synthetic problem (no files; valid with these regimes only).
     public static let syntheticDataset = "synthetic_powerlaw"
+    /// One line on it, for listings.
     public static let syntheticDatasetSummary =
         "power-law kernel K = N·Uᵀdiag(λ)U, λₖ = λ_min + (1 − λ_min)·k^(−ν), target coefficients ∝ k^(−(κ+1)/2), seeded basis U"
     /// The keys `synthetic_powerlaw` reads.

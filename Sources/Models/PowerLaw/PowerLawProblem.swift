@@ -88,6 +88,7 @@ public struct SpectralProblem: Sendable {
     /// (uₖᵀd₀)², in the order of `eigenvalues`.
     public var coefficients: [Double]
 
+    /// Pairs eigenvalues with squared coordinates (same length, same order).
     public init(eigenvalues: [Double], coefficients: [Double]) {
         self.eigenvalues = eigenvalues
         self.coefficients = coefficients

@@ -14,18 +14,26 @@
 public struct SyntheticPowerLaw: Sendable {
     /// Which orthonormal basis carries the spectrum.
     public enum Basis: String, CaseIterable, Sendable {
+        /// Haar-random from the seed.
         case random
+        /// Walsh–Hadamard (N a power of two).
         case hadamard
     }
 
+    /// N.
     public var size: Int
+    /// ν, the decay exponent of the spectrum.
     public var nu: Double
+    /// κ, the decay exponent of the target: cₖ ∝ k^(−(κ+1)/2).
     public var kappa: Double
+    /// λ_min in [0, 1], the floor of the spectrum.
     public var lambdaMin: Double
+    /// The eigenbasis U.
     public var basis: Basis
     /// Seeds the random basis (stream `"powerlaw.basis"`).
     public var seed: UInt64
 
+    /// The problem with these parameters (checked by `PowerLawCatalog` when they come from a grid).
     public init(size: Int, nu: Double, kappa: Double, lambdaMin: Double, basis: Basis, seed: UInt64) {
         self.size = size
         self.nu = nu
