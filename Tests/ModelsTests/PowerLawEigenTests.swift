@@ -108,6 +108,26 @@ private func orthogonalityError(_ u: [Double], _ n: Int) -> Double {
         }
     }
 
+    @Test func blockDiagonalMatrixSplitsDuringTheReduction() throws {
+        // Two dense blocks: the reduction meets an already-reduced row at the block boundary.
+        var generator = SeededGenerator(seed: 8, stream: "blocks")
+        func block(_ size: Int) -> [Double] {
+            var b = [Double](repeating: 0, count: size * size)
+            for i in 0..<size { for j in i..<size { b[i * size + j] = generator.normal(); b[j * size + i] = b[i * size + j] } }
+            return b
+        }
+        let first = block(3), second = block(4)
+        var matrix = [Double](repeating: 0, count: 49)
+        for i in 0..<3 { for j in 0..<3 { matrix[i * 7 + j] = first[i * 3 + j] } }
+        for i in 0..<4 { for j in 0..<4 { matrix[(i + 3) * 7 + j + 3] = second[i * 4 + j] } }
+        let whole = try SymmetricEigen(symmetric: matrix, size: 7).values
+        let parts = (try SymmetricEigen(symmetric: first, size: 3).values + SymmetricEigen(symmetric: second, size: 4).values)
+            .sorted(by: >)
+        #expect(zip(whole, parts).allSatisfy { abs($0 - $1) < 1e-13 }, "\(whole) against \(parts)")
+        let (values, vectors) = try SymmetricEigen.eigenvectors(symmetric: matrix, size: 7)
+        #expect(values == whole && orthogonalityError(vectors, 7) < 1e-14)
+    }
+
     @Test func nonFiniteEntriesAreAnErrorNotAHang() {
         #expect(throws: PowerLawError.self) {
             try SymmetricEigen(symmetric: [1, .nan, .nan, 1], size: 2)

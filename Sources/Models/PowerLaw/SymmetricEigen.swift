@@ -131,52 +131,68 @@ public struct SymmetricEigen: Sendable {
 /// onto ∓‖x‖·e₁, then updates the trailing block A₂₂ ← P·A₂₂·P as a rank-2 update:
 ///     p = β·A₂₂·v,   w = p − (β·pᵀv/2)·v,   A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ.
 /// Only the upper triangle of A₂₂ is touched: the symmetric product reads row i from column i on and
-/// adds row i's off-diagonal part into p (so every access runs along a row).
+/// adds row i's off-diagonal part into p (so every access runs along a row). The matrix is larger than
+/// the caches from N ≈ 1500 on, where each pass over it costs a trip to memory.
 private func tridiagonalize(_ a: UnsafeMutablePointer<Double>, _ n: Int, _ d: inout [Double], _ e: inout [Double]) -> [Double] {
     var betas = [Double](repeating: 0, count: max(n - 2, 0))
     var p = [Double](repeating: 0, count: n)
-    var w = [Double](repeating: 0, count: n)
+    // The rank-2 update of step j is applied lazily, in the same pass over each row as step j + 1's
+    // product (one pass over the trailing triangle per step instead of two): `pending` holds step j's
+    // (v, w), v being row j of `a`.
+    var wPending = [Double](repeating: 0, count: n), wNext = [Double](repeating: 0, count: n)
+    var pending: UnsafePointer<Double>?
+    /// Row i, from column i on, −= vᵢ·w + wᵢ·v for the pending (v, w).
+    func update(_ i: Int, _ w: UnsafePointer<Double>) {
+        guard let v = pending else { return }
+        let row = a + i * n
+        axpy(-v[i], w + i, row + i, n - i)
+        axpy(-w[i], v + i, row + i, n - i)
+    }
     p.withUnsafeMutableBufferPointer { p in
-        w.withUnsafeMutableBufferPointer { w in
-            let p = p.baseAddress!, w = w.baseAddress!
-            for j in 0..<max(n - 2, 0) {
-                let rowJ = a + j * n
-                // v lives in row j, at columns j+1 …, indexed by absolute column (v[k] = rowJ[k]).
-                let v = rowJ
-                let m = n - j - 1
-                let x0 = v[j + 1]
-                let norm = sumOfSquares(v + j + 1, m).squareRoot()
-                d[j] = rowJ[j]
-                guard norm > 0 else {
-                    // Row j is already reduced: P = I (β = 0).
-                    e[j] = 0
-                    continue
-                }
+        let p = p.baseAddress!
+        for j in 0..<max(n - 2, 0) {
+            let rowJ = a + j * n
+            wPending.withUnsafeBufferPointer { update(j, $0.baseAddress!) }
+            // v lives in row j, at columns j+1 …, indexed by absolute column (v[k] = rowJ[k]).
+            let v = rowJ
+            let m = n - j - 1
+            let x0 = v[j + 1]
+            let norm = sumOfSquares(v + j + 1, m).squareRoot()
+            d[j] = rowJ[j]
+            let beta: Double
+            if norm > 0 {
                 let sign: Double = x0 >= 0 ? 1 : -1
                 e[j] = -sign * norm
                 v[j + 1] = x0 + sign * norm
-                let beta = 1 / (norm * (norm + abs(x0)))
-                betas[j] = beta
-                // p = β·A₂₂·v over the upper triangle, row by row.
-                for k in (j + 1)..<n { p[k] = 0 }
+                beta = 1 / (norm * (norm + abs(x0)))
+            } else {
+                // Row j is already reduced: P = I. The pass below still brings the rows up to date, and its
+                // own update is zero (w = 0).
+                e[j] = 0
+                beta = 0
+            }
+            betas[j] = beta
+            // p = β·A₂₂·v over the upper triangle, row by row, each row first brought up to date.
+            for k in (j + 1)..<n { p[k] = 0 }
+            wPending.withUnsafeBufferPointer { w in
                 for i in (j + 1)..<n {
+                    update(i, w.baseAddress!)
                     let row = a + i * n
                     let vi = v[i]
                     let rest = n - i - 1
                     p[i] += row[i] * vi + dot(row + i + 1, v + i + 1, rest)
                     axpy(vi, row + i + 1, p + i + 1, rest)
                 }
-                for k in (j + 1)..<n { p[k] *= beta }
-                let half = beta / 2 * dot(p + j + 1, v + j + 1, m)
-                for k in (j + 1)..<n { w[k] = p[k] - half * v[k] }
-                for i in (j + 1)..<n {
-                    let row = a + i * n
-                    axpy(-v[i], w + i, row + i, n - i)
-                    axpy(-w[i], v + i, row + i, n - i)
-                }
             }
+            for k in (j + 1)..<n { p[k] *= beta }
+            let half = beta / 2 * dot(p + j + 1, v + j + 1, m)
+            for k in (j + 1)..<n { wNext[k] = p[k] - half * v[k] }
+            swap(&wPending, &wNext)
+            pending = UnsafePointer(v)
         }
     }
+    // The last update reaches the trailing 2×2 block.
+    wPending.withUnsafeBufferPointer { w in for i in max(n - 2, 0)..<n { update(i, w.baseAddress!) } }
     if n >= 2 {
         d[n - 2] = a[(n - 2) * n + n - 2]
         e[n - 2] = a[(n - 2) * n + n - 1]
