@@ -198,6 +198,57 @@ private func added(_ result: [Float], _ offset: Float) -> [Float] { result.map {
         }
     }
 
+    /// BatchNorm with its ReLU fused is exactly ReLU after BatchNorm, forward and backward.
+    @Test func batchNormWithFusedReLU() {
+        let (n, c, hw) = (3, 4, 21)
+        let count = n * c * hw
+        let x = uniformValues(count, seed: 40, scale: 2), gamma = uniformValues(c, seed: 41).map { $0 + 1.5 }
+        let beta = uniformValues(c, seed: 42), r = uniformValues(count, seed: 43)
+        func forward(relu: Bool) -> (out: [Float], mean: [Float], invStd: [Float]) {
+            var out = [Float](repeating: 0, count: count), mean = [Float](repeating: 0, count: c), invStd = mean
+            var rm = [Float](repeating: 0, count: c), rv = rm
+            batchNorm2dTrainingForward(out: &out, mean: &mean, invStd: &invStd, input: x, weight: gamma, bias: beta,
+                                       runningMean: &rm, runningVar: &rv, n: n, c: c, hw: hw, eps: 1e-5, momentum: 0.1, relu: relu)
+            return (out, mean, invStd)
+        }
+        let plain = forward(relu: false), fused = forward(relu: true)
+        var relu = [Float](repeating: 0, count: count)
+        reluForward(out: &relu, input: plain.out, count: count)
+        #expect(fused.out == relu)
+        var masked = [Float](repeating: 0, count: count)
+        reluBackward(dInput: &masked, dOut: r, out: relu, count: count)
+        var dX1 = [Float](repeating: 0, count: count), dG1 = [Float](repeating: 0, count: c), dB1 = dG1
+        batchNorm2dBackward(dInput: &dX1, dWeight: &dG1, dBias: &dB1, dOut: masked, input: x, weight: gamma, mean: plain.mean,
+                            invStd: plain.invStd, n: n, c: c, hw: hw)
+        var dX2 = [Float](repeating: 0, count: count), dG2 = [Float](repeating: 0, count: c), dB2 = dG2
+        batchNorm2dBackward(dInput: &dX2, dWeight: &dG2, dBias: &dB2, dOut: r, input: x, weight: gamma, mean: fused.mean,
+                            invStd: fused.invStd, n: n, c: c, hw: hw, reluOutput: fused.out)
+        #expect(dX1 == dX2 && dG1 == dG2 && dB1 == dB2)
+        // Evaluation mode likewise.
+        var e1 = [Float](repeating: 0, count: count), e2 = e1
+        batchNorm2dEvaluationForward(out: &e1, input: x, weight: gamma, bias: beta, runningMean: beta, runningVar: gamma,
+                                     n: n, c: c, hw: hw, eps: 1e-5)
+        batchNorm2dEvaluationForward(out: &e2, input: x, weight: gamma, bias: beta, runningMean: beta, runningVar: gamma,
+                                     n: n, c: c, hw: hw, eps: 1e-5, relu: true)
+        #expect(e2 == e1.map { max($0, 0) })
+    }
+
+    /// The residual sum with its closing ReLU fused is exactly ReLU after the sum.
+    @Test func residualAddWithFusedReLU() {
+        let count = 50
+        let a = uniformValues(count, seed: 44), b = uniformValues(count, seed: 45), r = uniformValues(count, seed: 46)
+        var sum = [Float](repeating: 0, count: count), fused = sum, relu = sum
+        residualAddForward(out: &sum, a: a, b: b, count: count)
+        residualAddForward(out: &fused, a: a, b: b, count: count, relu: true)
+        reluForward(out: &relu, input: sum, count: count)
+        #expect(fused == relu)
+        var masked = [Float](repeating: 0, count: count)
+        reluBackward(dInput: &masked, dOut: r, out: relu, count: count)
+        var dA = [Float](repeating: 0, count: count), dB = dA
+        residualAddBackward(dA: &dA, dB: &dB, dOut: r, count: count, reluOutput: fused)
+        #expect(dA == masked && dB == masked)
+    }
+
     @Test func embedding() {
         let (vocabulary, dim) = (7, 5)
         let tokens: [Int32] = [3, 1, 3, 6, 0, 3]

@@ -12,12 +12,13 @@ import Foundation
 /// input, out are (n, c, hw); weight, bias, runningMean, runningVar are (c). Caches mean and invStd =
 /// 1/√(var + eps), each (c), for the backward. Sums are taken per (sample, channel) plane in 16 Float lanes,
 /// then over planes in Double, in a fixed order. With m = 1 the unbiased variance is undefined; the running
-/// variance then takes the biased one.
+/// variance then takes the biased one. With `relu`, writes max(out, 0) instead (the ReLU that follows
+/// BatchNorm in the ResNets and the CIFAR-100 net, fused to save a pass and a buffer).
 public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                                        invStd: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                        runningMean: UnsafeMutablePointer<Float>, runningVar: UnsafeMutablePointer<Float>,
-                                       n: Int, c: Int, hw: Int, eps: Float, momentum: Float) {
+                                       n: Int, c: Int, hw: Int, eps: Float, momentum: Float, relu: Bool = false) {
     let m = n * hw
     // Channels are independent: threads split them, each channel's sums keep their order.
     parallelRanges(c, grain: max(1, elementGrain / m)) { channels in
@@ -34,22 +35,23 @@ public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: U
             let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
             runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mu
             runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
-            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch])
+            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch],
+                            relu: relu)
         }
     }
 }
 
-/// Evaluation-mode forward: `out = (x − runningMean) / √(runningVar + eps) · weight + bias`.
-/// input, out are (n, c, hw); the other arrays (c).
+/// Evaluation-mode forward: `out = (x − runningMean) / √(runningVar + eps) · weight + bias`, then
+/// max(out, 0) with `relu`. input, out are (n, c, hw); the other arrays (c).
 public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                          runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
-                                         n: Int, c: Int, hw: Int, eps: Float) {
+                                         n: Int, c: Int, hw: Int, eps: Float, relu: Bool = false) {
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
         for ch in channels {
             let inv = 1 / (runningVar[ch] + eps).squareRoot()
             normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: runningMean[ch], scale: inv * weight[ch],
-                            bias: bias[ch])
+                            bias: bias[ch], relu: relu)
         }
     }
 }
@@ -60,11 +62,12 @@ public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input
 ///     dBias   += Σ dOut            dWeight += Σ dOut·x̂
 ///     dInput  += weight·invStd · (dOut − Σ dOut / m − x̂ · Σ dOut·x̂ / m)
 ///
-/// dOut, input, dInput are (n, c, hw); the rest (c). `dInput` may be nil.
+/// dOut, input, dInput are (n, c, hw); the rest (c). `dInput` may be nil. When the forward fused a ReLU,
+/// `reluOutput` is its output (n, c, hw): dOut counts only where it is positive.
 public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                                 dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>,
                                 weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                n: Int, c: Int, hw: Int) {
+                                n: Int, c: Int, hw: Int, reluOutput: UnsafePointer<Float>? = nil) {
     let m = Float(n * hw)
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
         for ch in channels {
@@ -72,7 +75,7 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
             var sumDOut = 0.0, sumDOutXHat = 0.0
             for sample in 0..<n {
                 let offset = (sample * c + ch) * hw
-                let (g, gx) = planeDotSums(dOut + offset, input + offset, hw, mean: mu, invStd: inv)
+                let (g, gx) = planeDotSums(dOut + offset, input + offset, reluOutput.map { $0 + offset }, hw, mean: mu, invStd: inv)
                 sumDOut += Double(g)
                 sumDOutXHat += Double(gx)
             }
@@ -84,9 +87,16 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
             for sample in 0..<n {
                 let offset = (sample * c + ch) * hw
                 let g = dOut + offset, x = input + offset, d = dInput + offset
-                for i in 0..<hw {
-                    let xHat = (x[i] - mu) * inv
-                    d[i] += k * (g[i] - meanG - xHat * meanGX)
+                if let y = reluOutput.map({ $0 + offset }) {
+                    for i in 0..<hw {
+                        let xHat = (x[i] - mu) * inv
+                        d[i] += k * ((y[i] > 0 ? g[i] : 0) - meanG - xHat * meanGX)
+                    }
+                } else {
+                    for i in 0..<hw {
+                        let xHat = (x[i] - mu) * inv
+                        d[i] += k * (g[i] - meanG - xHat * meanGX)
+                    }
                 }
             }
         }
@@ -115,15 +125,17 @@ private func planeSum(_ x: UnsafePointer<Float>, _ count: Int, shift: Float, squ
     return horizontalSum(lanes) + tail
 }
 
-/// (Σ g, Σ g·x̂) over one plane with x̂ = (x − mean)·invStd.
+/// (Σ g, Σ g·x̂) over one plane with x̂ = (x − mean)·invStd, g taken as 0 where `mask` (a ReLU's
+/// output) is not positive.
 @inline(__always)
-private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?, _ count: Int,
                           mean: Float, invStd: Float) -> (Float, Float) {
     var sumG = SIMD16<Float>(repeating: 0), sumGX = SIMD16<Float>(repeating: 0)
     let mu = SIMD16<Float>(repeating: mean), inv = SIMD16<Float>(repeating: invStd)
     var i = 0
     while i + 16 <= count {
-        let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self)
+        var gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self)
+        if let mask { gv.replace(with: 0, where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .<= 0) }
         let xv = (UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
         sumG += gv
         sumGX = sumGX.addingProduct(gv, xv)
@@ -131,20 +143,25 @@ private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, 
     }
     var tailG: Float = 0, tailGX: Float = 0
     while i < count {
-        tailG += g[i]
-        tailGX += g[i] * ((x[i] - mean) * invStd)
+        let gi = mask.map { $0[i] > 0 ? g[i] : 0 } ?? g[i]
+        tailG += gi
+        tailGX += gi * ((x[i] - mean) * invStd)
         i += 1
     }
     return (horizontalSum(sumG) + tailG, horizontalSum(sumGX) + tailGX)
 }
 
-/// `out = (x − mean)·scale + bias` over channel `channel` of every sample.
+/// `out = (x − mean)·scale + bias` (then max(·, 0) with `relu`) over channel `channel` of every sample.
 @inline(__always)
 private func normalizePlanes(_ out: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, channel: Int,
-                             n: Int, c: Int, hw: Int, mean: Float, scale: Float, bias: Float) {
+                             n: Int, c: Int, hw: Int, mean: Float, scale: Float, bias: Float, relu: Bool) {
     for sample in 0..<n {
         let offset = (sample * c + channel) * hw
         let x = input + offset, y = out + offset
-        for i in 0..<hw { y[i] = (x[i] - mean) * scale + bias }
+        if relu {
+            for i in 0..<hw { y[i] = max((x[i] - mean) * scale + bias, 0) }
+        } else {
+            for i in 0..<hw { y[i] = (x[i] - mean) * scale + bias }
+        }
     }
 }

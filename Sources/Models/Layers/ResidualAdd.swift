@@ -1,19 +1,32 @@
 // The merge of a residual block: the sum of two equally shaped tensors, and its backward.
 
-/// `out = a + b` over `count` elements.
+/// `out = a + b` over `count` elements, or `max(a + b, 0)` with `relu` (a basic block's closing ReLU).
 public func residualAddForward(out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                               count: Int) {
+                               count: Int, relu: Bool = false) {
     parallelRanges(count, grain: elementGrain) { range in
-        for i in range { out[i] = a[i] + b[i] }
+        if relu {
+            for i in range { out[i] = max(a[i] + b[i], 0) }
+        } else {
+            for i in range { out[i] = a[i] + b[i] }
+        }
     }
 }
 
-/// `dA += dOut`, `dB += dOut` (either may be nil when nothing upstream needs it).
+/// `dA += dOut`, `dB += dOut` (either may be nil when nothing upstream needs it). When the forward
+/// fused a ReLU, `reluOutput` is its output and dOut counts only where it is positive.
 public func residualAddBackward(dA: UnsafeMutablePointer<Float>?, dB: UnsafeMutablePointer<Float>?,
-                                dOut: UnsafePointer<Float>, count: Int) {
+                                dOut: UnsafePointer<Float>, count: Int, reluOutput: UnsafePointer<Float>? = nil) {
     parallelRanges(count, grain: elementGrain) { range in
-        let start = range.lowerBound
-        if let dA { addRow(dA + start, dOut + start, range.count) }
-        if let dB { addRow(dB + start, dOut + start, range.count) }
+        if let y = reluOutput {
+            for i in range {
+                let g = y[i] > 0 ? dOut[i] : 0
+                if let dA { dA[i] += g }
+                if let dB { dB[i] += g }
+            }
+        } else {
+            let start = range.lowerBound
+            if let dA { addRow(dA + start, dOut + start, range.count) }
+            if let dB { addRow(dB + start, dOut + start, range.count) }
+        }
     }
 }

@@ -219,12 +219,13 @@ public final class FeedForwardNetwork: Network {
                                                invStd: stats + op.statistics + op.channels, input: value(op.input),
                                                weight: p + op.weight, bias: p + op.bias,
                                                runningMean: stored + op.runningMean, runningVar: stored + op.runningVar,
-                                               n: n, c: op.channels, hw: op.plane, eps: op.eps, momentum: op.momentum)
+                                               n: n, c: op.channels, hw: op.plane, eps: op.eps, momentum: op.momentum,
+                                               relu: op.relu)
                 } else {
                     batchNorm2dEvaluationForward(out: value(op.output), input: value(op.input), weight: p + op.weight,
                                                  bias: p + op.bias, runningMean: stored + op.runningMean,
                                                  runningVar: stored + op.runningVar, n: n, c: op.channels, hw: op.plane,
-                                                 eps: op.eps)
+                                                 eps: op.eps, relu: op.relu)
                 }
             case let .pointwise(op):
                 let count = n * op.size
@@ -252,7 +253,7 @@ public final class FeedForwardNetwork: Network {
             case let .globalAvgPool(op):
                 globalAvgPoolForward(out: value(op.output), input: value(op.input), planes: n * op.channels, hw: op.plane)
             case let .add(op):
-                residualAddForward(out: value(op.output), a: value(op.a), b: value(op.b), count: n * op.size)
+                residualAddForward(out: value(op.output), a: value(op.a), b: value(op.b), count: n * op.size, relu: op.relu)
             }
         }
     }
@@ -274,7 +275,7 @@ public final class FeedForwardNetwork: Network {
                 batchNorm2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: g + op.bias,
                                     dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                     mean: stats + op.statistics, invStd: stats + op.statistics + op.channels,
-                                    n: n, c: op.channels, hw: op.plane)
+                                    n: n, c: op.channels, hw: op.plane, reluOutput: op.relu ? value(op.output) : nil)
             case let .pointwise(op):
                 guard let dInput = inputGrad(op.input) else { continue }
                 let count = n * op.size
@@ -299,7 +300,8 @@ public final class FeedForwardNetwork: Network {
                 guard let dInput = inputGrad(op.input) else { continue }
                 globalAvgPoolBackward(dInput: dInput, dOut: grad(op.output), planes: n * op.channels, hw: op.plane)
             case let .add(op):
-                residualAddBackward(dA: inputGrad(op.a), dB: inputGrad(op.b), dOut: grad(op.output), count: n * op.size)
+                residualAddBackward(dA: inputGrad(op.a), dB: inputGrad(op.b), dOut: grad(op.output), count: n * op.size,
+                                    reluOutput: op.relu ? value(op.output) : nil)
             }
         }
     }

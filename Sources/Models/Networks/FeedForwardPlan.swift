@@ -36,6 +36,8 @@ struct BatchNormOperation {
     var runningMean: Int, runningVar: Int
     /// Offset of this layer's cached mean (channels) and invStd (channels) in the statistics buffer.
     var statistics: Int
+    /// Whether the ReLU that follows in the spec list is fused into this operation.
+    var relu: Bool
 }
 
 struct PointwiseOperation {
@@ -72,6 +74,8 @@ struct GlobalAvgPoolOperation {
 struct AddOperation {
     var a: Int, b: Int, output: Int
     var size: Int
+    /// Whether the block's closing ReLU is fused into the sum.
+    var relu: Bool
 }
 
 /// How one parameter tensor is drawn.
@@ -113,17 +117,27 @@ struct FeedForwardPlan {
     /// Layers compiled so far, counting those inside residual blocks (for error messages).
     private var layerCount = 0
 
-    /// Compiles `specs` applied to `input`; returns the last activation.
+    /// Compiles `specs` applied to `input`; returns the last activation. A ReLU right after a BatchNorm is
+    /// fused into it (one pass and one buffer fewer; the same function).
     mutating func compile(_ specs: [LayerSpec], from input: Value) throws -> Value {
         var current = input
-        for spec in specs {
+        var index = specs.startIndex
+        while index < specs.endIndex {
+            let spec = specs[index]
             layerCount += 1
-            current = try compile(spec, from: current, label: spec.label(layerCount))
+            let fuseReLU: Bool
+            if case .batchNorm2d = spec, index + 1 < specs.endIndex, specs[index + 1] == .relu { fuseReLU = true } else { fuseReLU = false }
+            current = try compile(spec, from: current, label: spec.label(layerCount), fuseReLU: fuseReLU)
+            if fuseReLU {
+                layerCount += 1
+                index += 1
+            }
+            index += 1
         }
         return current
     }
 
-    private mutating func compile(_ spec: LayerSpec, from x: Value, label where_: String) throws -> Value {
+    private mutating func compile(_ spec: LayerSpec, from x: Value, label where_: String, fuseReLU: Bool) throws -> Value {
         func image() throws -> (c: Int, h: Int, w: Int) {
             guard x.shape.count == 3 else {
                 throw ArchitectureError(layer: where_, "needs a (channels, height, width) input, got shape \(x.shape)")
@@ -195,7 +209,8 @@ struct FeedForwardPlan {
             operations.append(.batchNorm2d(BatchNormOperation(input: x.id, output: y.id, channels: c, plane: h * w,
                                                               eps: eps, momentum: momentum, weight: weight.offset,
                                                               bias: bias.offset, runningMean: runningMean.offset,
-                                                              runningVar: runningVar.offset, statistics: statisticsCount)))
+                                                              runningVar: runningVar.offset, statistics: statisticsCount,
+                                                              relu: fuseReLU)))
             statisticsCount += 2 * c
             return y
 
@@ -249,13 +264,8 @@ struct FeedForwardPlan {
             guard a.shape == b.shape else {
                 throw ArchitectureError(layer: where_, "the main path gives shape \(a.shape) but the shortcut gives \(b.shape)")
             }
-            var y = activation(a.shape)
-            operations.append(.add(AddOperation(a: a.id, b: b.id, output: y.id, size: a.size)))
-            if reluAfter {
-                let z = activation(a.shape)
-                operations.append(.pointwise(PointwiseOperation(kind: .relu, input: y.id, output: z.id, size: a.size)))
-                y = z
-            }
+            let y = activation(a.shape)
+            operations.append(.add(AddOperation(a: a.id, b: b.id, output: y.id, size: a.size, relu: reluAfter)))
             return y
         }
     }

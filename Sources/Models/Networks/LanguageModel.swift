@@ -328,12 +328,12 @@ public final class LanguageModel: Network {
         let p = parameters.values, g = parameters.grads
         let rows = steps * streams
         let hiddenCount = rows * hiddenSize
-        work.dLogits.pointer.update(repeating: 0, count: rows * vocabulary)
-        work.dEmbedded.pointer.update(repeating: 0, count: rows * embeddingSize)
-        for k in 0..<layers { work.dOutput[k].pointer.update(repeating: 0, count: hiddenCount) }
+        zeroElements(work.dLogits.pointer, rows * vocabulary)
+        zeroElements(work.dEmbedded.pointer, rows * embeddingSize)
+        for k in 0..<layers { zeroElements(work.dOutput[k].pointer, hiddenCount) }
         if dropout > 0 {
-            work.dEmbeddedDropped.pointer.update(repeating: 0, count: rows * embeddingSize)
-            for k in 0..<layers { work.dDropped[k].pointer.update(repeating: 0, count: hiddenCount) }
+            zeroElements(work.dEmbeddedDropped.pointer, rows * embeddingSize)
+            for k in 0..<layers { zeroElements(work.dDropped[k].pointer, hiddenCount) }
         }
 
         softmaxCrossEntropyBackward(dLogits: work.dLogits.pointer, probs: work.probs.pointer, labels: work.targets.pointer,
