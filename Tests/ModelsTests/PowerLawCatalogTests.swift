@@ -83,6 +83,21 @@ private func validate(_ regime: String, _ values: [String: SettingValue] = [:], 
         }
     }
 
+    @Test func refusesSizesBeyondMemoryBeforeAllocating() throws {
+        // 200,000² entries of 24 bytes: about 900 GB.
+        do {
+            _ = try PowerLawCatalog.run(regime: "linearized", settings: Settings(["N": .number(200_000)]), optimizer: sgd(0.5),
+                                        batchSize: 10, seed: 0, data: .synthetic, shouldStop: { false })
+            Issue.record("N = 200,000 should not fit")
+        } catch let PowerLawError.tooLarge(regime, size, bytes, _, largest) {
+            #expect(regime == "linearized" && size == 200_000 && bytes == 24 * 4e10 && largest < 200_000)
+        }
+        // The synthetic spectral-diagonal regime keeps no N×N matrix: a million points is fine.
+        let outcome = try PowerLawCatalog.run(regime: "spectral_diagonal", settings: Settings(["N": .number(1_000_000), "steps": .number(3)]),
+                                              optimizer: sgd(0.5), batchSize: 10, seed: 0, data: .synthetic, shouldStop: { false })
+        #expect(outcome.status == .completed && outcome.losses.count == 4)
+    }
+
     @Test func refusesOptimizerKeysItDoesNotImplement() {
         #expect(throws: PowerLawError.unsupportedOptimizerKey(optimizer: "sgd", key: "nesterov", supported: ["lr", "momentum"])) {
             try PowerLawCatalog.checkOptimizerKeys(optimizer: "sgd", keys: ["lr", "momentum", "nesterov"])

@@ -133,8 +133,10 @@ public enum PowerLawCatalog {
     ///     with the run number, every run's batches: the same seed gives bit-identical curves.
     ///   - data: `.synthetic` for dataset `synthetic_powerlaw`, else the loaded data set.
     ///   - shouldStop: polled before every step; when it returns true the run ends `.interrupted`.
-    /// - Throws: `PowerLawError` for a configuration that cannot run (see `validate`) or data the network
-    ///   cannot take, before any step is taken. Divergence is not an error: it is the outcome's status.
+    /// - Throws: `PowerLawError` for a configuration that cannot run (see `validate`), data the network
+    ///   cannot take, or N×N matrices that would not fit in this machine's memory (`.tooLarge`, checked
+    ///   before anything is allocated), before any step is taken. Divergence is not an error: it is the
+    ///   outcome's status.
     public static func run(regime: String, settings: Settings, optimizer: PowerLawOptimizer, batchSize: Int, seed: UInt64,
                            data: PowerLawData, shouldStop: () -> Bool) throws -> PowerLawOutcome {
         let configuration = try PowerLawConfiguration(regime: regime, settings: settings, optimizer: optimizer,

@@ -1,6 +1,7 @@
 // One power-law configuration read and checked against the catalog's keys, and run: the problem is
 // built in the form the regime needs (a synthetic problem's eigenbasis and spectrum are known without a
 // kernel or an eigensolver), then the regime takes its steps.
+import Foundation
 
 /// A checked configuration of one regime.
 struct PowerLawConfiguration {
@@ -111,7 +112,34 @@ struct PowerLawConfiguration {
         SyntheticPowerLaw(size: size, nu: nu, kappa: kappa, lambdaMin: lambdaMin, basis: basis, seed: seed)
     }
 
+    /// Bytes per N² entry the regime holds at its peak: kernels and states in single precision (4 bytes),
+    /// bases and eigensolver copies in double (8), with the transient copies made while building them.
+    func bytesPerEntry(synthetic: Bool) -> Double {
+        switch regime.name {
+        // Synthetic: the Gaussian draw and the basis (double), then K; data: K_emp and its two parts.
+        case PowerLawCatalog.linearized: return synthetic ? 24 : 16
+        // The basis (double) and seven single-precision states; data: the eigensolver's double copies first.
+        case PowerLawCatalog.averaged: return synthetic ? 44 : 48
+        // Synthetic needs no matrix; data: K, its double copy and the solver's working copy.
+        case PowerLawCatalog.spectralDiagonal: return synthetic ? 0 : 28
+        // K_emp and its two parts, for λ_max under lr_norm kernel.
+        default: return normalizesNetworkRate ? 12 : 0
+        }
+    }
+
+    /// Refuses a size whose N×N matrices exceed the machine's memory, before allocating any.
+    func checkMemory(synthetic: Bool) throws {
+        let perEntry = bytesPerEntry(synthetic: synthetic)
+        guard perEntry > 0 else { return }
+        let bytes = perEntry * Double(size) * Double(size)
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes > 0.9 * available else { return }
+        let largest = Int((0.9 * available / perEntry).squareRoot())
+        throw PowerLawError.tooLarge(regime: regime.name, size: size, bytes: bytes, available: available, largestSize: largest)
+    }
+
     func run(seed: UInt64, data: PowerLawData, shouldStop: @escaping () -> Bool) throws -> PowerLawOutcome {
+        try checkMemory(synthetic: isSynthetic)
         let plan = plan(seed: seed, shouldStop: shouldStop)
         let networkProblem: NetworkProblem?
         switch data {

@@ -29,6 +29,8 @@ public enum PowerLawError: Error, Equatable, CustomStringConvertible {
     case eigensolverFailed(index: Int, sweeps: Int)
     /// The kernel's largest eigenvalue is not positive: the problem has no scale.
     case degenerateKernel(largestEigenvalue: Double)
+    /// The regime's N×N matrices would not fit in this machine's memory.
+    case tooLarge(regime: String, size: Int, bytes: Double, available: Double, largestSize: Int)
 
     public var description: String {
         switch self {
@@ -60,9 +62,17 @@ public enum PowerLawError: Error, Equatable, CustomStringConvertible {
         case let .eigensolverFailed(index, sweeps):
             return "symmetric eigensolver: no convergence for eigenvalue \(index) after \(sweeps) QL sweeps "
                 + "(does the kernel hold NaN or infinite entries?)"
+        case let .tooLarge(regime, size, bytes, available, largest):
+            return "N: regime \(regime) at N = \(size) keeps about \(Self.gigabytes(bytes)) of N×N matrices in memory, "
+                + "and this machine has \(Self.gigabytes(available)); use N ≤ \(largest)"
         case let .degenerateKernel(largest):
             return "the kernel's largest eigenvalue is \(largest), not positive: it cannot be rescaled to λ_max = N"
         }
+    }
+
+    private static func gigabytes(_ bytes: Double) -> String {
+        let value = bytes / 1_073_741_824
+        return value >= 10 ? "\(Int(value.rounded())) GiB" : "\(Double(Int(value * 10)) / 10) GiB"
     }
 
     private static func powerOfTwoBelow(_ n: Int) -> Int {
