@@ -91,8 +91,7 @@ private func sgdStep(_ network: any Network, lr: Float) {
             let (a, b, c) = (x[3 * i], x[3 * i + 1], x[3 * i + 2])
             return a - 0.5 * b + c * c
         }
-        let powerlaw = try ModelCatalog.make(name: "powerlaw_nn", settings: Settings(["width": .number(256)]), inputShape: [3], classes: 0,
-                                             vocabulary: nil, seed: 6)
+        let powerlaw = try PowerLawNetwork(inputSize: 3, width: 256, seed: 6)
         let regression = Batch.samples(SampleBatch(features: x, targets: y, count: 64))
         let start = try powerlaw.evaluate(regression)
         for _ in 0..<300 {

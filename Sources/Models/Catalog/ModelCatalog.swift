@@ -1,5 +1,7 @@
 // The models a grid can name, their configuration keys, and how each is built. Grid validation reads
-// the keys from here (through Worker); Worker builds networks with `ModelCatalog.make`.
+// the keys from here (through Worker); Worker builds networks with `ModelCatalog.make`. The power-law
+// network is not here: `powerlaw_nn` names a regime of `PowerLawCatalog`, which trains `PowerLawNetwork`
+// by steps on N points rather than by epochs.
 
 /// One model a grid can name.
 public struct ModelEntry: Sendable {
@@ -33,7 +35,6 @@ public enum ModelCatalog {
     static let widths = SettingSpec("widths", .integers(1...100_000, count: 1...16), default: "[1000, 500, 250, 30]",
                                     "encoder widths, the last one the code; the decoder mirrors them")
     static let loss = SettingSpec("loss", .choice(["bce", "mse"]), default: "bce", "reconstruction loss (sigmoid output)")
-    static let width = SettingSpec("width", .integer(1...10_000_000), default: "1000", "hidden units m")
 
     /// Every model, in the order listings show them.
     public static let entries: [ModelEntry] = [
@@ -49,8 +50,6 @@ public enum ModelCatalog {
                    settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
         ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
-        ModelEntry(name: "powerlaw_nn", summary: "two-layer ReLU net in NTK parametrisation, N(0, 1) init, ½·MSE",
-                   settings: [width], data: "samples with scalar targets"),
     ]
 
     /// The model names, in listing order.
@@ -147,12 +146,6 @@ public enum ModelCatalog {
             let head: LossHead = try settings.string(loss, default: "bce") == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
             return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: Autoencoder.layers(features: features, widths: sizes),
                                           head: head, seed: seed)
-        case "powerlaw_nn":
-            let features = try needsSamples()
-            guard classes == 0 else {
-                throw ModelError.unsupportedData(model: name, "needs scalar regression targets, got a dataset with \(classes) classes")
-            }
-            return try PowerLawNetwork(name: name, inputSize: features, width: try settings.integer(width, default: 1000), seed: seed)
         default:
             throw ModelError.unknownModel(name, valid: names)
         }
