@@ -55,7 +55,7 @@ func largestEigenvalue(of matrix: UnsafePointer<Float>, size n: Int, threads: In
 private func multiply(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, _ n: Int,
                       threads: Int) {
     let chunks = Compute.chunkCount(work: n * n, items: n, threads: threads)
-    Compute.forEachChunk(chunks) { chunk in
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
         for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) { y[i] = dot(a + i * n, x, n) }
     }
 }

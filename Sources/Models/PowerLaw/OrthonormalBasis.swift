@@ -82,7 +82,7 @@ public enum OrthonormalBasis {
                 guard j1 < n else { continue }
                 let rows = n - j1
                 let chunks = Compute.chunkCount(work: rows * (j1 - j0) * (n - j0), items: rows, threads: threads)
-                Compute.forEachChunk(chunks) { chunk in
+                Compute.forEachChunk(chunks, threads: threads) { chunk in
                     reflectors.apply(j0..<j1, toRows: (j1 + rows * chunk / chunks)..<(j1 + rows * (chunk + 1) / chunks), of: g)
                 }
             }

@@ -98,7 +98,7 @@ struct ReflectorSequence {
         let panel = 32
         let blocks = (n + panel - 1) / panel
         let chunks = Compute.chunkCount(work: n * n * n / 3, items: blocks, threads: threads)
-        Compute.forEachChunk(chunks) { chunk in
+        Compute.forEachChunk(chunks, threads: threads) { chunk in
             for block in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
                 let k0 = block * panel, k1 = min(k0 + panel, n)
                 for k in k0..<k1 { q[k * n + k] = 1 }

@@ -324,7 +324,7 @@ private struct RotationLog {
         rows.withUnsafeBufferPointer { rows in
             cosines.withUnsafeBufferPointer { cosines in
                 sines.withUnsafeBufferPointer { sines in
-                    Compute.forEachChunk(chunks) { chunk in
+                    Compute.forEachChunk(chunks, threads: threads) { chunk in
                         for block in (blocks * chunk / chunks)..<(blocks * (chunk + 1) / chunks) {
                             let first = block * 32, width = min(32, count - first)
                             for k in rows.indices {
