@@ -12,9 +12,9 @@ func powerLawBenchmark(_ arguments: [String]) throws {
     var setupSizes: [Int]?
     var rest = arguments[...]
     func sizeList(_ option: String) throws -> [Int] {
-        guard let text = rest.popFirst() else { throw BenchmarkError.badOption("\(option) needs a list such as 1000,10000") }
+        guard let text = rest.popFirst() else { throw BenchmarkError("\(option) needs a list such as 1000,10000") }
         return try text.split(separator: ",").map {
-            guard let n = Int($0), n >= 16 else { throw BenchmarkError.badOption("\(option): \($0) is not an integer ≥ 16") }
+            guard let n = Int($0), n >= 16 else { throw BenchmarkError("\(option): \($0) is not an integer ≥ 16") }
             return n
         }
     }
@@ -23,7 +23,7 @@ func powerLawBenchmark(_ arguments: [String]) throws {
         case "--quick": quick = true
         case "--sizes": sizes = try sizeList(option)
         case "--setup": setupSizes = try sizeList(option)
-        default: throw BenchmarkError.badOption("unknown option \(option) (valid: --sizes N,N…, --quick, --setup N,N…)")
+        default: throw BenchmarkError("unknown option \(option) (valid: --sizes N,N…, --quick, --setup N,N…)")
         }
     }
     if let setupSizes { return try setupBenchmark(setupSizes) }
@@ -118,7 +118,7 @@ private func time(_ row: BenchmarkRow) throws -> (setup: Double, perStep: Double
                                           })
     let end = DispatchTime.now().uptimeNanoseconds
     guard outcome.status == .completed, let firstStep else {
-        throw BenchmarkError.badOption("\(row.regime) at N = \(row.size) did not complete: \(outcome.status)")
+        throw BenchmarkError("\(row.regime) at N = \(row.size) did not complete: \(outcome.status)")
     }
     return (Double(firstStep - start) / 1e9, Double(end - firstStep) / 1e9 / Double(row.steps))
 }
