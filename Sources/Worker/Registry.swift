@@ -42,12 +42,16 @@ public enum Registry {
                     guard let dataset = row["dataset"]?.string else { return nil }
                     return compatibility(model: name, dataset: dataset)
                 }
+            } + PowerLawCatalog.regimes.map { regime in
+                Component(name: regime.name, summary: regime.summary, keys: regime.settings.map(keySpec))
             }),
             Selector(key: "dataset", required: true, components: DatasetCatalog.entries.map { entry in
                 Component(name: entry.name, summary: entry.summary, keys: entry.settings.map(keySpec))
-            }),
+            } + [Component(name: PowerLawCatalog.syntheticDataset, summary: PowerLawCatalog.syntheticDatasetSummary,
+                           keys: PowerLawCatalog.syntheticDatasetSettings.map(keySpec))]),
         ],
         combinations: [
+            powerLawCheck,
             CombinationCheck(keys: ScheduleCatalog.hyperparameters.map(\.name) + ["lr", "epochs"]) { row in
                 let epochs = Int(row["epochs"]?.number ?? 10)
                 do {
@@ -60,6 +64,43 @@ public enum Registry {
             },
         ])
 
+    /// The power-law regimes run `steps` steps of their own recursion on a problem: they take sgd or adam
+    /// with an explicit lr (and only the keys they read), no epochs or clipping, and a problem they can
+    /// build. The power-law catalog's own validation says what is wrong.
+    static let powerLawCheck: CombinationCheck = {
+        let regimeKeys = PowerLawCatalog.regimes.flatMap(\.settings).map(\.name) + PowerLawCatalog.syntheticDatasetSettings.map(\.name)
+        let optimizerKeys = OptimizerCatalog.hyperparameterNames
+        return CombinationCheck(keys: ["model", "optimizer", "dataset", "batch_size", "epochs", "clip"] + regimeKeys + optimizerKeys,
+                                onlyWhere: ("model", Set(PowerLawCatalog.names))) { row in
+            guard let name = row["model"]?.string, let regime = try? PowerLawCatalog.regime(name) else { return nil }
+            if let key = ["epochs", "clip"].first(where: { row[$0] != nil }) {
+                return "\(key) does not apply to the power-law regime \(name), which runs `steps` steps of its own recursion"
+            }
+            guard let optimizer = row["optimizer"]?.string, regime.optimizers.contains(optimizer) else {
+                return "the power-law regime \(name) runs \(regime.optimizers.joined(separator: " or ")), not \(row["optimizer"]?.string ?? "nothing")"
+            }
+            guard let lr = row["lr"]?.number else { return "the power-law regime \(name) needs an explicit lr" }
+            let given = optimizerKeys.filter { row[$0] != nil }
+            let settings = Settings(Dictionary(uniqueKeysWithValues: row.compactMap { key, json in value(json, key: key).map { (key, $0) } }))
+            do {
+                try PowerLawCatalog.checkOptimizerKeys(optimizer: optimizer, keys: given)
+                try PowerLawCatalog.validate(regime: name, settings: settings, optimizer: powerLawOptimizer(optimizer, lr: lr, row),
+                                             batchSize: Int(row["batch_size"]?.number ?? 64), dataset: row["dataset"]?.string ?? "")
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+    }()
+
+    /// The optimizer settings a power-law regime reads, from a configuration's values.
+    static func powerLawOptimizer(_ name: String, lr: Double, _ values: [String: JSONValue]) -> PowerLawOptimizer {
+        let betas = values["betas"]?.array?.compactMap(\.number) ?? []
+        return PowerLawOptimizer(name: name, lr: lr, momentum: values["momentum"]?.number ?? 0,
+                                 beta1: betas.count == 2 ? betas[0] : 0.9, beta2: betas.count == 2 ? betas[1] : 0.999,
+                                 eps: values["eps"]?.number ?? 1e-8)
+    }
+
     /// Keys whose values are lists, where a grid may give one bare number for a one-element list.
     static let listKeys: Set<String> = {
         var keys: Set<String> = []
@@ -68,7 +109,8 @@ public enum Registry {
             if case .numbers = spec.kind { keys.insert(spec.name) }
             if case .integers = spec.kind { keys.insert(spec.name) }
         }
-        for spec in ModelCatalog.entries.flatMap(\.settings) + DatasetCatalog.entries.flatMap(\.settings) {
+        for spec in ModelCatalog.entries.flatMap(\.settings) + DatasetCatalog.entries.flatMap(\.settings)
+            + PowerLawCatalog.regimes.flatMap(\.settings) + PowerLawCatalog.syntheticDatasetSettings {
             if case .numbers = spec.kind { keys.insert(spec.name) }
             if case .integers = spec.kind { keys.insert(spec.name) }
         }
@@ -78,6 +120,9 @@ public enum Registry {
     /// Whether `model` can learn from `dataset` (a language model needs a corpus; convolutional models
     /// need images), or what is wrong.
     static func compatibility(model: String, dataset: String) -> String? {
+        if dataset == PowerLawCatalog.syntheticDataset {
+            return "\(dataset) is a kernel problem for the power-law regimes (\(PowerLawCatalog.names.joined(separator: ", "))), not for \(model)"
+        }
         guard let shape = try? DatasetCatalog.shape(name: dataset, settings: Settings()) else { return nil }
         switch (model, shape) {
         case ("lstm", .tokens): return nil

@@ -138,3 +138,25 @@ import TestSupport
         #expect(result.stderr.contains("diverged"))
     }
 }
+
+/// The power-law study's grid as a user runs it: every regime on one problem, then one chart per setting.
+@Suite struct PowerLawSweepTests {
+    @Test func thePowerLawGridRunsEndToEndAndTheReportPlotsTheRegimesTogether() throws {
+        let folder = try TemporaryFolder("powerlaw")
+        let run = try runSweep(["local", "grids/powerlaw.json", "--results", folder.path, "--workers", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let results = try SweepResults(folder.path + "/powerlaw")
+        #expect(results.finalRecords.count == 15)
+        for records in results.finalRecords.values {
+            let curve = try #require(records[0]["curve"] as? [String: Any])
+            #expect((curve["step"] as? [Int])?.count == 101 && (curve["loss"] as? [Double])?.count == 101)
+        }
+        let report = try runSweep(["report", "grids/powerlaw.json", "--results", folder.path, "--out", folder.path + "/site"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let svg = try String(contentsOfFile: folder.path + "/site/powerlaw-1.svg", encoding: .utf8)
+        for series in ["powerlaw_nn runs=10", "linearized runs=100", "averaged", "spectral_diagonal tau=1", "spectral_diagonal tau=-1"] {
+            #expect(svg.contains(">\(series) (n=1)<"), "\(series) missing from the chart")
+        }
+        #expect(svg.contains("loss curves: batch_size=8 lr=0.8 momentum=0"))
+    }
+}

@@ -103,6 +103,27 @@ final class SVGContents: NSObject, XMLParserDelegate {
         #expect(abs(series.points[2].y - pow(100, -0.6) * 1.05) < 1e-12)
     }
 
+    /// Keys only some regimes take (runs, tau) name series rather than split the setting's chart.
+    @Test func regimeSpecificKeysNameTheSeries() throws {
+        let grid = #"""
+        {"name": "pl2", "fixed": {"dataset": "powerlaw", "epochs": 1},
+         "grid": [{"alpha": [1.5, 2.0], "model": "linearized", "runs": 10},
+                  {"alpha": [1.5, 2.0], "model": "averaged"},
+                  {"alpha": [1.5, 2.0], "model": "spectral_diagonal", "tau": [1, -1]}]}
+        """#
+        let sweep = try SyntheticSweep(grid)
+        let steps: [Double] = [0, 1, 2]
+        for index in 0..<sweep.grid.count {
+            try sweep.run(index, epochs: 1, metrics: { _ in [("train_loss", 0.5)] },
+                          details: [("curve", .object(["step": .array(steps.map { .number($0) }), "loss": .array([.number(1), .number(0.7), .number(0.5)])]))],
+                          recordBest: false)
+        }
+        let powerLaw = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder)).charts().powerLaw
+        #expect(powerLaw.map(\.chart.title) == ["loss curves: alpha=1.5", "loss curves: alpha=2"])
+        #expect(powerLaw[0].chart.series.map(\.name)
+                == ["linearized runs=10 (n=1)", "averaged (n=1)", "spectral_diagonal tau=1 (n=1)", "spectral_diagonal tau=-1 (n=1)"])
+    }
+
     @Test func theReportFolderHoldsAPageLinkingEveryChart() throws {
         let sweep = try ReportTests.sweep()
         let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))

@@ -95,23 +95,31 @@ extension SweepReport {
         return charts
     }
 
-    /// One chart per setting (configuration without model and seed) whose runs carry loss curves.
+    /// One chart per setting whose runs carry loss curves. A setting is what those runs share: their
+    /// configuration without `model`, `seed`, and the keys only some regimes take (`runs`, `tau`…), which
+    /// name the series instead ("spectral_diagonal tau=-1"), so the regimes of one setting share a chart.
     private func powerLawCurves() -> [ReportChart] {
         let grid = results.grid
+        let withCurves = (0..<grid.count).filter { results.runs[$0].state == .done && results.runs[$0].lossCurve != nil }
+        guard let first = withCurves.first else { return [] }
+        var shared = Set(grid.configuration(first).entries.map(\.key))
+        for index in withCurves.dropFirst() { shared.formIntersection(grid.configuration(index).entries.map(\.key)) }
+        shared.subtract(["model", "seed"])
         var settings: [String] = []
         var byModel: [String: [(model: String, curves: [(step: [Double], loss: [Double])])]] = [:]
         var describedBy: [String: String] = [:]
-        let describer = SettingDescriber(grid: grid, excluding: ["model", "seed"])
-        for index in 0..<grid.count {
-            guard results.runs[index].state == .done, let curve = results.runs[index].lossCurve else { continue }
+        let describer = SettingDescriber(grid: grid, excluding: Set(grid.keysInFileOrder).subtracting(shared))
+        for index in withCurves {
+            let curve = results.runs[index].lossCurve!
             let configuration = grid.configuration(index)
-            let rest = configuration.entries.filter { $0.key != "model" && $0.key != "seed" }
+            let rest = configuration.entries.filter { shared.contains($0.key) }
             let key = CanonicalJSON.string(.object(Dictionary(uniqueKeysWithValues: rest.map { ($0.key, $0.value) })))
             if byModel[key] == nil {
                 settings.append(key)
                 describedBy[key] = describer.describe(index)
             }
-            let model = configuration["model"].map(display) ?? "-"
+            let own = configuration.entries.filter { !shared.contains($0.key) && $0.key != "model" && $0.key != "seed" }
+            let model = ([configuration["model"].map(display) ?? "-"] + own.map { "\($0.key)=\(display($0.value))" }).joined(separator: " ")
             var entries = byModel[key] ?? []
             if let m = entries.firstIndex(where: { $0.model == model }) { entries[m].curves.append(curve) } else { entries.append((model, [curve])) }
             byModel[key] = entries

@@ -69,10 +69,15 @@ public struct Selector: Sendable {
 /// cover `epochs`, say): `check` receives the keys present in a configuration and returns what is wrong.
 public struct CombinationCheck: Sendable {
     public var keys: [String]
+    /// When set, the check only looks at blocks where this key takes one of these values (so that a
+    /// check for a few models never enumerates the combinations of every other grid).
+    public var onlyWhere: (key: String, values: Set<String>)?
     public var check: @Sendable ([String: JSONValue]) -> String?
 
-    public init(keys: [String], check: @escaping @Sendable ([String: JSONValue]) -> String?) {
+    public init(keys: [String], onlyWhere: (key: String, values: Set<String>)? = nil,
+                check: @escaping @Sendable ([String: JSONValue]) -> String?) {
         self.keys = keys
+        self.onlyWhere = onlyWhere
         self.check = check
     }
 }

@@ -86,6 +86,8 @@ public struct GridValidator: Sendable {
             for combination in catalog.combinations {
                 let involved = combination.keys.filter(keys.contains)
                 guard !involved.isEmpty else { continue }
+                if let (key, values) = combination.onlyWhere,
+                   !distinctValues(leaf, key).contains(where: { $0.value.string.map(values.contains) ?? false }) { continue }
                 for row in rows(leaf, keys: involved) {
                     let valid = involved.allSatisfy { key in generalKeys[key].map { $0.rule.accepts(row[key]!.value) } ?? true }
                     guard valid, let problem = combination.check(row.mapValues(\.value)) else { continue }

@@ -60,11 +60,13 @@ final class DataCache {
 enum RunError: Error, CustomStringConvertible {
     case missingKey(String)
     case emptyTrainingSet(String)
+    case notSamples(String)
 
     var description: String {
         switch self {
         case let .missingKey(key): return "the configuration has no \"\(key)\""
         case let .emptyTrainingSet(dataset): return "the training set of \(dataset) is empty"
+        case let .notSamples(dataset): return "\(dataset) is a token corpus; the power-law regimes need samples with targets"
         }
     }
 }

@@ -14,10 +14,10 @@ enum RunEnding: Equatable {
 }
 
 final class TrainingRun {
-    private let configuration: Configuration
-    private let values: ConfigurationValues
-    private let context: RunContext
-    private let cache: DataCache
+    let configuration: Configuration
+    let values: ConfigurationValues
+    let context: RunContext
+    let cache: DataCache
     private let started = Date()
 
     init(_ configuration: Configuration, context: RunContext, cache: DataCache) {
@@ -29,6 +29,7 @@ final class TrainingRun {
 
     /// Trains the configuration and writes its records. Never throws: failures are `failed` records.
     func execute() -> RunEnding {
+        if let model = values.model, PowerLawCatalog.names.contains(model) { return executePowerLaw(model) }
         var progress = RunProgress(seed: values.seed)
         do {
             let setup = try RunSetup(values, context: context, cache: cache)
@@ -90,20 +91,25 @@ final class TrainingRun {
             }
             return try end(.ok, epoch: progress.epoch, metrics: [], details: bestDetails(progress.best))
         } catch {
-            let message = "\(error)"
-            context.log("config \(configuration.index) (\(configuration.id.prefix(10))) failed: \(message)")
-            do {
-                return try end(.failed, epoch: progress.epoch, metrics: [], details: [("message", .string(message))])
-            } catch {
-                context.log("cannot record the failure: \(error)")
-                return .finished(.failed)
-            }
+            return recordFailure(error, epoch: progress.epoch)
+        }
+    }
+
+    /// Records a run stopped by an error as `failed`, with the error's message.
+    func recordFailure(_ error: Error, epoch: Int) -> RunEnding {
+        let message = "\(error)"
+        context.log("config \(configuration.index) (\(configuration.id.prefix(10))) failed: \(message)")
+        do {
+            return try end(.failed, epoch: epoch, metrics: [], details: [("message", .string(message))])
+        } catch {
+            context.log("cannot record the failure: \(error)")
+            return .finished(.failed)
         }
     }
 
     private var seconds: Double { Date().timeIntervalSince(started) }
 
-    private func write(_ event: RecordEvent, epoch: Int, metrics: [(name: String, value: Double)] = [],
+    func write(_ event: RecordEvent, epoch: Int, metrics: [(name: String, value: Double)] = [],
                        status: RunStatus? = nil, details: [(name: String, value: JSONValue)] = [], durable: Bool = false) throws {
         try context.write(ResultRecord(event: event, id: configuration.id, index: configuration.index, sweep: context.grid.name,
                                        status: status, epoch: epoch, metrics: metrics, elapsedSeconds: seconds,
@@ -111,7 +117,7 @@ final class TrainingRun {
                                        details: details), durable: durable)
     }
 
-    private func end(_ status: RunStatus, epoch: Int, metrics: [(name: String, value: Double)],
+    func end(_ status: RunStatus, epoch: Int, metrics: [(name: String, value: Double)],
                      details: [(name: String, value: JSONValue)]) throws -> RunEnding {
         try write(.end, epoch: epoch, metrics: metrics, status: status, details: details, durable: true)
         if status != .ok && status != .failed {
