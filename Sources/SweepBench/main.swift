@@ -4,6 +4,8 @@ import Foundation
 
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
+    ("grid", "sweep expand: JSON lines of 10⁶ configurations, --count and --task on 10⁷", gridBenchmark),
+    ("local", "sweep local: 2 workers against 1 on 8 equal configurations", localBenchmark),
     ("data", "load Fashion-MNIST from gzip into normalised floats (read, inflate, convert, split)", dataBenchmark),
     ("optim", "one optimizer step on 1.8 M parameters (6 tensors), ns per parameter", benchmarkOptimizerStep),
     ("gemm", "FMA peak; gemm and conv2d GFLOP/s at the seed models' shapes, 1 and 2 threads", gemmBenchmark),

@@ -27,7 +27,13 @@ public enum Registry {
         selectors: [
             Selector(key: "optimizer", required: true, components: OptimizerCatalog.optimizers.map { description in
                 let name = description.name, keys = description.hyperparameters
-                return Component(name: name, summary: description.summary, keys: keys.map(keySpec)) { row in
+                // Keys the reference accepts but never reads are refused with Optim's reason.
+                let refused = description.refused.map { refusal in
+                    KeySpec(name: refusal.name, rule: ValueRule(expected: "no value: \(refusal.reason)") { _ in false },
+                            defaultValue: "refused", summary: refusal.reason)
+                }
+                return Component(name: name, summary: description.summary, keys: keys.map(keySpec) + refused,
+                                 checkedTogether: OptimizerCatalog.keysCheckedBeyondKinds(name)) { row in
                     do {
                         try OptimizerCatalog.validate(name: name, hyperparameters: hyperparameters(row, only: keys.map(\.name)))
                         return nil
@@ -52,7 +58,8 @@ public enum Registry {
         ],
         combinations: [
             powerLawCheck,
-            CombinationCheck(keys: ScheduleCatalog.hyperparameters.map(\.name) + ["lr", "epochs"]) { row in
+            CombinationCheck(keys: ScheduleCatalog.hyperparameters.map(\.name) + ["lr", "epochs"],
+                             onlyWithAny: ScheduleCatalog.hyperparameters.map(\.name)) { row in
                 let epochs = Int(row["epochs"]?.number ?? 10)
                 do {
                     try ScheduleCatalog.validate(hyperparameters(row, only: ScheduleCatalog.hyperparameters.map(\.name)),

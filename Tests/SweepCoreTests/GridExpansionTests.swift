@@ -122,6 +122,9 @@ func expand(_ grid: Grid) -> [String] { (0..<grid.count).map { grid.configuratio
         }
         #expect(seen.sorted() == Array(0..<21))
         #expect(Array(g.indices(task: 30, tasks: 40)).isEmpty)
+        for tasks in 1...25 {
+            for task in 0..<tasks { #expect(g.shareCount(task: task, tasks: tasks) == Array(g.indices(task: task, tasks: tasks)).count) }
+        }
     }
 
     /// Random access in a grid of 10^10 configurations: index arithmetic, no enumeration.

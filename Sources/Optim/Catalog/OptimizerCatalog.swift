@@ -55,6 +55,20 @@ public enum OptimizerCatalog {
         return found
     }
 
+    /// The keys whose validity `validate` decides beyond their kinds, in the groups that must be seen
+    /// together: the `conflict` checks (SGD's nesterov, AggMo's betas against a, k) and the `require`
+    /// checks (Adam's betas below 1, AggMo's distinct betas and a < 1). Every other key is valid exactly
+    /// when its kind accepts it, so a grid validator need not call `validate` for each of, say, twenty
+    /// thousand learning rates.
+    public static func keysCheckedBeyondKinds(_ name: String) -> [[String]] {
+        switch name {
+        case "sgd": return [["momentum", "dampening", "nesterov"]]
+        case "adam", "adamw", "adam_c": return [["betas"]]
+        case "aggmo", "aggmo_c": return [["betas", "a", "k"]]
+        default: return []
+        }
+    }
+
     /// Checks `hyperparameters` for optimizer `name` exactly as `make` would, without allocating any
     /// state: unknown or refused keys, types, ranges, combinations.
     public static func validate(name: String, hyperparameters: [String: HyperValue]) throws {

@@ -7,7 +7,7 @@ extension Grid {
     /// Appends configuration `index` as one JSON line (with its trailing newline) to `out`.
     public func appendJSONLine(_ index: Int, to out: inout [UInt8]) {
         let buffer = ByteBuffer(capacity: 256)
-        writeJSONLine(index, to: buffer)
+        writeJSONLine(index, to: buffer, plan: plan)
         out.append(contentsOf: buffer.bytes)
     }
 
@@ -17,6 +17,7 @@ extension Grid {
                                write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let chunk = 4096
         let workers = max(1, threads)
+        let plan = self.plan
         let buffers = (0..<workers).map { _ in ByteBuffer(capacity: chunk * 256) }
         var iterator = indices.makeIterator()
         var chunks = [[Int]](repeating: [], count: workers)
@@ -32,7 +33,7 @@ extension Grid {
             if filled == 0 { return }
             let format = { (worker: Int) in
                 buffers[worker].removeAll()
-                for index in chunks[worker] { self.writeJSONLine(index, to: buffers[worker]) }
+                for index in chunks[worker] { self.writeJSONLine(index, to: buffers[worker], plan: plan) }
             }
             if filled == 1 { format(0) } else { DispatchQueue.concurrentPerform(iterations: filled, execute: format) }
             for worker in 0..<filled { try write(buffers[worker].bytes) }
@@ -40,7 +41,7 @@ extension Grid {
     }
 
     /// One line into `buffer`: the fixed parts, the canonical configuration, then its SHA-256 over it.
-    private func writeJSONLine(_ index: Int, to buffer: ByteBuffer) {
+    private func writeJSONLine(_ index: Int, to buffer: ByteBuffer, plan: ExpansionPlan) {
         let out = buffer.reserve(JSONLine.fixedLength + 20 + plan.maxCanonicalLength)
         var n = JSONLine.indexPrefix.copy(to: out)
         n += writeDecimal(index, to: out + n)

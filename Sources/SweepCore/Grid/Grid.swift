@@ -1,5 +1,6 @@
 // An expanded-on-demand grid: a file's blocks flattened into leaves, with random access to any
 // configuration by index in constant memory and time proportional to the number of leaves' logarithm.
+import Foundation
 
 /// A parsed grid file. Configuration `i` is computed from `i` alone (SPEC §1 order: blocks
 /// concatenated in file order, the last key of a product varying fastest, the seed fastest of all).
@@ -20,8 +21,7 @@ public struct Grid: Sendable {
     let settingCount: Int
     /// Number of configurations.
     public let count: Int
-    /// The leaves compiled for fast writing.
-    let plan: ExpansionPlan
+    private let compiled = CompiledPlan()
 
     init(name: String, summary: String?, source: SourceText, slurm: JSONNode?, leaves: [Leaf], seeds: [Choice],
          count: Int) {
@@ -40,13 +40,21 @@ public struct Grid: Sendable {
         leafStarts = starts
         settingCount = total
         self.count = count
-        plan = ExpansionPlan(leaves: leaves, seeds: seeds)
     }
+
+    /// The leaves compiled for fast writing, built on first use (counting and validating never need it).
+    var plan: ExpansionPlan { compiled.plan { ExpansionPlan(leaves: leaves, seeds: seeds) } }
 
     /// The indices task `task` of `tasks` runs: those with `index % tasks == task`.
     public func indices(task: Int, tasks: Int) -> StrideTo<Int> {
         precondition(tasks >= 1 && (0..<tasks).contains(task), "task \(task) of \(tasks)")
         return stride(from: task, to: count, by: tasks)
+    }
+
+    /// How many configurations task `task` of `tasks` runs, without enumerating them.
+    public func shareCount(task: Int, tasks: Int) -> Int {
+        precondition(tasks >= 1 && (0..<tasks).contains(task), "task \(task) of \(tasks)")
+        return task < count ? (count - task + tasks - 1) / tasks : 0
     }
 
     /// The leaf, its local index and the seed position of configuration `index`.
@@ -65,6 +73,7 @@ public struct Grid: Sendable {
 
     /// Appends configuration `index`'s canonical JSON (keys sorted, compact) to `out`.
     public func appendCanonical(_ index: Int, to out: inout [UInt8]) {
+        let plan = self.plan
         let (leaf, local, seed) = locate(index)
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: plan.maxCanonicalLength))
@@ -97,5 +106,20 @@ public struct Grid: Sendable {
         }
         if !seeds.isEmpty { firstOffset["seed"] = seeds[0].offset }
         return firstOffset.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
+    }
+}
+
+/// The one expansion plan of a grid, built once by whichever thread first needs it.
+private final class CompiledPlan: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: ExpansionPlan?
+
+    func plan(_ build: () -> ExpansionPlan) -> ExpansionPlan {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        let plan = build()
+        built = plan
+        return plan
     }
 }

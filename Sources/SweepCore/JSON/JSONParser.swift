@@ -1,5 +1,6 @@
 // A strict JSON (RFC 8259) parser of our own: Foundation's JSONSerialization forgets key order and
 // positions and silently keeps one of two duplicate keys; grid files need all three.
+import Foundation
 
 /// A syntax error: what is wrong and the byte offset where it was found.
 public struct JSONSyntaxError: Error, Equatable, Sendable {
@@ -254,12 +255,18 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            throw JSONSyntaxError(message: "number \(text) is out of range", offset: start)
+        // The grammar is checked above; strtod converts (correctly rounded) from a terminated copy.
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: index - start + 1) { text -> Double in
+            for (i, byte) in bytes[start..<index].enumerated() { text[i] = CChar(bitPattern: byte) }
+            text[index - start] = 0
+            return strtod(text.baseAddress!, nil)
+        }
+        guard value.isFinite else {
+            throw JSONSyntaxError(message: "number \(String(decoding: bytes[start..<index], as: UTF8.self)) is out of range", offset: start)
         }
         if isInteger, abs(value) > JSONParser.exactIntegerLimit {
-            throw JSONSyntaxError(message: "integer \(text) is too large to be represented exactly (limit ±2^53)", offset: start)
+            throw JSONSyntaxError(message: "integer \(String(decoding: bytes[start..<index], as: UTF8.self)) is too large to be represented exactly (limit ±2^53)",
+                                  offset: start)
         }
         return value == 0 ? 0 : value // -0 and 0 are the same setting
     }

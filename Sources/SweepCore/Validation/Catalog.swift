@@ -36,15 +36,20 @@ public struct Component: Sendable {
     public var summary: String
     /// The settings it takes besides the general ones.
     public var keys: [KeySpec]
-    /// Checks a combination of settings that single values cannot: it receives the selector values and
-    /// this component's settings present in a configuration, and returns what is wrong, or nil.
+    /// Checks what per-key rules cannot: it receives the selector values and some of this component's
+    /// settings of a configuration, and returns what is wrong, or nil.
     public var check: (@Sendable ([String: JSONValue]) -> String?)?
+    /// The keys `check` decides beyond their rules, in the groups it must see together; other keys are
+    /// fully checked by their rules and not shown to it. This keeps checking proportional to the few
+    /// keys that interact, not to the product of every key's values. nil: all own keys together.
+    public var checkedTogether: [[String]]?
 
-    public init(name: String, summary: String, keys: [KeySpec],
+    public init(name: String, summary: String, keys: [KeySpec], checkedTogether: [[String]]? = nil,
                 check: (@Sendable ([String: JSONValue]) -> String?)? = nil) {
         self.name = name
         self.summary = summary
         self.keys = keys
+        self.checkedTogether = checkedTogether
         self.check = check
     }
 }
@@ -72,12 +77,15 @@ public struct CombinationCheck: Sendable {
     /// When set, the check only looks at blocks where this key takes one of these values (so that a
     /// check for a few models never enumerates the combinations of every other grid).
     public var onlyWhere: (key: String, values: Set<String>)?
+    /// When set, the check only looks at blocks that have at least one of these keys.
+    public var onlyWithAny: [String]?
     public var check: @Sendable ([String: JSONValue]) -> String?
 
-    public init(keys: [String], onlyWhere: (key: String, values: Set<String>)? = nil,
+    public init(keys: [String], onlyWhere: (key: String, values: Set<String>)? = nil, onlyWithAny: [String]? = nil,
                 check: @escaping @Sendable ([String: JSONValue]) -> String?) {
         self.keys = keys
         self.onlyWhere = onlyWhere
+        self.onlyWithAny = onlyWithAny
         self.check = check
     }
 }

@@ -42,6 +42,7 @@ public struct GridValidator: Sendable {
             }
             guard checkSelectorValues(leaf, selectorKeys) else { return }
 
+            let selections = rows(leaf, keys: selectorKeys).map { selectedComponents($0, selectorKeys) }
             for key in keys where catalog.selector(key) == nil {
                 if let spec = generalKeys[key] {
                     for (value, offset) in distinctValues(leaf, key) where !spec.rule.accepts(value) {
@@ -49,17 +50,27 @@ public struct GridValidator: Sendable {
                     }
                     continue
                 }
-                for row in rows(leaf, keys: selectorKeys + [key]) {
-                    let selected = selectedComponents(row, selectorKeys)
+                // Outside a zip that pairs them, a key's values and the selectors vary independently: check
+                // every value against every selector combination without building a row per pair.
+                let coupled = leaf.aggregation == .zip && ([key] + selectorKeys).filter { k in
+                    leaf.axes.contains { $0.key == k && $0.choices.count > 1 }
+                }.count > 1
+                let pairs: [(selected: [Selected], values: [(value: JSONValue, offset: Int)])]
+                if coupled {
+                    pairs = rows(leaf, keys: selectorKeys + [key]).map { (selectedComponents($0, selectorKeys), [$0[key]!]) }
+                } else {
+                    let values = distinctValues(leaf, key)
+                    pairs = selections.map { ($0, values) }
+                }
+                for (selected, values) in pairs {
                     let owners = selected.filter { $0.component.keys.contains { $0.name == key } }
-                    guard let (value, offset) = row[key] else { continue }
                     if owners.isEmpty {
                         unknownKey(key, leaf: leaf, selected: selected)
                         continue
                     }
                     for owner in owners {
                         let spec = owner.component.keys.first { $0.name == key }!
-                        if !spec.rule.accepts(value) {
+                        for (value, offset) in values where !spec.rule.accepts(value) {
                             invalid(key, value, offset, spec.rule.expected, owner: "\(owner.selector) \(owner.component.name)")
                         }
                     }
@@ -74,11 +85,17 @@ public struct GridValidator: Sendable {
                     guard let name = value.string, let component = selector.component(named: name),
                           let check = component.check else { continue }
                     let ownKeys = component.keys.filter { keys.contains($0.name) }
-                    for row in rows(leaf, keys: selectorKeys + ownKeys.map(\.name)) where row[selectorKey]?.value == value {
-                        guard ownKeys.allSatisfy({ spec in row[spec.name].map { spec.rule.accepts($0.value) } ?? true }) else { continue }
-                        if let problem = check(row.mapValues(\.value)) {
-                            let (_, offset) = row[selectorKey]!
-                            fail(.invalidValue, at: offset, "\(selectorKey) \(name): \(problem)")
+                    let together = component.checkedTogether.map { groups in
+                        groups.map { $0.filter(keys.contains) }.filter { !$0.isEmpty }
+                    } ?? [ownKeys.map(\.name)]
+                    for group in together {
+                        for row in rows(leaf, keys: selectorKeys + group) where row[selectorKey]?.value == value {
+                            guard ownKeys.allSatisfy({ spec in row[spec.name].map { spec.rule.accepts($0.value) } ?? true }) else { continue }
+                            if let problem = check(row.mapValues(\.value)) {
+                                // A key checked alone is at fault itself; a combination is the selector's.
+                                let (_, offset) = (group.count == 1 ? row[group[0]] : nil) ?? row[selectorKey]!
+                                fail(.invalidValue, at: offset, "\(selectorKey) \(name): \(problem)")
+                            }
                         }
                     }
                 }
@@ -88,6 +105,7 @@ public struct GridValidator: Sendable {
                 guard !involved.isEmpty else { continue }
                 if let (key, values) = combination.onlyWhere,
                    !distinctValues(leaf, key).contains(where: { $0.value.string.map(values.contains) ?? false }) { continue }
+                if let triggers = combination.onlyWithAny, !triggers.contains(where: keys.contains) { continue }
                 for row in rows(leaf, keys: involved) {
                     let valid = involved.allSatisfy { key in generalKeys[key].map { $0.rule.accepts(row[key]!.value) } ?? true }
                     guard valid, let problem = combination.check(row.mapValues(\.value)) else { continue }

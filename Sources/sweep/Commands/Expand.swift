@@ -26,11 +26,11 @@ struct Expand: Command {
 
     func run() throws -> ExitStatus {
         let grid = try loadGrid(path)
-        let indices = share.map { grid.indices(task: $0.task, tasks: $0.tasks) } ?? grid.indices(task: 0, tasks: 1)
         if countOnly {
-            print(indices.underestimatedCount)
+            print(share.map { grid.shareCount(task: $0.task, tasks: $0.tasks) } ?? grid.count)
             return .success
         }
+        let indices = share.map { grid.indices(task: $0.task, tasks: $0.tasks) } ?? grid.indices(task: 0, tasks: 1)
         switch format {
         case "jsonl":
             let threads = ProcessInfo.processInfo.activeProcessorCount

@@ -1,0 +1,51 @@
+// `sweep-bench grid`: how fast `sweep expand` turns a grid into configurations, as a user's process sees
+// it (start-up included): JSON lines of a 1,000,000-configuration grid, and --count and --task on a
+// 10,000,000-configuration grid, whose answers must not depend on the grid's size.
+import Foundation
+
+func gridBenchmark(_ arguments: [String]) throws {
+    var samples = 5
+    var rest = arguments[...]
+    while let option = rest.popFirst() {
+        switch option {
+        case "--samples":
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
+            samples = value
+        default: throw BenchmarkError("unknown option \(option) (valid: --samples N)")
+        }
+    }
+    let folder = try benchmarkFolder("grid")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    // Realistic configurations: the mnist grid's keys, with axes long enough for 10⁶ and 10⁷.
+    func grid(_ name: String, lrs: Int) -> String {
+        let rates = (1...lrs).map { String(format: "%.6g", 1e-5 * Double($0)) }.joined(separator: ", ")
+        return """
+            {"name": "\(name)", "fixed": {"dataset": "mnist", "optimizer": "sgd_c", "aggr": "sum", "kappa": 1.0, "epochs": 10,
+             "batch_size": 64, "clip": 10},
+             "grid": {"model": ["logreg", "fc"], "lr": [\(rates)], "decay": [0.7, 0.9, 0.99, 0.5, 0.8], "topC": [5, 10, 20, 40, 80]},
+             "seed": [100, 101, 102, 103, 104, 105, 106, 107, 108, 109]}
+            """
+    }
+    let million = folder + "/million.json", tenMillion = folder + "/ten-million.json"
+    try grid("million", lrs: 2_000).write(toFile: million, atomically: true, encoding: .utf8)
+    try grid("ten-million", lrs: 20_000).write(toFile: tenMillion, atomically: true, encoding: .utf8)
+
+    func median(_ run: () throws -> Double) rethrows -> (median: Double, best: Double) {
+        let times = try (0..<samples).map { _ in try run() }.sorted()
+        return (times[times.count / 2], times[0])
+    }
+    print("sweep expand, wall clock per process (median of \(samples), best in brackets), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print("| command | configurations | time | configurations/s |")
+    print("|---|---|---|---|")
+    let jsonl = try median { try timeSweep(["expand", million, "--format", "jsonl"]) }
+    print("| expand --format jsonl > /dev/null | 1,000,000 | \(String(format: "%.3f s [%.3f]", jsonl.median, jsonl.best)) | "
+          + "\(String(format: "%.2f M [%.2f M]", 1e6 / jsonl.median / 1e6, 1e6 / jsonl.best / 1e6)) |")
+    let count = try median { try timeSweep(["expand", tenMillion, "--count"]) }
+    print("| expand --count | 10,000,000 | \(String(format: "%.1f ms [%.1f]", count.median * 1000, count.best * 1000)) | |")
+    let task = try median { try timeSweep(["expand", tenMillion, "--task", "12345", "--tasks", "100000", "--format", "jsonl"]) }
+    print("| expand --task 12345 --tasks 100000 --format jsonl (100 lines) | 10,000,000 | "
+          + "\(String(format: "%.1f ms [%.1f]", task.median * 1000, task.best * 1000)) | |")
+    let validate = try median { try timeSweep(["validate", tenMillion]) }
+    print("| validate | 10,000,000 | \(String(format: "%.1f ms [%.1f]", validate.median * 1000, validate.best * 1000)) | |")
+    print("\ntargets: ≥ 1,000,000 configurations/s written; --count and --task under 20 ms")
+}
