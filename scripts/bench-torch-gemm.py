@@ -49,23 +49,28 @@ CONV_LAYERS = [
 ]
 
 
+# Set by --cpu-time: 1-thread runs are timed by this thread's CPU time (torch then computes on it).
+CLOCK = {"cpu_time": False}
+
+
 def time_per_call(body, samples):
     """Median and best seconds per call: samples of enough calls to last ≥ 20 ms, after a warm-up."""
+    now = time.thread_time if CLOCK["cpu_time"] and torch.get_num_threads() == 1 else time.perf_counter
     body()
     calls = 1
     while True:
-        start = time.perf_counter()
+        start = now()
         for _ in range(calls):
             body()
-        if time.perf_counter() - start >= 0.02:
+        if now() - start >= 0.02:
             break
         calls *= 2
     times = []
     for _ in range(samples):
-        start = time.perf_counter()
+        start = now()
         for _ in range(calls):
             body()
-        times.append((time.perf_counter() - start) / calls)
+        times.append((now() - start) / calls)
     return statistics.median(times), min(times)
 
 
@@ -99,7 +104,7 @@ def conv_times(layer, samples):
 
 def sweep_figures(path, samples):
     """Runs `sweep-bench gemm` and returns {label: [1-thread GFLOP/s, 2-thread GFLOP/s]} and its text."""
-    args = [path, "gemm"] + (["--quick"] if samples <= 3 else [])
+    args = [path, "gemm"] + (["--quick"] if samples <= 3 else []) + (["--cpu-time"] if CLOCK["cpu_time"] else [])
     text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     figures = {}
     for line in text.splitlines():
@@ -115,15 +120,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep-bench", help="path of a release sweep-bench to run first and compare")
     parser.add_argument("--quick", action="store_true", help="3 samples instead of 7")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time 1-thread runs by thread CPU time (both here and in sweep-bench)")
     options = parser.parse_args()
     samples = 3 if options.quick else 7
+    CLOCK["cpu_time"] = options.cpu_time
     sweep = {}
     if options.sweep_bench:
         sweep, text = sweep_figures(options.sweep_bench, samples)
         print(text)
     torch.set_num_interop_threads(1)
     print(f"torch {torch.__version__} ({torch.backends.mkldnn.is_available() and 'oneDNN' or 'no oneDNN'}), "
-          f"median of {samples} samples")
+          f"median of {samples} samples" + ("; 1-thread times are thread CPU time" if options.cpu_time else ""))
     gemm, conv = {}, {}
     for threads in (1, 2):
         torch.set_num_threads(threads)

@@ -4,13 +4,16 @@ import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured).
+/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time
+/// 1-thread runs by the thread's CPU time: on a machine shared with other jobs, what a dedicated core
+/// would give; wall time otherwise and always for more threads).
 func gemmBenchmark(_ arguments: [String]) throws {
     var samples = 7, otherThreads = 2, runGemm = true, runConv = true
     var rest = arguments[...]
     while let option = rest.popFirst() {
         switch option {
         case "--quick": samples = 3
+        case "--cpu-time": oneThreadCPUTime = true
         case "--skip-conv": runConv = false
         case "--skip-gemm": runGemm = false
         case "--threads":
@@ -19,11 +22,13 @@ func gemmBenchmark(_ arguments: [String]) throws {
             }
             otherThreads = value
         default:
-            throw BenchmarkError.badOption("unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm)")
+            throw BenchmarkError.badOption(
+                "unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm, --cpu-time)")
         }
     }
     let threadCounts = [1, otherThreads]
-    print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time")
+    print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time" +
+          (oneThreadCPUTime ? "; 1-thread times are thread CPU time" : ""))
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors\n")
 
     var peak: [Int: Double] = [:]
@@ -31,7 +36,7 @@ func gemmBenchmark(_ arguments: [String]) throws {
     print("|---|---|")
     for threads in threadCounts {
         let iterations = 20_000_000
-        let time = timePerCall(samples: samples) { _ = fmaThroughput(iterations: iterations, threads: threads) }
+        let time = timePerCall(samples: samples, threads: threads) { _ = fmaThroughput(iterations: iterations, threads: threads) }
         let flops = Double(iterations * 16 * 16 * 2 * threads)
         peak[threads] = flops / time.best / 1e9
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
@@ -140,7 +145,7 @@ func gemmRate(_ s: GemmShape, threads: Int, samples: Int) -> (median: Double, be
     var c = [Float](repeating: 0, count: s.m * s.n)
     let lda = s.transA ? s.m : s.k, ldb = s.transB ? s.k : s.n
     let time = c.withUnsafeMutableBufferPointer { c in
-        timePerCall(samples: samples) {
+        timePerCall(samples: samples, threads: threads) {
             gemm(transA: s.transA, transB: s.transB, m: s.m, n: s.n, k: s.k, alpha: 1, a: a, lda: lda, b: b, ldb: ldb,
                  beta: 0, c: c.baseAddress!, ldc: s.n, threads: threads)
         }
@@ -177,12 +182,12 @@ func convTimes(_ l: ConvLayer, threads: Int, samples: Int) -> (forward: Double, 
     var out = [Float](repeating: 0, count: outCount)
     var dInput = [Float](repeating: 0, count: input.count), dWeight = [Float](repeating: 0, count: weight.count)
     var dBias = [Float](repeating: 0, count: l.oc)
-    let forward = timePerCall(samples: samples) {
+    let forward = timePerCall(samples: samples, threads: threads) {
         conv2dForward(out: &out, input: input, weight: weight, bias: bias, n: l.n, c: l.c, h: l.h, w: l.w, oc: l.oc,
                       kh: l.k, kw: l.k, stride: 1, padding: 0, threads: threads)
     }
     let backward = dInput.withUnsafeMutableBufferPointer { dx in
-        timePerCall(samples: samples) {
+        timePerCall(samples: samples, threads: threads) {
             conv2dBackward(dInput: l.needsInputGradient ? dx.baseAddress : nil, dWeight: &dWeight, dBias: &dBias,
                            dOut: dOut, input: input, weight: weight, n: l.n, c: l.c, h: l.h, w: l.w, oc: l.oc,
                            kh: l.k, kw: l.k, stride: 1, padding: 0, threads: threads)
@@ -193,23 +198,34 @@ func convTimes(_ l: ConvLayer, threads: Int, samples: Int) -> (forward: Double, 
 
 // MARK: - Timing
 
-/// Seconds per call of `body`: `samples` samples, each of enough calls to last ≥ 20 ms after a warm-up;
-/// the median and the best sample.
-func timePerCall(samples: Int, _ body: () -> Void) -> (median: Double, best: Double) {
+/// Set by `--cpu-time`: time 1-thread runs by the calling thread's CPU time.
+var oneThreadCPUTime = false
+
+/// Seconds per call of `body` run on `threads` threads: `samples` samples, each of enough calls to last
+/// ≥ 20 ms after a warm-up; the median and the best sample.
+func timePerCall(samples: Int, threads: Int, _ body: () -> Void) -> (median: Double, best: Double) {
+    let cpuTime = oneThreadCPUTime && threads == 1
+    func now() -> Double {
+        if cpuTime {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
     body()
     var calls = 1
     while true {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = now()
         for _ in 0..<calls { body() }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        if elapsed >= 0.02 { break }
+        if now() - start >= 0.02 { break }
         calls *= 2
     }
     var times: [Double] = []
     for _ in 0..<samples {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = now()
         for _ in 0..<calls { body() }
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(calls))
+        times.append((now() - start) / Double(calls))
     }
     times.sort()
     return (times[times.count / 2], times[0])

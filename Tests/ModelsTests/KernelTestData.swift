@@ -13,7 +13,7 @@ func randomDoubles(_ count: Int, seed: UInt64, _ name: String = "values") -> [Do
     return (0..<count).map { _ in 2 * g.nextDouble() - 1 }
 }
 
-/// A shorthand for the references' generic Double calls: `Σ weights·values`.
+/// Σ a[i]·b[i] in Double: the loss L = Σ r ⊙ out of the finite-difference checks.
 func dot(_ a: [Double], _ b: [Double]) -> Double {
     precondition(a.count == b.count)
     var sum = 0.0

@@ -14,8 +14,8 @@ public enum Compute {
         didSet { precondition(threads >= 1, "Compute.threads must be ≥ 1, got \(threads)") }
     }
 
-    /// Multiply-adds below which work stays on one thread: handing a chunk to another thread costs a few
-    /// microseconds, about what this much work takes (`sweep-bench gemm`).
+    /// Multiply-adds a chunk must be worth to go to another thread: about 2 µs of one core's work, while
+    /// a spinning pool thread picks a chunk up within a microsecond or so (a sleeping one takes longer).
     static let minimumWorkPerThread = 1 << 18
 
     /// How many chunks to cut `items` independent pieces of `work` multiply-adds into: `perThread` per
@@ -26,15 +26,16 @@ public enum Compute {
         return max(1, min(threads * perThread, items, work / minimumWorkPerThread))
     }
 
-    /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or a
-    /// `WorkerPool` thread's. Chunks must write disjoint outputs and not depend on which thread runs
-    /// them. One chunk is a plain call on the calling thread: no dispatch, no locks.
+    /// Runs `body(chunk)` for every chunk in `0..<chunks`, each chunk on one thread: the caller's or one
+    /// of at most `threads − 1` `WorkerPool` threads. Chunks must write disjoint outputs and not depend on
+    /// which thread runs them. One chunk, or one thread, is a plain loop on the calling thread: no
+    /// dispatch, no locks.
     @inline(__always)
-    static func forEachChunk(_ chunks: Int, _ body: (Int) -> Void) {
-        if chunks <= 1 {
-            if chunks == 1 { body(0) }
+    static func forEachChunk(_ chunks: Int, threads: Int, _ body: (Int) -> Void) {
+        if chunks <= 1 || threads <= 1 {
+            for chunk in 0..<chunks { body(chunk) }
         } else if #available(macOS 15.0, *) {
-            WorkerPool.shared.run(chunks: chunks, body)
+            WorkerPool.shared.run(chunks: chunks, threads: threads, body)
         } else {
             DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
         }

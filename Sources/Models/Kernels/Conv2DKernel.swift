@@ -30,7 +30,7 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
     let offsets = Scratch.current.ints(.convOffsets, count: g.kk)
     g.writeOffsets(into: offsets)
     let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
-    Compute.forEachChunk(chunks) { chunk in
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
         let scratch = Scratch.current
         let layout = scratch.floats(.convLayout, count: g.layoutCount)
         let wide = scratch.floats(.convWide, count: oc * g.widePositions)
@@ -81,7 +81,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     let layouts = scratch.floats(.convLayout, count: n * layoutCount)
     let gradients = scratch.floats(.convGradients, count: n * gradientCount)
     let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads, perThread: 4)
-    Compute.forEachChunk(prepareChunks) { chunk in
+    Compute.forEachChunk(prepareChunks, threads: threads) { chunk in
         for b in (n * chunk / prepareChunks)..<(n * (chunk + 1) / prepareChunks) {
             g.writeLayout(of: input + b * c * h * w, into: layouts + b * layoutCount)
             g.writeWideGradient(of: dOut + b * oc * g.hw, oc: oc, into: gradients + b * gradientCount)
@@ -91,7 +91,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     let rowTiles = (oc + WeightGradientTile.rows - 1) / WeightGradientTile.rows
     let tapTiles = (g.kk + WeightGradientTile.taps - 1) / WeightGradientTile.taps
     let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads, perThread: 4)
-    Compute.forEachChunk(weightChunks) { chunk in
+    Compute.forEachChunk(weightChunks, threads: threads) { chunk in
         for tile in (rowTiles * tapTiles * chunk / weightChunks)..<(rowTiles * tapTiles * (chunk + 1) / weightChunks) {
             WeightGradientTile.run(dWeight: dWeight, o0: tile / tapTiles * WeightGradientTile.rows, oc: oc,
                                    r0: tile % tapTiles * WeightGradientTile.taps, kk: g.kk, offsets: offsets,
@@ -103,7 +103,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     guard let dInput else { return }
     let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads, perThread: 4)
     let positions = g.widePositions
-    Compute.forEachChunk(inputChunks) { chunk in
+    Compute.forEachChunk(inputChunks, threads: threads) { chunk in
         let scratch = Scratch.current
         let layoutGradient = scratch.floats(.convLayoutGradient, count: layoutCount)
         let windowGradients = scratch.floats(.convWide, count: g.kk * positions)

@@ -41,7 +41,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let tile = splitColumns ? GemmTile.columns : GemmTile.rows
     let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
-    Compute.forEachChunk(chunks) { chunk in
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
         let first = tiles * chunk / chunks * tile, last = tiles * (chunk + 1) / chunks * tile
         let rows = splitColumns ? 0..<m : first..<min(m, last)
         let columns = splitColumns ? first..<min(n, last) : 0..<n
@@ -95,7 +95,7 @@ private func scaleRows(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int,
 }
 
 /// The direct path over C[rows, columns]: column slivers of 32, row strips of 12, the whole depth per
-/// tile. A is read in place; B in place too unless transposed or the sliver is a partial vector.
+/// tile. A is read in place, and so is B unless a sliver has to be copied (see below).
 private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
     let mr = GemmTile.rows, nr = GemmTile.columns
     let aRowStride = o.transA ? 1 : o.lda, aDepthStride = o.transA ? o.lda : 1
@@ -124,7 +124,7 @@ private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
 
 /// The packed path over C[rows, columns] (Goto's loop order): for each NC-wide panel of columns and
 /// each KC-deep block, pack the B panel once, then for each MC block of rows pack A and sweep the tiles,
-/// A slivers innermost so one B sliver (KC × 32) stays in L1 while A streams from L2.
+/// A slivers innermost, so one B sliver (KC × 32) stays cached while the A block streams from L2.
 private func gemmPacked(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
     let mr = GemmTile.rows, nr = GemmTile.columns
     let scratch = Scratch.current

@@ -8,7 +8,7 @@
 
 /// Register tile size. 12 × 32 uses 24 accumulators + 2 B vectors + broadcasts of the 32 zmm registers:
 /// per depth step 2 vector loads and 12 broadcasts feed 24 FMAs, so loads never limit the two FMA
-/// pipes, and 24 independent chains hide the FMA latency. (6 × 64 measured the same; 14 × 32 spills.)
+/// pipes, and 24 independent chains hide the FMA latency. (6 × 64 measured the same, 14 × 32 a little slower.)
 enum GemmTile {
     static let rows = 12
     static let columns = 32
@@ -74,30 +74,34 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
 
     /// C ← alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector and
     /// the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
+    /// Whole tiles merge with vector loads and stores, unrolled, the accumulators staying in registers;
+    /// a tile with a partial vector goes through `mergePartial`, out of line (inline, its lane indexing
+    /// kept all 24 accumulators in memory for every tile).
     @inline(__always)
     private static func merge(_ acc: inout InlineArray<24, SIMD16<Float>>, _ t: TileOperands) {
+        guard t.columns == 16 * vectors else { return mergePartial(acc, t) }
+        for i in 0..<rows {
+            for v in 0..<vectors {
+                let sum = acc[2 * i + v] * t.alpha
+                let target = UnsafeMutableRawPointer(t.c + i * t.ldc + 16 * v)
+                let merged = t.beta == 0 ? sum : sum + target.loadUnaligned(as: SIMD16<Float>.self) * t.beta
+                target.storeBytes(of: merged, as: SIMD16<Float>.self)
+            }
+        }
+    }
+
+    /// `merge` for a tile whose last vector is partial: the same operations, lane by lane there.
+    @inline(never)
+    private static func mergePartial(_ acc: InlineArray<24, SIMD16<Float>>, _ t: TileOperands) {
         for i in 0..<rows {
             for v in 0..<vectors {
                 let sum = acc[2 * i + v] * t.alpha
                 let target = t.c + i * t.ldc + 16 * v
-                if t.columns - 16 * v >= 16 {
-                    let raw = UnsafeMutableRawPointer(target)
-                    let merged = t.beta == 0 ? sum : sum + raw.loadUnaligned(as: SIMD16<Float>.self) * t.beta
-                    raw.storeBytes(of: merged, as: SIMD16<Float>.self)
-                } else {
-                    mergePartial(sum, into: target, lanes: t.columns - 16 * v, beta: t.beta)
+                for j in 0..<min(16, t.columns - 16 * v) {
+                    target[j] = t.beta == 0 ? sum[j] : sum[j] + target[j] * t.beta
                 }
             }
         }
-    }
-}
-
-/// The first `lanes` lanes of `sum` merged into target[0..<lanes] as in `merge`. Out of line: inlined,
-/// its lane indexing made every tile copy all 24 accumulators to memory once per row.
-@inline(never)
-private func mergePartial(_ sum: SIMD16<Float>, into target: UnsafeMutablePointer<Float>, lanes: Int, beta: Float) {
-    for j in 0..<lanes {
-        target[j] = beta == 0 ? sum[j] : sum[j] + target[j] * beta
     }
 }
 

@@ -19,7 +19,7 @@ func packA(transA: Bool, a: UnsafePointer<Float>, lda: Int, row0: Int, depth0: I
             // op(A)(i, p) = a[p·lda + i]: each depth step is `count` contiguous floats.
             var src = a + depth0 * lda + row0 + sliverRow
             for p in 0..<depth {
-                (sliver + p * mr).update(from: src, count: count)
+                copy(src, to: sliver + p * mr, count: count)
                 src += lda
             }
         } else {
@@ -42,7 +42,7 @@ func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth0: Int, column0
         let sliver = dst + sliverColumn * depth
         let count = min(nr, columns - sliverColumn)
         if count < nr {
-            for p in 0..<depth { (sliver + p * nr + count).initialize(repeating: 0, count: nr - count) }
+            for p in 0..<depth { fillZero(sliver + p * nr + count, count: nr - count) }
         }
         if transB {
             // op(B)(p, j) = b[j·ldb + p]: 16 × 16 blocks transposed in registers, the rest element-wise.
@@ -60,7 +60,7 @@ func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth0: Int, column0
         } else {
             var src = b + depth0 * ldb + column0 + sliverColumn
             for p in 0..<depth {
-                (sliver + p * nr).update(from: src, count: count)
+                copy(src, to: sliver + p * nr, count: count)
                 src += ldb
             }
         }
