@@ -41,8 +41,11 @@ public struct LocalLauncher {
         Interruption.install([SIGINT, SIGTERM])
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var processes: [Process] = []
+        // Each worker's exit wakes the progress loop at once (it otherwise redraws every quarter second).
+        let exited = DispatchSemaphore(value: 0)
         for task in 0..<workers {
             let process = Process()
+            process.terminationHandler = { _ in exited.signal() }
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["run", gridPath] + runOptions
             process.environment = LocalLauncher.environment(task: task, workers: workers, cores: cores,
@@ -69,7 +72,7 @@ public struct LocalLauncher {
             }
             tail.update()
             progress(line(tail, doneBefore: doneBefore, since: started, stopping: forwarded))
-            usleep(250_000)
+            _ = exited.wait(timeout: .now() + 0.25)
         }
         tail.update()
         progress(line(tail, doneBefore: doneBefore, since: started, stopping: forwarded))
