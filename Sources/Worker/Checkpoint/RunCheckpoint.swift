@@ -100,7 +100,7 @@ struct RunCheckpoint {
         if let metric = file.texts["best.metric"], let epoch = file.integers["best.epoch"]?.first, let values = file.doubles["best"] {
             let names = (file.texts["best.test"] ?? "").split(separator: "\n").map(String.init)
             guard values.count == names.count + 1 else { throw CheckpointError.damaged(path, "best-epoch entries disagree") }
-            progress.best = BestEpoch(metric: metric, epoch: Int(epoch), value: values[0], test: Array(zip(names, values.dropFirst())))
+            progress.best = BestSoFar(metric: metric, epoch: Int(epoch), value: values[0], test: Array(zip(names, values.dropFirst())))
         }
         return progress
     }

@@ -5,13 +5,13 @@ import Models
 import Optim
 
 /// The best epoch so far by the selection metric, and the test metrics of that epoch.
-struct BestEpoch: Equatable {
+struct BestSoFar: Equatable {
     var metric: String
     var epoch: Int
     var value: Double
     var test: [(name: String, value: Double)]
 
-    static func == (a: BestEpoch, b: BestEpoch) -> Bool {
+    static func == (a: BestSoFar, b: BestSoFar) -> Bool {
         a.metric == b.metric && a.epoch == b.epoch && a.value.bitPattern == b.value.bitPattern
             && a.test.map(\.name) == b.test.map(\.name) && a.test.map(\.value.bitPattern) == b.test.map(\.value.bitPattern)
     }
@@ -34,8 +34,9 @@ struct RunProgress {
     var admissionsBefore = AdmissionCounts()
     /// The last finite training loss (reported when a run diverges).
     var lastFiniteLoss = Double.nan
-    var best: BestEpoch?
-    /// Training seconds spent in earlier attempts.
+    var best: BestSoFar?
+    /// Seconds spent on this configuration in earlier attempts (the end record's `train_seconds` adds
+    /// this attempt's).
     var secondsBefore = 0.0
 
     init(seed: UInt64) { shuffle = SeededGenerator(seed: seed, stream: "shuffle") }

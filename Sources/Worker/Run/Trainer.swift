@@ -134,11 +134,11 @@ struct Trainer {
     }
 
     /// The best epoch after this one, by the validation metric (ties keep the earlier epoch).
-    static func better(_ best: BestEpoch?, metrics: [(name: String, value: Double)], epoch: Int) -> BestEpoch? {
+    static func better(_ best: BestSoFar?, metrics: [(name: String, value: Double)], epoch: Int) -> BestSoFar? {
         guard let metric = MetricNames.selectionMetric(among: metrics.map(\.name)),
               let value = metrics.first(where: { $0.name == metric })?.value, value.isFinite,
               let higher = MetricNames.higherIsBetter(metric) else { return best }
         if let best, !(higher ? value > best.value : value < best.value) { return best }
-        return BestEpoch(metric: metric, epoch: epoch, value: value, test: metrics.filter { $0.name.hasPrefix("test_") })
+        return BestSoFar(metric: metric, epoch: epoch, value: value, test: metrics.filter { $0.name.hasPrefix("test_") })
     }
 }

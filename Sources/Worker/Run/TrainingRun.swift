@@ -84,7 +84,8 @@ final class TrainingRun {
                     return .stopped(signo)
                 }
                 if progress.epoch == values.epochs {
-                    let ending = try end(.ok, epoch: progress.epoch, metrics: metrics, details: bestDetails(progress.best))
+                    let ending = try end(.ok, epoch: progress.epoch, metrics: metrics,
+                                         details: bestDetails(progress.best) + [("train_seconds", .number(progress.secondsBefore + seconds))])
                     checkpoint.remove()
                     return ending
                 }
@@ -126,7 +127,7 @@ final class TrainingRun {
         return .finished(status)
     }
 
-    private func bestDetails(_ best: BestEpoch?) -> [(name: String, value: JSONValue)] {
+    private func bestDetails(_ best: BestSoFar?) -> [(name: String, value: JSONValue)] {
         guard let best else { return [] }
         var test: [String: JSONValue] = [:]
         for (name, value) in best.test { test[name] = value.isFinite ? .number(value) : .null }
