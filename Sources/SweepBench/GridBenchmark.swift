@@ -1,6 +1,6 @@
 // `sweep-bench grid`: how fast `sweep expand` turns a grid into configurations, as a user's process sees
-// it (start-up included): JSON lines of a 1,000,000-configuration grid, and --count and --task on a
-// 10,000,000-configuration grid, whose answers must not depend on the grid's size.
+// it (start-up included): JSON lines of a 1,000,000-configuration grid, and --count and --task on
+// 10,000,000-configuration grids of two shapes, whose answers must not depend on the grid's size.
 import Foundation
 
 func gridBenchmark(_ arguments: [String]) throws {
@@ -26,9 +26,18 @@ func gridBenchmark(_ arguments: [String]) throws {
              "seed": [100, 101, 102, 103, 104, 105, 106, 107, 108, 109]}
             """
     }
-    let million = folder + "/million.json", tenMillion = folder + "/ten-million.json"
+    let million = folder + "/million.json", tenMillion = folder + "/ten-million.json", deep = folder + "/deep.json"
     try grid("million", lrs: 2_000).write(toFile: million, atomically: true, encoding: .utf8)
+    // Two shapes of 10⁷: one long list (20,000 learning rates), and seven axes of ten values.
     try grid("ten-million", lrs: 20_000).write(toFile: tenMillion, atomically: true, encoding: .utf8)
+    func ten(_ values: (Int) -> String) -> String { "[" + (1...10).map(values).joined(separator: ", ") + "]" }
+    try """
+        {"name": "deep", "fixed": {"dataset": "mnist", "model": "fc", "optimizer": "sgd_c", "epochs": 10},
+         "grid": {"lr": \(ten { "\(Double($0) * 0.01)" }), "momentum": \(ten { "\(Double($0) * 0.09)" }),
+                  "dampening": \(ten { "\(Double($0) * 0.05)" }), "weight_decay": \(ten { "\(Double($0) * 1e-4)" }),
+                  "decay": \(ten { "\(Double($0) * 0.09)" }), "topC": \(ten { "\($0 * 5)" })},
+         "seed": \(ten { "\($0)" })}
+        """.write(toFile: deep, atomically: true, encoding: .utf8)
 
     func median(_ run: () throws -> Double) rethrows -> (median: Double, best: Double) {
         let times = try (0..<samples).map { _ in try run() }.sorted()
@@ -47,5 +56,10 @@ func gridBenchmark(_ arguments: [String]) throws {
           + "\(String(format: "%.1f ms [%.1f]", task.median * 1000, task.best * 1000)) | |")
     let validate = try median { try timeSweep(["validate", tenMillion]) }
     print("| validate | 10,000,000 | \(String(format: "%.1f ms [%.1f]", validate.median * 1000, validate.best * 1000)) | |")
+    let deepCount = try median { try timeSweep(["expand", deep, "--count"]) }
+    print("| expand --count, seven axes of ten | 10,000,000 | \(String(format: "%.1f ms [%.1f]", deepCount.median * 1000, deepCount.best * 1000)) | |")
+    let deepTask = try median { try timeSweep(["expand", deep, "--task", "12345", "--tasks", "100000", "--format", "jsonl"]) }
+    print("| expand --task 12345 --tasks 100000, seven axes of ten | 10,000,000 | "
+          + "\(String(format: "%.1f ms [%.1f]", deepTask.median * 1000, deepTask.best * 1000)) | |")
     print("\ntargets: ≥ 1,000,000 configurations/s written; --count and --task under 20 ms")
 }

@@ -69,61 +69,94 @@ public enum CanonicalJSON {
     }
 
     /// Appends a finite number in its shortest round-trip form (see the file comment). Non-finite
-    /// values cannot occur in parsed grids; in results they are written as null.
+    /// values cannot occur in parsed grids; in results they are written as null. Works in a small stack
+    /// buffer: expansion plans encode every value of every list with it.
     public static func appendNumber(_ x: Double, to out: inout [UInt8]) {
         guard x.isFinite else { out.append(contentsOf: "null".utf8); return }
         if x == 0 { out.append(UInt8(ascii: "0")); return }
-        if x.rounded() == x, abs(x) < 1e21 {
-            if abs(x) <= 9_007_199_254_740_992 {
-                out.append(contentsOf: String(Int64(x)).utf8)
-                return
-            }
+        if x.rounded() == x, abs(x) <= 9_007_199_254_740_992 {
+            appendInteger(Int64(x), to: &out)
+            return
         }
         if x < 0 { out.append(UInt8(ascii: "-")) }
-        let (digits, n) = shortestDigits(abs(x))
-        let k = digits.count
-        let zero = UInt8(ascii: "0")
-        if k <= n && n <= 21 {
-            out.append(contentsOf: digits)
-            out.append(contentsOf: repeatElement(zero, count: n - k))
-        } else if 0 < n && n <= 21 {
-            out.append(contentsOf: digits[0..<n])
-            out.append(UInt8(ascii: "."))
-            out.append(contentsOf: digits[n...])
-        } else if -6 < n && n <= 0 {
-            out.append(contentsOf: [zero, UInt8(ascii: ".")])
-            out.append(contentsOf: repeatElement(zero, count: -n))
-            out.append(contentsOf: digits)
-        } else {
-            out.append(digits[0])
-            if k > 1 {
-                out.append(UInt8(ascii: "."))
-                out.append(contentsOf: digits[1...])
+        var text = abs(x).description
+        text.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digits in
+                let (k, n) = shortestDigits(utf8, into: digits.baseAddress!)
+                let zero = UInt8(ascii: "0")
+                if k <= n && n <= 21 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<k]))
+                    out.append(contentsOf: repeatElement(zero, count: n - k))
+                } else if 0 < n && n <= 21 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<n]))
+                    out.append(UInt8(ascii: "."))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[n..<k]))
+                } else if -6 < n && n <= 0 {
+                    out.append(contentsOf: [zero, UInt8(ascii: ".")])
+                    out.append(contentsOf: repeatElement(zero, count: -n))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<k]))
+                } else {
+                    out.append(digits[0])
+                    if k > 1 {
+                        out.append(UInt8(ascii: "."))
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[1..<k]))
+                    }
+                    out.append(UInt8(ascii: "e"))
+                    out.append(UInt8(ascii: n - 1 >= 0 ? "+" : "-"))
+                    appendInteger(Int64(abs(n - 1)), to: &out)
+                }
             }
-            out.append(UInt8(ascii: "e"))
-            out.append(UInt8(ascii: n - 1 >= 0 ? "+" : "-"))
-            out.append(contentsOf: String(abs(n - 1)).utf8)
         }
     }
 
-    /// The shortest decimal digits d₁…d_k (no leading or trailing zeros) and the exponent n with
-    /// x = 0.d₁…d_k × 10ⁿ, for finite x > 0. Swift's `description` already prints the shortest digits
-    /// that round-trip (SwiftDtoa); only their layout is rearranged here.
-    static func shortestDigits(_ x: Double) -> (digits: [UInt8], exponent: Int) {
-        let text = Array(x.description.utf8)
-        var mantissa = text[...]
-        var exponent = 0
-        if let e = text.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-            mantissa = text[..<e]
-            exponent = Int(String(decoding: text[(e + 1)...], as: UTF8.self))!
+    /// Appends the decimal digits of an integer.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for 20 digits
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var n = 0
+            repeat {
+                raw[23 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            out.append(contentsOf: raw[(24 - n)...])
         }
-        let point = mantissa.firstIndex(of: UInt8(ascii: ".")) ?? mantissa.endIndex
-        let integerDigits = point - mantissa.startIndex
-        var digits = Array(mantissa.filter { $0 != UInt8(ascii: ".") })
-        var leadingZeros = 0
-        while leadingZeros < digits.count - 1, digits[leadingZeros] == UInt8(ascii: "0") { leadingZeros += 1 }
-        digits.removeFirst(leadingZeros)
-        while digits.count > 1, digits.last == UInt8(ascii: "0") { digits.removeLast() }
-        return (digits, integerDigits + exponent - leadingZeros)
+    }
+
+    /// The shortest decimal digits d₁…d_k (no leading or trailing zeros) of a finite x > 0, written to
+    /// `digits`, with k and the exponent n such that x = 0.d₁…d_k × 10ⁿ, read from Swift's `description`
+    /// of x (`text`), which already has the shortest digits that round-trip (SwiftDtoa): only their
+    /// layout is rearranged here.
+    static func shortestDigits(_ text: UnsafeBufferPointer<UInt8>, into digits: UnsafeMutablePointer<UInt8>) -> (count: Int, exponent: Int) {
+        var count = 0, integerDigits = 0, leadingZeros = 0, exponent = 0
+        var seenPoint = false, seenDigit = false
+        var i = 0
+        while i < text.count {
+            let byte = text[i]
+            if byte == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                var sign = 1, value = 0
+                i += 1
+                if text[i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if text[i] == UInt8(ascii: "+") { i += 1 }
+                while i < text.count { value = value * 10 + Int(text[i] - UInt8(ascii: "0")); i += 1 }
+                exponent = sign * value
+                break
+            } else {
+                if !seenPoint { integerDigits += 1 }
+                if byte == UInt8(ascii: "0") && !seenDigit {
+                    leadingZeros += 1
+                } else {
+                    seenDigit = true
+                    digits[count] = byte
+                    count += 1
+                }
+            }
+            i += 1
+        }
+        while count > 1, digits[count - 1] == UInt8(ascii: "0") { count -= 1 }
+        return (count, integerDigits + exponent - leadingZeros)
     }
 }
