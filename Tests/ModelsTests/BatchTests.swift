@@ -34,6 +34,27 @@ import Models
         #expect(TokenBatch.windowCount(tokens: 3, streams: 2, bptt: 3) == 0)
     }
 
+    /// The reference: `data.narrow(0, 0, n // bsz * bsz).view(bsz, -1).t()`, then for i in
+    /// `range(0, rows − 1, bptt)`: `seq_len = min(bptt, rows − 1 − i)`, inputs rows i..<i+seq_len, targets +1.
+    @Test(arguments: [(23, 4, 2), (23, 4, 3), (100, 7, 5), (100, 1, 35), (10, 5, 1), (41, 3, 100)])
+    func windowsMatchTheReferenceBatching(count: Int, streams: Int, bptt: Int) {
+        let tokens = (0..<count).map { Int32($0 * 3 % 17) }
+        let rows = tokens.count / streams
+        func at(_ t: Int, _ s: Int) -> Int32 { tokens[s * rows + t] }
+        let expected = stride(from: 0, to: rows - 1, by: bptt).map { i -> (inputs: [Int32], targets: [Int32]) in
+            let steps = min(bptt, rows - 1 - i)
+            return ((i..<(i + steps)).flatMap { t in (0..<streams).map { at(t, $0) } },
+                    ((i + 1)..<(i + 1 + steps)).flatMap { t in (0..<streams).map { at(t, $0) } })
+        }
+        #expect(TokenBatch.windowCount(tokens: count, streams: streams, bptt: bptt) == expected.count)
+        var window = TokenBatch()
+        for (index, reference) in expected.enumerated() {
+            window.window(index, of: tokens, streams: streams, bptt: bptt)
+            #expect(window.inputs == reference.inputs && window.targets == reference.targets)
+            #expect(window.steps * streams == window.inputs.count && window.streams == streams)
+        }
+    }
+
     @Test func metricTotalsWeightByCount() {
         var totals = MetricTotals()
         totals.add(StepMetrics(loss: 1, count: 3, correct: 2))

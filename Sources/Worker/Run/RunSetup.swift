@@ -67,6 +67,7 @@ enum RunError: Error, CustomStringConvertible {
         case let .missingKey(key): return "the configuration has no \"\(key)\""
         case let .emptyTrainingSet(dataset): return "the training set of \(dataset) is empty"
         case let .notSamples(dataset): return "\(dataset) is a token corpus; the power-law regimes need samples with targets"
+
         }
     }
 }

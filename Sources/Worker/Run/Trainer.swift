@@ -49,8 +49,7 @@ struct Trainer {
             }
             progress.shuffle = generator
         case let .tokens(corpus):
-            let steps = TokenBatch.windowCount(tokens: corpus.train.count, streams: batchSize, bptt: bptt)
-            guard steps > 0 else { throw RunError.emptyTrainingSet(values.dataset ?? "the corpus") }
+            let steps = try windows(corpus.train, split: "train")
             for step in progress.stepInEpoch..<steps {
                 tokens.window(step, of: corpus.train, streams: batchSize, bptt: bptt)
                 let result = try network.trainStep(.tokens(tokens))
@@ -88,9 +87,8 @@ struct Trainer {
                 metrics += describe(name, try evaluate(set))
             }
         case let .tokens(corpus):
-            for (name, stream) in [("valid", corpus.valid), ("test", corpus.test)]
-            where TokenBatch.windowCount(tokens: stream.count, streams: batchSize, bptt: bptt) > 0 {
-                metrics += describe(name, try evaluate(stream))
+            for (name, stream) in [("valid", corpus.valid), ("test", corpus.test)] where !stream.isEmpty {
+                metrics += describe(name, try evaluate(stream, split: name))
             }
         }
         metrics.append((MetricNames.learningRate, setup.optimizer.lr))
@@ -113,10 +111,20 @@ struct Trainer {
         return totals
     }
 
-    private mutating func evaluate(_ stream: [Int32]) throws -> MetricTotals {
+    /// The BPTT windows of a split cut into `batch_size` streams; a split too short for that is an error
+    /// that says which batch size would fit.
+    private func windows(_ stream: [Int32], split: String) throws -> Int {
+        let count = TokenBatch.windowCount(tokens: stream.count, streams: batchSize, bptt: bptt)
+        guard count > 0 else {
+            throw DataError(.tooFewTokens(split: split, tokens: stream.count, streams: batchSize), dataset: values.dataset)
+        }
+        return count
+    }
+
+    private mutating func evaluate(_ stream: [Int32], split: String) throws -> MetricTotals {
         network.resetState(.evaluation)
         var totals = MetricTotals()
-        for window in 0..<TokenBatch.windowCount(tokens: stream.count, streams: batchSize, bptt: bptt) {
+        for window in 0..<(try windows(stream, split: split)) {
             tokens.window(window, of: stream, streams: batchSize, bptt: bptt)
             totals.add(try network.evaluate(.tokens(tokens)))
         }
