@@ -110,17 +110,15 @@ extension ResultsFolder {
         guard let old = try? GridParser.load(path: frozenGrid) else {
             return "the frozen copy \(frozenGrid) cannot be read, so the change cannot be itemised"
         }
-        let before = Set((0..<old.count).map { old.configuration($0).id })
-        let after = (0..<grid.count).map { grid.configuration($0) }
-        let added = after.filter { !before.contains($0.id) }
-        let kept = after.count - added.count
-        let removed = before.count - kept
-        var lines = ["\(existing.configurations) configurations then, \(grid.count) now: \(added.count) added, \(removed) removed, \(kept) kept"]
-        for configuration in added.prefix(3) { lines.append("  added: index \(configuration.index) \(configuration.canonicalJSON)") }
-        let afterIDs = Set(after.map(\.id))
-        for index in (0..<old.count).lazy.filter({ !afterIDs.contains(old.configuration($0).id) }).prefix(3) {
-            lines.append("  removed: \(old.configuration(index).canonicalJSON)")
-        }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let oldIDs = ConfigurationIDs(old, threads: threads), newIDs = ConfigurationIDs(grid, threads: threads)
+        let before = Set((0..<old.count).map(oldIDs.id)), after = Set((0..<grid.count).map(newIDs.id))
+        let added = (0..<grid.count).filter { !before.contains(newIDs.id($0)) }
+        let removed = (0..<old.count).filter { !after.contains(oldIDs.id($0)) }
+        let kept = grid.count - added.count
+        var lines = ["\(existing.configurations) configurations then, \(grid.count) now: \(added.count) added, \(removed.count) removed, \(kept) kept"]
+        for index in added.prefix(3) { lines.append("  added: index \(index) \(grid.configuration(index).canonicalJSON)") }
+        for index in removed.prefix(3) { lines.append("  removed: \(old.configuration(index).canonicalJSON)") }
         return lines.joined(separator: "\n")
     }
 }

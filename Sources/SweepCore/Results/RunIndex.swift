@@ -14,20 +14,25 @@ public struct RunIndex: Sendable {
     public private(set) var outcomes: [String: RunOutcome] = [:]
     public private(set) var problems: [ShardProblem] = []
 
-    /// Reads the end records of every shard in `folder`.
+    /// Reads the end records of every shard in `folder`: their heads, time and message, without parsing
+    /// the rest of the line.
     public init(shardsFolder folder: String) {
-        let endPrefix = Array(#"{"event":"end""#.utf8)
         var found: [String: RunOutcome] = [:]
         var problems: [ShardProblem] = []
         problems += ShardReader(folder: folder).forEachLine { line, file, number in
-            guard line.starts(with: endPrefix) else { return }
-            guard let node = try? JSONParser.parse(Array(line)), let object = node.value.object,
-                  let id = object["id"]?.string, let status = object["status"]?.string.flatMap(RunStatus.init(rawValue:)),
-                  let time = object["time"]?.string else {
-                problems.append(ShardProblem(kind: .corruptLine, file: file, line: number, detail: "an end record without id, status or time"))
+            guard let head = RecordScanner.head(line), head.event == .end else { return }
+            var time: String?, message: String?
+            RecordScanner.forEachMember(line) { key, value in
+                if RecordScanner.equals(key, "time") { time = RecordScanner.string(value) }
+                if RecordScanner.equals(key, "message") { message = RecordScanner.string(value) }
+                return true
+            }
+            guard let status = head.status, let time else {
+                problems.append(ShardProblem(kind: .corruptLine, file: file, line: number, detail: "an end record without status or time"))
                 return
             }
-            let outcome = RunOutcome(status: status, time: time, message: object["message"]?.string)
+            let id = String(decoding: head.id, as: UTF8.self)
+            let outcome = RunOutcome(status: status, time: time, message: message)
             if let known = found[id], RunIndex.precedes(outcome, known) { return }
             found[id] = outcome
         }

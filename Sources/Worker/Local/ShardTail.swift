@@ -14,8 +14,6 @@ struct ShardTail {
 
     /// Reads what was appended since the last call.
     mutating func update() {
-        let startPrefix = Array(#"{"event":"start","id":""#.utf8)
-        let endPrefix = Array(#"{"event":"end","id":""#.utf8)
         for path in ShardReader(folder: folder).shardPaths() {
             guard let handle = FileHandle(forReadingAtPath: path) else { continue }
             defer { try? handle.close() }
@@ -26,11 +24,14 @@ struct ShardTail {
             guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { continue }
             offsets[path] = offset + lastNewline + 1
             for line in bytes[...lastNewline].split(separator: UInt8(ascii: "\n")) {
-                if line.starts(with: startPrefix) {
-                    started.insert(String(decoding: line.dropFirst(startPrefix.count).prefix(64), as: UTF8.self))
-                } else if line.starts(with: endPrefix), let object = try? JSONParser.parse(Array(line)).value.object,
-                          let id = object["id"]?.string, let status = object["status"]?.string.flatMap(RunStatus.init(rawValue:)) {
-                    if outcomes[id]?.isFinal != true { outcomes[id] = status }
+                Array(line).withUnsafeBytes { raw in
+                    guard let head = RecordScanner.head(raw) else { return }
+                    let id = String(decoding: head.id, as: UTF8.self)
+                    switch head.event {
+                    case .start: started.insert(id)
+                    case .end: if let status = head.status, outcomes[id]?.isFinal != true { outcomes[id] = status }
+                    case .epoch: break
+                    }
                 }
             }
         }

@@ -4,17 +4,28 @@ import Models
 import Optim
 import SweepCore
 
-/// Typed access to one configuration.
+/// Typed access to one configuration. The general keys are read once here: the training loop uses
+/// `batchSize` and `clip` on every step.
 struct ConfigurationValues {
     let configuration: Configuration
+    let seed: UInt64
+    let epochs: Int
+    let batchSize: Int
+    let clip: Double?
+    let model: String?
+    let dataset: String?
+    let optimizer: String?
 
-    var seed: UInt64 { UInt64(number("seed") ?? 0) }
-    var epochs: Int { Int(number("epochs") ?? 10) }
-    var batchSize: Int { Int(number("batch_size") ?? 64) }
-    var clip: Double? { number("clip") }
-    var model: String? { configuration["model"]?.string }
-    var dataset: String? { configuration["dataset"]?.string }
-    var optimizer: String? { configuration["optimizer"]?.string }
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        seed = UInt64(configuration["seed"]?.number ?? 0)
+        epochs = Int(configuration["epochs"]?.number ?? 10)
+        batchSize = Int(configuration["batch_size"]?.number ?? 64)
+        clip = configuration["clip"]?.number
+        model = configuration["model"]?.string
+        dataset = configuration["dataset"]?.string
+        optimizer = configuration["optimizer"]?.string
+    }
 
     func number(_ key: String) -> Double? { configuration[key]?.number }
 

@@ -41,7 +41,8 @@ final class TrainingRun {
             try write(.start, epoch: progress.epoch)
             var trainer = Trainer(setup: setup, values: values)
             var lastCheckpoint = Date()
-            while progress.epoch < values.epochs {
+            // Checkpoints are only written before the last epoch ends, so a restored run always has one to train.
+            while true {
                 let epochStarted = Date()
                 switch try trainer.trainEpoch(&progress) {
                 case let .diverged(step, loss):
@@ -49,12 +50,8 @@ final class TrainingRun {
                         ("step", .number(Double(step))), ("last_finite_loss", progress.lastFiniteLoss.isFinite ? .number(progress.lastFiniteLoss) : .null),
                     ])
                 case let .stopped(signo):
-                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
-                    _ = try end(.preempted, epoch: progress.epoch, metrics: [], details: [
-                        ("signal", .string(Interruption.name(signo))), ("checkpoint", .string(checkpoint.path)),
-                        ("step_in_epoch", .number(Double(progress.stepInEpoch))),
-                    ])
-                    return .stopped(signo)
+                    return try preempt(signo, progress, setup, checkpoint, metrics: [],
+                                       details: [("step_in_epoch", .number(Double(progress.stepInEpoch)))])
                 case .completed:
                     break
                 }
@@ -71,29 +68,35 @@ final class TrainingRun {
                 progress.best = Trainer.better(progress.best, metrics: metrics, epoch: progress.epoch)
                 try write(.epoch, epoch: progress.epoch, metrics: metrics)
                 context.log(progressLine(progress.epoch, metrics, Date().timeIntervalSince(epochStarted)))
-                // Periodic checkpoints bound the work a SIGKILL can lose; a stop signal always checkpoints.
-                if progress.epoch < values.epochs, Date().timeIntervalSince(lastCheckpoint) >= context.checkpointInterval {
-                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
-                    lastCheckpoint = Date()
-                }
-                if let signo = Interruption.received {
-                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
-                    _ = try end(.preempted, epoch: progress.epoch, metrics: metrics, details: [
-                        ("signal", .string(Interruption.name(signo))), ("checkpoint", .string(checkpoint.path)),
-                    ])
-                    return .stopped(signo)
-                }
+                // A run whose last epoch is done is finished, even if a stop signal came meanwhile.
                 if progress.epoch == values.epochs {
                     let ending = try end(.ok, epoch: progress.epoch, metrics: metrics,
                                          details: bestDetails(progress.best) + [("train_seconds", .number(progress.secondsBefore + seconds))])
                     checkpoint.remove()
                     return ending
                 }
+                if let signo = Interruption.received {
+                    return try preempt(signo, progress, setup, checkpoint, metrics: metrics, details: [])
+                }
+                // Periodic checkpoints bound the work a SIGKILL can lose.
+                if Date().timeIntervalSince(lastCheckpoint) >= context.checkpointInterval {
+                    try checkpoint.save(progress, setup: setup, secondsNow: seconds)
+                    lastCheckpoint = Date()
+                }
             }
-            return try end(.ok, epoch: progress.epoch, metrics: [], details: bestDetails(progress.best))
         } catch {
             return recordFailure(error, epoch: progress.epoch)
         }
+    }
+
+    /// Checkpoints the run and records it `preempted`, for the next attempt to resume.
+    private func preempt(_ signo: Int32, _ progress: RunProgress, _ setup: RunSetup, _ checkpoint: RunCheckpoint,
+                         metrics: [(name: String, value: Double)], details: [(name: String, value: JSONValue)]) throws -> RunEnding {
+        try checkpoint.save(progress, setup: setup, secondsNow: seconds)
+        _ = try end(.preempted, epoch: progress.epoch, metrics: metrics, details: [
+            ("signal", .string(Interruption.name(signo))), ("checkpoint", .string(checkpoint.path)),
+        ] + details)
+        return .stopped(signo)
     }
 
     /// Records a run stopped by an error as `failed`, with the error's message.

@@ -35,8 +35,9 @@ public struct Submission {
             // One configuration per task, so the array lists exactly the configurations to run.
             tasks = grid.count
             let index = RunIndex(shardsFolder: results.shards)
+            let ids = ConfigurationIDs(grid, threads: ProcessInfo.processInfo.activeProcessorCount)
             chosen = (0..<grid.count).filter { position in
-                let outcome = index[grid.configuration(position).id]
+                let outcome = index[ids.id(position)]
                 return selection == .missing ? !(outcome?.status.isFinal ?? false) : outcome?.status == .failed
             }
             if selection == .failed { runOptions = ["--retry", "failed"] }
