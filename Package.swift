@@ -46,26 +46,28 @@ let package = Package(
     ],
     targets: [
         // MARK: - Libraries
-        .target(name: "SweepCore", swiftSettings: common),
-        .target(name: "Optim", swiftSettings: numeric),
+        // The configuration vocabulary (key kinds, typed defaults, owners, nearest names), shared by the three.
+        .target(name: "Vocabulary", swiftSettings: common),
+        .target(name: "SweepCore", dependencies: ["Vocabulary"], swiftSettings: common),
+        .target(name: "Optim", dependencies: ["Vocabulary"], swiftSettings: numeric),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Models", dependencies: ["CZlib"], swiftSettings: numeric),
-        .target(name: "Worker", dependencies: ["SweepCore", "Optim", "Models"], swiftSettings: common),
+        .target(name: "Models", dependencies: ["Vocabulary", "CZlib"], swiftSettings: numeric),
+        .target(name: "Worker", dependencies: ["Vocabulary", "SweepCore", "Optim", "Models"], swiftSettings: common),
 
         // MARK: - Executables
-        .executableTarget(name: "sweep", dependencies: ["Worker", "SweepCore"], swiftSettings: common),
-        .executableTarget(name: "SweepBench", dependencies: ["Worker", "SweepCore", "Optim", "Models"],
+        .executableTarget(name: "sweep", dependencies: ["Worker", "SweepCore", "Vocabulary"], swiftSettings: common),
+        .executableTarget(name: "SweepBench", dependencies: ["Worker", "SweepCore", "Optim", "Models", "Vocabulary"],
                           swiftSettings: numeric),
 
         // MARK: - Tests
         .target(name: "TestSupport", path: "Sources/TestSupport", swiftSettings: common),
-        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "TestSupport"], swiftSettings: common),
-        .testTarget(name: "OptimTests", dependencies: ["Optim", "TestSupport"], swiftSettings: numeric),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"], swiftSettings: numeric),
-        .testTarget(name: "WorkerTests", dependencies: ["Worker", "SweepCore", "Optim", "Models", "TestSupport"],
+        .testTarget(name: "SweepCoreTests", dependencies: ["SweepCore", "Vocabulary", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "OptimTests", dependencies: ["Optim", "Vocabulary", "TestSupport"], swiftSettings: numeric),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Vocabulary", "TestSupport"], swiftSettings: numeric),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Vocabulary", "SweepCore", "Optim", "Models", "TestSupport"],
                     swiftSettings: common),
-        .testTarget(name: "CLITests", dependencies: ["sweep", "SweepCore", "TestSupport"], swiftSettings: common),
+        .testTarget(name: "CLITests", dependencies: ["sweep", "SweepCore", "Vocabulary", "TestSupport"], swiftSettings: common),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 // Adagrad with learning-rate decay, weight decay and an initial accumulator (PyTorch's `torch.optim.Adagrad`).
+import Vocabulary
 
 /// Adagrad, PyTorch's form (t counts steps from 1; s starts at `initial_accumulator_value`):
 ///
@@ -22,10 +23,10 @@ public final class Adagrad: CatalogedOptimizer {
         summary: "Adagrad with learning-rate decay, weight decay and an initial accumulator",
         hyperparameters: [
             .learningRate(0.01),
-            HyperparameterSpec("lr_decay", .number(0...Double.infinity), .number(0),
+            KeySpec("lr_decay", .number(0...Double.infinity), .number(0),
                                "step t uses lr / (1 + (t − 1)·lr_decay)"),
             .weightDecay,
-            HyperparameterSpec("initial_accumulator_value", .number(0...Double.infinity), .number(0),
+            KeySpec("initial_accumulator_value", .number(0...Double.infinity), .number(0),
                                "starting value of the sum of squared gradients"),
             .eps(1e-10),
         ],

@@ -28,7 +28,8 @@ public final class Adam: CatalogedOptimizer {
         summary: "Adam with L2 weight decay and AMSGrad",
         hyperparameters: [.learningRate(0.001), .adamBetas, .eps(1e-8), .weightDecay, .amsgrad],
         reference: "torch.optim.Adam (CGO optimizers/optim.py: Adam)",
-        refused: [])
+        refused: [],
+        checkedTogether: [["betas"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper {
         let (beta1, beta2) = try values.adamBetas()

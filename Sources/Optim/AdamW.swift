@@ -1,4 +1,5 @@
 // AdamW: Adam with decoupled weight decay (PyTorch's `torch.optim.AdamW`).
+import Vocabulary
 
 /// AdamW: Adam (see `Adam`) whose weight decay shrinks the parameters instead of entering the gradient:
 ///
@@ -14,12 +15,13 @@ public final class AdamW: CatalogedOptimizer {
         summary: "Adam with decoupled weight decay (x shrinks by lr·weight_decay each step)",
         hyperparameters: [
             .learningRate(0.001), .adamBetas, .eps(1e-8),
-            HyperparameterSpec("weight_decay", .number(0...Double.infinity), .number(0.01),
+            KeySpec("weight_decay", .number(0...Double.infinity), .number(0.01),
                                "decoupled weight decay: x is multiplied by 1 − lr·weight_decay before the step"),
             .amsgrad,
         ],
         reference: "torch.optim.AdamW",
-        refused: [])
+        refused: [],
+        checkedTogether: [["betas"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper { try Adam.hyper(values) }
 

@@ -24,7 +24,8 @@ public final class AggMo: CatalogedOptimizer {
         summary: "Aggregated Momentum: several velocities with different betas, averaged",
         hyperparameters: [.learningRate(0.1), .aggMoBetas, .aggMoA, .aggMoK, .weightDecay],
         reference: "AtheMathmo/AggMo aggmo.py (lr default 0.1 from CGO optim_experimental.py: AggMo)",
-        refused: [])
+        refused: [],
+        checkedTogether: [["betas", "a", "k"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper {
         Hyper(lr: values.number("lr"), betas: try values.aggMoBetas(), weightDecay: values.number("weight_decay"))

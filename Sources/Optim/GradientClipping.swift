@@ -1,9 +1,10 @@
 // Global-norm gradient clipping over a flat gradient buffer (PyTorch's `torch.nn.utils.clip_grad_norm_`).
+import Vocabulary
 
 /// Gradient clipping's configuration key: the largest global gradient norm allowed.
 public enum GradientClipping {
-    public static let hyperparameter = HyperparameterSpec(
-        "clip", .number(0...Double.infinity, exclusiveMinimum: true), default: "none",
+    public static let hyperparameter = KeySpec(
+        "clip", .number(0...Double.infinity, exclusiveMinimum: true), absent: "none",
         "rescale the gradients when their global L2 norm exceeds this (clip_grad_norm_)")
 }
 

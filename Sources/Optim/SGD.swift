@@ -1,5 +1,6 @@
 // SGD with momentum, negative momentum, dampening, Nesterov and weight decay (PyTorch's `torch.optim.SGD`,
 // CGO's `optimizers/optim.py: SGD`).
+import Vocabulary
 
 /// Stochastic gradient descent, PyTorch's form:
 ///
@@ -30,10 +31,11 @@ public final class SGD: CatalogedOptimizer {
             .momentum(-1...1, "momentum factor μ; negative values give negative momentum"),
             .dampening,
             .weightDecay,
-            HyperparameterSpec("nesterov", .bool, .bool(false), "Nesterov momentum: step along d + μ·buf"),
+            KeySpec("nesterov", .bool, .bool(false), "Nesterov momentum: step along d + μ·buf"),
         ],
         reference: "torch.optim.SGD (CGO optimizers/optim.py: SGD, defaults lr 0.001)",
-        refused: [])
+        refused: [],
+        checkedTogether: [["momentum", "dampening", "nesterov"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper {
         let hyper = Hyper(lr: values.number("lr"), momentum: values.number("momentum"),
@@ -41,7 +43,7 @@ public final class SGD: CatalogedOptimizer {
                           nesterov: values.bool("nesterov"))
         if hyper.nesterov && (hyper.momentum <= 0 || hyper.dampening != 0) {
             throw OptimizerError.conflict("nesterov needs momentum > 0 and dampening = 0 (got momentum "
-                + "\(HyperValue.number(hyper.momentum).text), dampening \(HyperValue.number(hyper.dampening).text))")
+                + "\(KeyValue.number(hyper.momentum).text), dampening \(KeyValue.number(hyper.dampening).text))")
         }
         return hyper
     }

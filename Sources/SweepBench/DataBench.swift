@@ -2,6 +2,7 @@
 // takes (target: under 1 s), and where the time goes. Inflation should be nearly all of it.
 import Foundation
 import Models
+import Vocabulary
 
 /// `sweep-bench data [--folder DIR] [--repeat N] [--formats]`; the folder defaults to Debian's
 /// `/usr/share/datasets/fashion-mnist` (package `dataset-fashion-mnist`); `--formats` adds the other

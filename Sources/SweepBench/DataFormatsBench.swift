@@ -2,6 +2,7 @@
 // datasets (CIFAR-10, PTB, SGEMM, covtype), written to a temporary folder and removed afterwards.
 import Foundation
 import Models
+import Vocabulary
 
 /// Writes full-size stand-ins for CIFAR-10, PTB, `sgemm_product.csv` and covtype, and times
 /// `DatasetCatalog.load` on each (median and minimum of `repeats`).

@@ -10,6 +10,7 @@
 //                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
 import Foundation
 import Models
+import Vocabulary
 
 /// One benchmarked model: how to build it and what a step consumes.
 private struct BenchModel {
@@ -38,7 +39,7 @@ private func randomWindow(_ streams: Int) -> Batch {
                               steps: bptt, streams: streams))
 }
 
-private func catalogModel(_ key: String, _ title: String, _ name: String, _ settings: [String: SettingValue] = [:],
+private func catalogModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue] = [:],
                           shape: [Int], classes: Int = 10) -> BenchModel {
     BenchModel(key: key, title: title, samplesPerStep: { $0 },
                make: { try ModelCatalog.make(name: name, settings: Settings(settings), inputShape: shape, classes: classes,

@@ -4,6 +4,7 @@
 import Foundation
 import Models
 import Optim
+import Vocabulary
 
 /// Times `step` for each optimizer configuration after a warm-up that fills critical buffers.
 func benchmarkOptimizerStep(_ arguments: [String]) throws {
@@ -33,7 +34,7 @@ func benchmarkOptimizerStep(_ arguments: [String]) throws {
     }
     let initial = (0..<count).map { _ in Float(random.normal() * 0.05) }
 
-    let configurations: [(label: String, name: String, hyper: [String: HyperValue])] = [
+    let configurations: [(label: String, name: String, hyper: [String: KeyValue])] = [
         ("sgd", "sgd", ["lr": .number(1e-6)]),
         ("sgd momentum 0.9", "sgd", ["lr": .number(1e-6), "momentum": .number(0.9)]),
         ("adam", "adam", ["lr": .number(1e-6)]),

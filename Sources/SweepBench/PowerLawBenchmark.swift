@@ -4,6 +4,7 @@
 // step 1, so the two are split without any hook in the regimes.
 import Foundation
 import Models
+import Vocabulary
 
 /// Runs the power-law benchmark. Options: `--sizes 1000,10000` (the N to run), `--quick` (fewer steps),
 /// `--setup N,N…` (instead: time the set-up pieces, basis and eigensolver, at those N).
@@ -67,7 +68,7 @@ private struct BenchmarkRow {
     var problem: BenchmarkProblem
     var size: Int
     var steps: Int
-    var keys: [String: SettingValue] = [:]
+    var keys: [String: KeyValue] = [:]
     var optimizer = PowerLawOptimizer(name: "sgd", lr: 0.5, momentum: 0.3)
 }
 
@@ -95,7 +96,7 @@ private func rows(_ n: Int, quick: Bool) -> [BenchmarkRow] {
 
 /// Runs one row; returns the set-up time and the time per step.
 private func time(_ row: BenchmarkRow) throws -> (setup: Double, perStep: Double) {
-    var keys: [String: SettingValue] = ["N": .number(Double(row.size)), "steps": .number(Double(row.steps)),
+    var keys: [String: KeyValue] = ["N": .number(Double(row.size)), "steps": .number(Double(row.steps)),
                                         "log_every": .number(Double(max(row.steps / 100, 1)))]
     let data: PowerLawData
     switch row.problem {

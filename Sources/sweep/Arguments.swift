@@ -1,6 +1,7 @@
 // A small command-line reader: `--name value`, `--name=value`, flags, `--` and positionals.
 // Each command asks for what it takes; `finish()` rejects whatever is left, suggesting the nearest name.
 import SweepCore
+import Vocabulary
 
 /// Wrong use of the command line. Printed with the command's usage; exit code 2.
 struct UsageError: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 // `sweep`: the command line. The table of subcommands, help, and the mapping of errors to exit codes.
 import Foundation
 import SweepCore
+import Vocabulary
 
 let commands: [Command.Type] = [Expand.self, Validate.self, Run.self, Local.self, Submit.self, Status.self, Report.self]
 

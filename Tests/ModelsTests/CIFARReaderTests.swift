@@ -1,5 +1,6 @@
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct CIFARReaderTests {
     /// Record `i`: label bytes, then 3 planes of 1024; pixel p of channel c is (i + 3p + 50c) mod 256.

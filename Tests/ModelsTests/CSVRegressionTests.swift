@@ -2,6 +2,7 @@
 // standardisation with the training rows' statistics (unbiased std).
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct CSVRegressionTests {
     static let bikeHeader = "instant,dteday,season,yr,mnth,hr,holiday,weekday,workingday,weathersit,temp,atemp,hum,windspeed,casual,registered,cnt"
@@ -23,7 +24,7 @@ import Models
         try folder.write("bike_sharing/hour.csv", text: text)
     }
 
-    static func load(_ name: String, _ folder: DatasetTestFolder, _ values: [String: SettingValue], seed: UInt64 = 4) throws -> SampleSplits {
+    static func load(_ name: String, _ folder: DatasetTestFolder, _ values: [String: KeyValue], seed: UInt64 = 4) throws -> SampleSplits {
         guard case let .samples(splits) = try DatasetCatalog.load(name: name, settings: Settings(values), seed: seed,
                                                                   searchPaths: [folder.path]) else {
             throw DataError(.empty(what: "not samples"))

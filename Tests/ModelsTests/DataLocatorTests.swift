@@ -2,6 +2,7 @@
 // search paths (sub-folder only), then the standard places; and what a missing copy says.
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct DataLocatorTests {
     static let files = DataFiles(folders: ["mnist", "MNIST/raw"], files: [["a.bin", "a-old.bin"], ["b.bin"]])

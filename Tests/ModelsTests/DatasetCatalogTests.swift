@@ -1,5 +1,6 @@
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct DatasetCatalogTests {
     @Test func namesInOrder() {
@@ -11,7 +12,7 @@ import Models
         for entry in DatasetCatalog.entries {
             let keys = entry.settings.map(\.name)
             #expect(Set(keys).count == keys.count, "\(entry.name) repeats a key")
-            #expect(!entry.summary.isEmpty && entry.settings.allSatisfy { !$0.summary.isEmpty && !$0.defaultValue.isEmpty })
+            #expect(!entry.summary.isEmpty && entry.settings.allSatisfy { !$0.summary.isEmpty && !$0.defaultText.isEmpty })
             let builtIn = ["blobs", "synthetic_text"].contains(entry.name)
             #expect(keys.contains("data_path") == !builtIn, "\(entry.name)")
             #expect((entry.source == nil) == builtIn && (entry.layout == nil) == builtIn, "\(entry.name)")
@@ -23,8 +24,8 @@ import Models
         #expect(DatasetCatalog.entry("fashion_mnist")?.source?.contains("dataset-fashion-mnist") == true)
         #expect(DatasetCatalog.entry("mnist")?.settings.map(\.name) == ["data_path", "train_size", "valid_size", "test_size",
                                                                          "valid_per_class", "train_per_class", "normalize"])
-        #expect(DatasetCatalog.entry("cifar100")?.settings.first { $0.name == "valid_per_class" }?.defaultValue == "50")
-        #expect(DatasetCatalog.entry("sgemm")?.settings.first { $0.name == "train_size" }?.defaultValue == "1000")
+        #expect(DatasetCatalog.entry("cifar100")?.settings.first { $0.name == "valid_per_class" }?.defaultText == "50")
+        #expect(DatasetCatalog.entry("sgemm")?.settings.first { $0.name == "train_size" }?.defaultText == "1000")
     }
 
     @Test(arguments: [
@@ -53,14 +54,14 @@ import Models
     }
 
     @Test(arguments: [
-        ("mnist", "train_size", SettingValue.number(0), "mnist: train_size: expected an integer from 1 to 1000000000, got 0"),
+        ("mnist", "train_size", KeyValue.number(0), "mnist: train_size: expected an integer from 1 to 1000000000, got 0"),
         ("cifar10", "normalize", .string("yes"), "cifar10: normalize: expected true or false, got \"yes\""),
         ("ptb", "data_path", .number(3), "ptb: data_path: expected a string, got 3"),
         ("covtype", "samples", .number(1), "covtype: samples: expected an integer from 2 to 100000000, got 1"),
         ("blobs", "separation", .number(-1), "blobs: separation: expected a number in [0, 1000], got -1"),
         ("synthetic_text", "tokens", .number(10.5), "synthetic_text: tokens: expected an integer from 100 to 1000000000, got 10.5"),
     ])
-    func badSettingsAreNamed(name: String, key: String, value: SettingValue, message: String) throws {
+    func badSettingsAreNamed(name: String, key: String, value: KeyValue, message: String) throws {
         let error = try #require(throws: DataError.self) { try DatasetCatalog.shape(name: name, settings: Settings([key: value])) }
         #expect(error.description == message)
         // Loading checks them too, before looking for files.

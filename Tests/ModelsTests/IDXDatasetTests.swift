@@ -2,6 +2,7 @@
 // errors a broken copy gives.
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct IDXDatasetTests {
     /// 10 classes: class c has 30 − c training images (so the late classes run out), 40 test images.
@@ -9,8 +10,8 @@ import Models
     static let trainCount = perClass.reduce(0, +)
 
     static func load(_ folder: DatasetTestFolder, name: String = "mnist", seed: UInt64 = 1,
-                     _ extra: [String: SettingValue] = [:]) throws -> SampleSplits {
-        var values: [String: SettingValue] = ["data_path": .string(folder.path), "valid_per_class": .number(5),
+                     _ extra: [String: KeyValue] = [:]) throws -> SampleSplits {
+        var values: [String: KeyValue] = ["data_path": .string(folder.path), "valid_per_class": .number(5),
                                               "train_per_class": .number(20)]
         values.merge(extra) { $1 }
         guard case let .samples(splits) = try DatasetCatalog.load(name: name, settings: Settings(values), seed: seed,

@@ -2,6 +2,7 @@
 // counts, shapes, labels and a pixel checksum computed independently with Python's gzip module.
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct IDXFashionMNISTTests {
     static let folder = "/usr/share/datasets/fashion-mnist"

@@ -2,6 +2,7 @@
 // drew X and y independently), 80/20 split, StandardScaler-style scaling fitted on the training rows.
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct LIBSVMDatasetTests {
     /// Row r of a covtype-like file: cover type (r mod 7) + 1; feature 1 = r, feature 2 = 10·type
@@ -13,7 +14,7 @@ import Models
         }.joined(separator: "\n") + "\n"
     }
 
-    static func load(_ name: String, _ folder: DatasetTestFolder, _ values: [String: SettingValue], seed: UInt64) throws -> SampleSplits {
+    static func load(_ name: String, _ folder: DatasetTestFolder, _ values: [String: KeyValue], seed: UInt64) throws -> SampleSplits {
         guard case let .samples(splits) = try DatasetCatalog.load(name: name, settings: Settings(values), seed: seed,
                                                                   searchPaths: [folder.path]) else {
             throw DataError(.empty(what: "not samples"))

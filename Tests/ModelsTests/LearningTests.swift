@@ -2,6 +2,7 @@
 // learn (forward, backward and the carried LSTM state working together).
 import Testing
 import Models
+import Vocabulary
 
 /// θ ← θ − lr·g over the whole parameter block.
 private func sgdStep(_ network: any Network, lr: Float) {

@@ -2,8 +2,9 @@
 // PyTorch counts them) and initialisation, and bad configurations are typed errors naming the key.
 import Testing
 import Models
+import Vocabulary
 
-private func make(_ name: String, _ values: [String: SettingValue] = [:], shape: [Int] = [1, 28, 28], classes: Int = 10,
+private func make(_ name: String, _ values: [String: KeyValue] = [:], shape: [Int] = [1, 28, 28], classes: Int = 10,
                   vocabulary: Int? = nil, seed: UInt64 = 1) throws -> any Network {
     try ModelCatalog.make(name: name, settings: Settings(values), inputShape: shape, classes: classes, vocabulary: vocabulary, seed: seed)
 }
@@ -26,7 +27,7 @@ private func moments(_ values: [Float]) -> (mean: Double, std: Double) {
 
     /// Parameter counts of the seeds' models (as `sum(p.numel() for p in model.parameters())` gives them).
     @Test(arguments: [
-        ("logreg", [String: SettingValue](), [1, 28, 28], 10, 7_850, "logreg"),
+        ("logreg", [String: KeyValue](), [1, 28, 28], 10, 7_850, "logreg"),
         ("fc", [:], [784], 10, 25_450, "fc"),
         ("fc", ["hidden": .numbers([1000, 1000])], [1, 28, 28], 10, 1_796_010, "fc"),
         ("convnet", [:], [1, 28, 28], 10, 21_840, "convnet (mnist)"),
@@ -35,7 +36,7 @@ private func moments(_ values: [Float]) -> (mean: Double, std: Double) {
         ("resnet", [:], [3, 32, 32], 10, 272_474, "resnet20"),
         ("autoencoder", [:], [1, 28, 28], 0, 2_837_314, "autoencoder"),
     ])
-    func buildsTheSeedsSizes(_ name: String, _ values: [String: SettingValue], _ shape: [Int], _ classes: Int, _ count: Int,
+    func buildsTheSeedsSizes(_ name: String, _ values: [String: KeyValue], _ shape: [Int], _ classes: Int, _ count: Int,
                              _ networkName: String) throws {
         let network = try make(name, values, shape: shape, classes: classes)
         #expect(network.parameters.count == count)

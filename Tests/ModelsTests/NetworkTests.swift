@@ -2,6 +2,7 @@
 // finite differences, evaluation mode, saved state, determinism across runs and thread counts, errors.
 import Testing
 import Models
+import Vocabulary
 
 /// A small stack with every kind of layer a feed-forward network composes.
 private let mixedStack: [LayerSpec] = [

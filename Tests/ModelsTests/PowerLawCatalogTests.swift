@@ -2,8 +2,9 @@
 // refused before a step, with a message that says what is wrong and what would be right.
 import Testing
 @testable import Models
+import Vocabulary
 
-private func validate(_ regime: String, _ values: [String: SettingValue] = [:], optimizer: PowerLawOptimizer = sgd(0.5),
+private func validate(_ regime: String, _ values: [String: KeyValue] = [:], optimizer: PowerLawOptimizer = sgd(0.5),
                       batch: Int = 10, dataset: String = "synthetic_powerlaw") throws {
     try PowerLawCatalog.validate(regime: regime, settings: Settings(values), optimizer: optimizer, batchSize: batch, dataset: dataset)
 }
@@ -37,7 +38,7 @@ private func validate(_ regime: String, _ values: [String: SettingValue] = [:], 
     }
 
     /// (regime, keys, optimizer, batch, dataset, the error).
-    static let refused: [(String, [String: SettingValue], PowerLawOptimizer, Int, String, PowerLawError)] = [
+    static let refused: [(String, [String: KeyValue], PowerLawOptimizer, Int, String, PowerLawError)] = [
         ("full", [:], sgd(0.5), 10, "synthetic_powerlaw",
          .unknownRegime("full", valid: ["powerlaw_nn", "linearized", "averaged", "spectral_diagonal"])),
         ("averaged", [:], PowerLawOptimizer(name: "adam", lr: 0.1), 10, "synthetic_powerlaw",

@@ -5,9 +5,10 @@
 import Foundation
 import Testing
 @testable import Models
+import Vocabulary
 
 /// Runs `regime` through the public entry point.
-func runPowerLaw(_ regime: String, _ values: [String: SettingValue], optimizer: PowerLawOptimizer, batch: Int, seed: UInt64 = 7,
+func runPowerLaw(_ regime: String, _ values: [String: KeyValue], optimizer: PowerLawOptimizer, batch: Int, seed: UInt64 = 7,
                  data: PowerLawData = .synthetic, shouldStop: () -> Bool = { false }) throws -> PowerLawOutcome {
     try PowerLawCatalog.run(regime: regime, settings: Settings(values), optimizer: optimizer, batchSize: batch, seed: seed,
                             data: data, shouldStop: shouldStop)
@@ -55,7 +56,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
 }
 
 @Suite struct PowerLawRegimeTests {
-    static let small: [String: SettingValue] = ["N": .number(64), "steps": .number(120), "log_every": .number(4),
+    static let small: [String: KeyValue] = ["N": .number(64), "steps": .number(120), "log_every": .number(4),
                                                 "nu": .number(1.2), "kappa": .number(0.5)]
 
     /// (lr, momentum, batch): positive, negative and no momentum.
@@ -86,7 +87,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     @Test(arguments: [(0.6, 0.5, 4, "constant"), (0.8, -0.4, 8, "constant"), (0.3, 0.0, 16, "jacobi")])
     func spectralDiagonalIsTheAveragedDiagonalInAHadamardBasis(_ lr: Double, _ momentum: Double, _ batch: Int,
                                                                _ schedule: String) throws {
-        var values: [String: SettingValue] = ["N": .number(64), "steps": .number(200), "basis": .string("hadamard"),
+        var values: [String: KeyValue] = ["N": .number(64), "steps": .number(200), "basis": .string("hadamard"),
                                               "nu": .number(1.5), "kappa": .number(1), "schedule": .string(schedule)]
         let optimizer = sgd(lr, momentum: momentum)
         let averaged = try runPowerLaw("averaged", values, optimizer: optimizer, batch: batch)
@@ -104,7 +105,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     @Test(arguments: [0.4, -0.4])
     func fullBatchIsGradientDescentWithMomentum(_ momentum: Double) throws {
         let n = 64, lr = 0.9, steps = 60
-        let values: [String: SettingValue] = ["N": .number(Double(n)), "steps": .number(Double(steps))]
+        let values: [String: KeyValue] = ["N": .number(Double(n)), "steps": .number(Double(steps))]
         let problem = try SyntheticPowerLaw(size: n, nu: 1, kappa: 1, lambdaMin: 0, basis: .random, seed: 7).kernelProblem()
         let reference = gradientDescentLosses(problem, lr: lr, momentum: momentum, steps: steps)
         let linearized = try runPowerLaw("linearized", values, optimizer: sgd(lr, momentum: momentum), batch: n)
@@ -125,7 +126,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
         let n = 32, lr = 1.1, momentum = 0.2, steps = 40
         let splits = regressionSplits(count: 50, features: 5, seed: 3)
         let data = PowerLawData.samples(dataset: "test", splits: splits)
-        let values: [String: SettingValue] = ["N": .number(Double(n)), "steps": .number(Double(steps)), "width": .number(64)]
+        let values: [String: KeyValue] = ["N": .number(Double(n)), "steps": .number(Double(steps)), "width": .number(64)]
         let problem = try NetworkProblem(splits: splits, dataset: "test", size: n, width: 64, seed: 7).kernelProblem().problem
         let reference = gradientDescentLosses(problem, lr: lr, momentum: momentum, steps: steps)
         for regime in ["linearized", "averaged", "spectral_diagonal"] {
@@ -140,7 +141,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
         let n = 32, steps = 20
         let splits = regressionSplits(count: 40, features: 4, seed: 5)
         let data = PowerLawData.samples(dataset: "test", splits: splits)
-        let values: [String: SettingValue] = ["N": .number(Double(n)), "steps": .number(Double(steps)), "width": .number(4000)]
+        let values: [String: KeyValue] = ["N": .number(Double(n)), "steps": .number(Double(steps)), "width": .number(4000)]
         let network = try runPowerLaw("powerlaw_nn", values, optimizer: sgd(0.3, momentum: 0.3), batch: n, data: data)
         let linearized = try runPowerLaw("linearized", values, optimizer: sgd(0.3, momentum: 0.3), batch: n, data: data)
         #expect(network.losses[0] == linearized.losses[0] || abs(network.losses[0] - linearized.losses[0]) < 1e-6 * linearized.losses[0])
@@ -153,7 +154,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
 
     @Test(arguments: ["linearized", "averaged", "spectral_diagonal", "powerlaw_nn"])
     func aDivergentSettingIsReportedNotThrown(_ regime: String) throws {
-        var values: [String: SettingValue] = ["N": .number(32), "steps": .number(3000), "log_every": .number(1)]
+        var values: [String: KeyValue] = ["N": .number(32), "steps": .number(3000), "log_every": .number(1)]
         var data = PowerLawData.synthetic
         var lr = 2.5 // above 2/λ_max: unstable even for gradient descent
         if regime == "powerlaw_nn" {
@@ -176,7 +177,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     }
 
     @Test func severalRunsStopAtTheEarliestDivergence() throws {
-        let values: [String: SettingValue] = ["N": .number(32), "steps": .number(400), "runs": .number(5), "log_every": .number(10)]
+        let values: [String: KeyValue] = ["N": .number(32), "steps": .number(400), "runs": .number(5), "log_every": .number(10)]
         let outcome = try runPowerLaw("linearized", values, optimizer: sgd(2.2), batch: 4)
         guard case let .diverged(divergence) = outcome.status else {
             Issue.record("expected divergence, got \(outcome.status)")
@@ -190,7 +191,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     @Test func adamFollowsTheReferenceQuirk() throws {
         // One full batch: g = K̃d is deterministic, so the reference's update can be written out here.
         let n = 16, steps = 5, lr = 0.05
-        let values: [String: SettingValue] = ["N": .number(Double(n)), "steps": .number(Double(steps))]
+        let values: [String: KeyValue] = ["N": .number(Double(n)), "steps": .number(Double(steps))]
         let adam = PowerLawOptimizer(name: "adam", lr: lr, beta1: 0.8, beta2: 0.9, eps: 1e-6)
         let outcome = try runPowerLaw("linearized", values, optimizer: adam, batch: n)
         let problem = try SyntheticPowerLaw(size: n, nu: 1, kappa: 1, lambdaMin: 0, basis: .random, seed: 7).kernelProblem()
@@ -225,14 +226,14 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     }
 
     @Test func sameSeedSameCurvesOtherSeedOtherCurves() throws {
-        let values: [String: SettingValue] = ["N": .number(32), "steps": .number(30), "runs": .number(3)]
+        let values: [String: KeyValue] = ["N": .number(32), "steps": .number(30), "runs": .number(3)]
         let a = try runPowerLaw("linearized", values, optimizer: sgd(0.5, momentum: -0.2), batch: 4, seed: 11)
         let b = try runPowerLaw("linearized", values, optimizer: sgd(0.5, momentum: -0.2), batch: 4, seed: 11)
         let c = try runPowerLaw("linearized", values, optimizer: sgd(0.5, momentum: -0.2), batch: 4, seed: 12)
         #expect(a == b)
         #expect(a.losses != c.losses)
         let data = PowerLawData.samples(dataset: "test", splits: regressionSplits(count: 40, features: 3, seed: 2))
-        let network: [String: SettingValue] = ["N": .number(24), "steps": .number(15), "runs": .number(2), "width": .number(16)]
+        let network: [String: KeyValue] = ["N": .number(24), "steps": .number(15), "runs": .number(2), "width": .number(16)]
         let first = try runPowerLaw("powerlaw_nn", network, optimizer: sgd(0.5, momentum: -0.3), batch: 4, seed: 3, data: data)
         let second = try runPowerLaw("powerlaw_nn", network, optimizer: sgd(0.5, momentum: -0.3), batch: 4, seed: 3, data: data)
         #expect(first == second)
@@ -240,7 +241,7 @@ func largestRelativeDifference(_ got: [Double], _ expected: [Double]) -> Double 
     }
 
     @Test func logScheduleAndInterruption() throws {
-        let values: [String: SettingValue] = ["N": .number(16), "steps": .number(10), "log_every": .number(4)]
+        let values: [String: KeyValue] = ["N": .number(16), "steps": .number(10), "log_every": .number(4)]
         let outcome = try runPowerLaw("spectral_diagonal", values, optimizer: sgd(0.5), batch: 2)
         #expect(outcome.steps == [0, 4, 8, 10] && outcome.losses.count == 4 && outcome.status == .completed)
         var polls = 0

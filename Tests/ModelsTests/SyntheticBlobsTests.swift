@@ -1,5 +1,6 @@
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct SyntheticBlobsTests {
     @Test func shapesBalanceAndDeterminism() {

@@ -1,5 +1,6 @@
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct SyntheticTextTests {
     @Test func sizesVocabularyAndDeterminism() {

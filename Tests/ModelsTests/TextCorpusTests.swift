@@ -1,5 +1,6 @@
 import Testing
 import Models
+import Vocabulary
 
 @Suite struct TextCorpusTests {
     static func write(_ folder: DatasetTestFolder, _ sub: String, _ names: [String], _ texts: [String]) throws -> [String] {

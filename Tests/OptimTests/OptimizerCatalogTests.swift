@@ -1,10 +1,11 @@
 // The registry: names, defaults, and every error a configuration can get, with its message.
 import Testing
 import Optim
+import Vocabulary
 
 @Suite struct OptimizerCatalogTests {
     /// The error `make` throws for this configuration, as text ("" when it builds).
-    func message(_ name: String, _ hyper: [String: HyperValue], tensors: [Range<Int>] = [0..<3, 3..<8]) -> String {
+    func message(_ name: String, _ hyper: [String: KeyValue], tensors: [Range<Int>] = [0..<3, 3..<8]) -> String {
         do {
             _ = try OptimizerCatalog.make(name: name, hyperparameters: hyper, tensors: tensors)
             return ""
@@ -14,7 +15,7 @@ import Optim
     }
 
     /// The error `validate` throws, as text ("" when valid).
-    func validationMessage(_ name: String, _ hyper: [String: HyperValue]) -> String {
+    func validationMessage(_ name: String, _ hyper: [String: KeyValue]) -> String {
         do {
             try OptimizerCatalog.validate(name: name, hyperparameters: hyper)
             return ""
@@ -43,7 +44,7 @@ import Optim
     @Test func defaultsAreTheReferenceConstructors() throws {
         func defaults(_ name: String) throws -> [String: String] {
             Dictionary(uniqueKeysWithValues: try OptimizerCatalog.description(of: name).hyperparameters
-                .map { ($0.name, $0.defaultValue) })
+                .map { ($0.name, $0.defaultText) })
         }
         let sgdC = try defaults("sgd_c")
         #expect(sgdC["lr"] == "0.001" && sgdC["kappa"] == "1" && sgdC["decay"] == "0.7" && sgdC["topC"] == "10")
@@ -64,7 +65,7 @@ import Optim
         for name in OptimizerCatalog.names {
             let optimizer = try OptimizerCatalog.make(name: name, hyperparameters: [:], tensors: [0..<4, 4..<6])
             let expected = try OptimizerCatalog.description(of: name).hyperparameters.first { $0.name == "lr" }!.fallback
-            #expect(HyperValue.number(optimizer.lr) == expected)
+            #expect(KeyValue.number(optimizer.lr) == expected)
             let configured = try OptimizerCatalog.make(name: name, hyperparameters: ["lr": .number(0.25)], tensors: [0..<4])
             #expect(configured.lr == 0.25)
         }
@@ -170,7 +171,7 @@ import Optim
     }
 
     @Test func validationChecksWithoutBuildingAndAgreesWithMake() {
-        let cases: [(String, [String: HyperValue])] = [
+        let cases: [(String, [String: KeyValue])] = [
             ("sgd", ["lr": .number(-1)]), ("sgd_c", ["topc": .number(5)]), ("adam", ["betas": .numbers([0.9, 1])]),
             ("rmsprop_c", ["critical_test": .bool(true)]), ("sgd", ["nesterov": .bool(true)]), ("adam_c", [:]),
             ("aggmo", ["a": .number(0.3), "k": .number(5)]),

@@ -2,11 +2,12 @@
 // the original, and a state that does not fit is refused without changing anything.
 import Testing
 import Optim
+import Vocabulary
 
 @Suite struct OptimizerStateTests {
     /// One configuration per optimizer and state feature (momentum, amsgrad, centering, every kind of
     /// critical buffer).
-    static let configurations: [(name: String, hyper: [String: HyperValue])] = [
+    static let configurations: [(name: String, hyper: [String: KeyValue])] = [
         ("sgd", ["momentum": .number(0.9), "nesterov": .bool(true), "weight_decay": .number(0.01)]),
         ("sgd", ["momentum": .number(-0.5), "dampening": .number(0.2)]),
         ("adam", ["amsgrad": .bool(true), "weight_decay": .number(0.1), "lr": .number(0.01)]),

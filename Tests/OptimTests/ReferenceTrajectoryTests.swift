@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import Optim
 import TestSupport
+import Vocabulary
 
 @Suite struct ReferenceTrajectoryTests {
     @Test(arguments: Fixtures.names("optim"))
@@ -32,7 +33,7 @@ import TestSupport
 /// One parsed fixture, tensors flattened into one buffer in file order.
 struct OptimizerFixture {
     var optimizer: String
-    var hyper: [String: HyperValue]
+    var hyper: [String: KeyValue]
     var steps: Int
     var ranges: [Range<Int>] = []
     var initial: [Float] = []
@@ -81,7 +82,7 @@ struct OptimizerFixture {
         }
     }
 
-    static func hyperValue(_ any: Any) throws -> HyperValue {
+    static func hyperValue(_ any: Any) throws -> KeyValue {
         switch any {
         // JSONSerialization gives NSNumber for booleans too; their Objective-C type is "c".
         case let n as NSNumber where String(cString: n.objCType) == "c": return .bool(n.boolValue)

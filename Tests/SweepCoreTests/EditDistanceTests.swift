@@ -1,5 +1,6 @@
 import Testing
 import SweepCore
+import Vocabulary
 
 @Suite struct EditDistanceTests {
     @Test(arguments: [("adma", "adam", 1), ("sgdc", "sgd_c", 1), ("topc", "topC", 0), ("", "lr", 2),

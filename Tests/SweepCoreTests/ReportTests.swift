@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 @testable import SweepCore
+import Vocabulary
 
 /// `sweep report`'s numbers checked against values computed here from the same formulas the runs were
 /// written with: means, sample stds, best epochs, ranking per direction, diverged and failed runs.

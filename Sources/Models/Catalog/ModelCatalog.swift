@@ -2,6 +2,7 @@
 // the keys from here (through Worker); Worker builds networks with `ModelCatalog.make`. The power-law
 // network is not here: `powerlaw_nn` names a regime of `PowerLawCatalog`, which trains `PowerLawNetwork`
 // by steps on N points rather than by epochs.
+import Vocabulary
 
 /// One model a grid can name.
 public struct ModelEntry: Sendable {
@@ -10,7 +11,7 @@ public struct ModelEntry: Sendable {
     /// One line for help and listings.
     public var summary: String
     /// The keys it reads, with kind, range, default and summary.
-    public var settings: [SettingSpec]
+    public var settings: [KeySpec]
     /// What the data must be: `"samples with class labels"`, `"a token corpus"`, …
     public var data: String
 }
@@ -19,22 +20,22 @@ public struct ModelEntry: Sendable {
 public enum ModelCatalog {
     // MARK: - Keys
 
-    static let hidden = SettingSpec("hidden", .integers(1...100_000, count: 0...16), default: "[32]",
+    static let hidden = KeySpec("hidden", .integers(1...100_000, count: 0...16), .numbers([32]),
                                     "widths of the hidden layers, input side first")
-    static let activation = SettingSpec("activation", .choice(MLP.Activation.allCases.map(\.rawValue)), default: "relu",
+    static let activation = KeySpec("activation", .choice(MLP.Activation.allCases.map(\.rawValue)), .string("relu"),
                                         "activation after each hidden layer")
-    static let variant = SettingSpec("variant", .choice(["auto"] + ConvNet.Variant.allCases.map(\.rawValue)), default: "auto",
+    static let variant = KeySpec("variant", .choice(["auto"] + ConvNet.Variant.allCases.map(\.rawValue)), .string("auto"),
                                      "auto: mnist for 1-channel input, cifar100 for 3-channel input with 100 classes, else cifar10")
-    static let depth = SettingSpec("depth", .integer(8...1202), default: "20", "layers, 6n + 2: 20, 32, 44, 56, 110")
-    static let emsize = SettingSpec("emsize", .integer(1...65_536), default: "64", "embedding size")
-    static let nhid = SettingSpec("nhid", .integer(1...65_536), default: "128", "LSTM hidden units per layer")
-    static let nlayers = SettingSpec("nlayers", .integer(1...16), default: "1", "LSTM layers")
-    static let dropout = SettingSpec("dropout", .number(0...1), default: "0",
+    static let depth = KeySpec("depth", .integer(8...1202), .number(20), "layers, 6n + 2: 20, 32, 44, 56, 110")
+    static let emsize = KeySpec("emsize", .integer(1...65_536), .number(64), "embedding size")
+    static let nhid = KeySpec("nhid", .integer(1...65_536), .number(128), "LSTM hidden units per layer")
+    static let nlayers = KeySpec("nlayers", .integer(1...16), .number(1), "LSTM layers")
+    static let dropout = KeySpec("dropout", .number(0...1), .number(0),
                                      "dropout on embeddings, between LSTM layers and on the output; < 1")
-    static let bptt = SettingSpec("bptt", .integer(1...100_000), default: "35", "truncated-BPTT window length (time steps)")
-    static let widths = SettingSpec("widths", .integers(1...100_000, count: 1...16), default: "[1000, 500, 250, 30]",
+    static let bptt = KeySpec("bptt", .integer(1...100_000), .number(35), "truncated-BPTT window length (time steps)")
+    static let widths = KeySpec("widths", .integers(1...100_000, count: 1...16), .numbers([1000, 500, 250, 30]),
                                     "encoder widths, the last one the code; the decoder mirrors them")
-    static let loss = SettingSpec("loss", .choice(["bce", "mse"]), default: "bce", "reconstruction loss (sigmoid output)")
+    static let loss = KeySpec("loss", .choice(["bce", "mse"]), .string("bce"), "reconstruction loss (sigmoid output)")
 
     /// Every model, in the order listings show them.
     public static let entries: [ModelEntry] = [
@@ -59,6 +60,21 @@ public enum ModelCatalog {
     public static func entry(_ name: String) throws -> ModelEntry {
         guard let entry = entries.first(where: { $0.name == name }) else { throw ModelError.unknownModel(name, valid: names) }
         return entry
+    }
+
+    /// Whether `model` can learn from `dataset` of `shape` (a language model needs a corpus; convolutional
+    /// models need images), or what is wrong. Grid validation asks before any file is read.
+    public static func compatibility(model: String, dataset: String, shape: DatasetShape) -> String? {
+        switch (model, shape) {
+        case ("lstm", .tokens): return nil
+        case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
+        case (_, .tokens): return "\(model) learns from samples; \(dataset) is a token corpus (use model lstm)"
+        case ("convnet", .classification(let shape, _)), ("resnet", .classification(let shape, _)):
+            return shape.count == 3 ? nil : "\(model) needs images (channels, height, width); \(dataset) has samples of shape \(shape)"
+        case ("convnet", .regression), ("resnet", .regression):
+            return "\(model) is an image classifier; \(dataset) is a regression table"
+        default: return nil
+        }
     }
 
     // MARK: - Construction
@@ -109,8 +125,8 @@ public enum ModelCatalog {
                                           head: head, seed: seed)
         case "fc":
             _ = try needsSamples()
-            let widths = try settings.numbers(hidden, default: [32]).map { Int($0) }
-            let act = MLP.Activation(rawValue: try settings.string(activation, default: "relu")) ?? .relu
+            let widths = try settings.numbers(hidden).map { Int($0) }
+            let act = MLP.Activation(rawValue: try settings.string(activation)) ?? .relu
             let (outputs, head) = try classifierHead()
             return try FeedForwardNetwork(name: name, inputShape: inputShape,
                                           layers: MLP.fullyConnected(hidden: widths, activation: act, outputs: outputs),
@@ -118,13 +134,13 @@ public enum ModelCatalog {
         case "convnet":
             _ = try needsSamples()
             try needsClasses()
-            let form = try convNetVariant(try settings.string(variant, default: "auto"), inputShape: inputShape, classes: classes)
+            let form = try convNetVariant(try settings.string(variant), inputShape: inputShape, classes: classes)
             return try FeedForwardNetwork(name: "convnet (\(form.rawValue))", inputShape: inputShape,
                                           layers: ConvNet.layers(form, classes: classes), head: .softmaxCrossEntropy, seed: seed)
         case "resnet":
             _ = try needsSamples()
             try needsClasses()
-            let layers = try settings.integer(depth, default: 20)
+            let layers = try settings.integer(depth)
             guard ResNet.isValidDepth(layers) else {
                 throw SettingError(key: depth.name, "expected 6n + 2 (20, 32, 44, 56, 110), got \(layers)")
             }
@@ -134,16 +150,16 @@ public enum ModelCatalog {
             guard let vocabulary, vocabulary >= 1 else {
                 throw ModelError.unsupportedData(model: name, "needs a token corpus (a vocabulary), got samples")
             }
-            let p = try settings.number(dropout, default: 0)
-            guard p < 1 else { throw SettingError(key: dropout.name, "expected a number in [0, 1), got \(SettingValue.number(p).text)") }
-            return try LanguageModel(name: name, vocabulary: vocabulary, embeddingSize: try settings.integer(emsize, default: 64),
-                                     hiddenSize: try settings.integer(nhid, default: 128),
-                                     layers: try settings.integer(nlayers, default: 1), dropout: Float(p),
-                                     bptt: try settings.integer(bptt, default: 35), seed: seed)
+            let p = try settings.number(dropout)
+            guard p < 1 else { throw SettingError(key: dropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
+            return try LanguageModel(name: name, vocabulary: vocabulary, embeddingSize: try settings.integer(emsize),
+                                     hiddenSize: try settings.integer(nhid),
+                                     layers: try settings.integer(nlayers), dropout: Float(p),
+                                     bptt: try settings.integer(bptt), seed: seed)
         case "autoencoder":
             let features = try needsSamples()
-            let sizes = try settings.numbers(widths, default: [1000, 500, 250, 30]).map { Int($0) }
-            let head: LossHead = try settings.string(loss, default: "bce") == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
+            let sizes = try settings.numbers(widths).map { Int($0) }
+            let head: LossHead = try settings.string(loss) == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
             return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: Autoencoder.layers(features: features, widths: sizes),
                                           head: head, seed: seed)
         default:

@@ -1,6 +1,7 @@
 // Why a dataset could not be loaded: the error data (which file, what was found, what was expected) and
 // its English rendering, kept in one place. Every reader throws these; nothing in Data/ traps on bad input,
 // so a missing or corrupt file fails the run that needed it and never the sweep.
+import Vocabulary
 
 /// A dataset that cannot be loaded: what is wrong, in which file, and where to get a good copy.
 ///

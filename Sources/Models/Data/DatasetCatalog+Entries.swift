@@ -1,39 +1,40 @@
 // The catalog's entries: the configuration keys each kind of dataset reads, and how each entry checks its
 // settings and loads. The datasets themselves are defined in their own files (ImageDatasets,
 // RegressionTables, SparseDatasets, TextCorpus, Blobs, SyntheticText).
+import Vocabulary
 
 // MARK: - Keys
 
 /// The configuration keys datasets read.
 public enum DatasetKeys {
-    public static let dataPath = SettingSpec(
-        "data_path", .string, default: "none",
+    public static let dataPath = KeySpec(
+        "data_path", .string, absent: "none",
         "folder with the dataset's files (or with its <name>/ sub-folder); searched before SWEEP_DATA and /usr/share/datasets")
-    public static let normalize = SettingSpec(
-        "normalize", .bool, default: "true",
+    public static let normalize = KeySpec(
+        "normalize", .bool, .bool(true),
         "standardise pixels with the dataset's mean and std; false keeps them in [0, 1] (e.g. for a BCE autoencoder)")
     static let sizeRange = 1...1_000_000_000
 
-    static func limit(_ key: String, _ what: String) -> SettingSpec {
-        SettingSpec(key, .integer(sizeRange), default: "all", "use at most this many \(what) (a random subset), for quick runs")
+    static func limit(_ key: String, _ what: String) -> KeySpec {
+        KeySpec(key, .integer(sizeRange), absent: "all", "use at most this many \(what) (a random subset), for quick runs")
     }
     public static let trainSize = limit("train_size", "training samples")
     public static let validSize = limit("valid_size", "validation samples")
     public static let testSize = limit("test_size", "test samples")
 
-    static func perClass(_ key: String, _ what: String, minimum: Int, default value: Int) -> SettingSpec {
-        SettingSpec(key, .integer(minimum...1_000_000), default: String(value), "\(what) per class in the train/validation split")
+    static func perClass(_ key: String, _ what: String, minimum: Int, default value: Int) -> KeySpec {
+        KeySpec(key, .integer(minimum...1_000_000), .number(Double(value)), "\(what) per class in the train/validation split")
     }
 
-    public static let dataSeed = SettingSpec(
-        "data_seed", .integer(0...9_007_199_254_740_991), default: "0",
+    public static let dataSeed = KeySpec(
+        "data_seed", .integer(0...9_007_199_254_740_991), .number(0),
         "seed of the generated data (fixed across run seeds, so seeds vary the run, not the task)")
 }
 
 extension Settings {
     /// An optional size cap, nil when unset.
-    func limit(_ spec: SettingSpec) throws -> Int? {
-        guard case let .number(x)? = try value(spec) else { return nil }
+    func limit(_ spec: KeySpec) throws -> Int? {
+        guard case let .number(x)? = try given(spec) else { return nil }
         return Int(x)
     }
 
@@ -44,8 +45,8 @@ extension Settings {
 
     /// The folder given by `data_path`, nil when unset.
     func dataPath() throws -> String? {
-        let path = try string(DatasetKeys.dataPath, default: "")
-        return path.isEmpty ? nil : path
+        guard case let .string(path)? = try given(DatasetKeys.dataPath), !path.isEmpty else { return nil }
+        return path
     }
 }
 
@@ -67,19 +68,19 @@ extension DatasetCatalog {
                        validPerClass, trainPerClass, DatasetKeys.normalize],
             source: source, layout: layout(dataset.files),
             shapeOf: { settings in
-                _ = try settings.integer(validPerClass, default: dataset.validPerClass)
-                _ = try settings.integer(trainPerClass, default: dataset.trainPerClass)
+                _ = try settings.integer(validPerClass)
+                _ = try settings.integer(trainPerClass)
                 _ = try settings.splitLimits()
-                _ = try settings.bool(DatasetKeys.normalize, default: true)
+                _ = try settings.bool(DatasetKeys.normalize)
                 _ = try settings.dataPath()
                 return .classification(sampleShape: dataset.shape, classes: dataset.classes)
             },
             loader: { settings, seed, searchPaths in
                 let paths = try DataLocator.locate(dataset.files, dataPath: try settings.dataPath(), searchPaths: searchPaths)
-                let valid = try settings.integer(validPerClass, default: dataset.validPerClass)
+                let valid = try settings.integer(validPerClass)
                 let splits = try dataset.load(
-                    paths, validPerClass: valid, trainPerClass: try settings.integer(trainPerClass, default: dataset.trainPerClass),
-                    normalize: try settings.bool(DatasetKeys.normalize, default: true),
+                    paths, validPerClass: valid, trainPerClass: try settings.integer(trainPerClass),
+                    normalize: try settings.bool(DatasetKeys.normalize),
                     limits: try settings.splitLimits(), seed: seed)
                 guard splits.train.count > 0 else {
                     throw SettingError(key: "valid_per_class", "\(valid) takes every training image of every class; use fewer")
@@ -89,11 +90,11 @@ extension DatasetCatalog {
     }
 
     static func text(_ name: String, _ summary: String, _ files: DataFiles, source: String) -> DatasetEntry {
-        let trainSize = SettingSpec("train_size", .integer(DatasetKeys.sizeRange), default: "all",
+        let trainSize = KeySpec("train_size", .integer(DatasetKeys.sizeRange), absent: "all",
                                     "use only the first this many training tokens, for quick runs")
-        let validSize = SettingSpec("valid_size", .integer(DatasetKeys.sizeRange), default: "all",
+        let validSize = KeySpec("valid_size", .integer(DatasetKeys.sizeRange), absent: "all",
                                     "use only the first this many validation tokens")
-        let testSize = SettingSpec("test_size", .integer(DatasetKeys.sizeRange), default: "all",
+        let testSize = KeySpec("test_size", .integer(DatasetKeys.sizeRange), absent: "all",
                                    "use only the first this many test tokens")
         return DatasetEntry(
             name: name, summary: summary, settings: [DatasetKeys.dataPath, trainSize, validSize, testSize],
@@ -115,7 +116,7 @@ extension DatasetCatalog {
     }
 
     static func regression(_ name: String, _ table: RegressionTable, _ summary: String, source: String) -> DatasetEntry {
-        let trainSize = SettingSpec("train_size", .integer(DatasetKeys.sizeRange), default: "1000",
+        let trainSize = KeySpec("train_size", .integer(DatasetKeys.sizeRange), .number(1000),
                                     "training rows (the power-law studies' N), drawn at random; the rest are held out")
         return DatasetEntry(
             name: name, summary: summary,
@@ -129,27 +130,27 @@ extension DatasetCatalog {
             loader: { settings, seed, searchPaths in
                 let paths = try DataLocator.locate(table.files, dataPath: try settings.dataPath(), searchPaths: searchPaths)
                 var limits = try settings.splitLimits()
-                limits.train = try settings.integer(trainSize, default: 1000)
+                limits.train = try settings.integer(trainSize)
                 return .samples(try table.load(paths[0], limits: limits, seed: seed))
             })
     }
 
     static func sparse(_ name: String, _ dataset: SparseDataset, _ summary: String, source: String) -> DatasetEntry {
-        let samples = SettingSpec("samples", .integer(2...100_000_000), default: "5000",
+        let samples = KeySpec("samples", .integer(2...100_000_000), .number(5000),
                                   "rows drawn with replacement before the 80/20 train/held-out split")
         return DatasetEntry(
             name: name, summary: summary,
             settings: [DatasetKeys.dataPath, samples, DatasetKeys.trainSize, DatasetKeys.validSize, DatasetKeys.testSize],
             source: source, layout: layout(dataset.files),
             shapeOf: { settings in
-                let count = try settings.integer(samples, default: 5000)
+                let count = try settings.integer(samples)
                 _ = try settings.dataPath()
                 _ = try settings.splitLimits()
                 try checkSize(rows: count, width: dataset.width, key: "samples", what: "\(count) samples")
                 return .classification(sampleShape: [dataset.width], classes: dataset.classes)
             },
             loader: { settings, seed, searchPaths in
-                let count = try settings.integer(samples, default: 5000)
+                let count = try settings.integer(samples)
                 let paths = try DataLocator.locate(dataset.files, dataPath: try settings.dataPath(), searchPaths: searchPaths)
                 return .samples(try dataset.load(paths[0], samples: count, limits: try settings.splitLimits(), seed: seed))
             })
@@ -165,17 +166,17 @@ extension DatasetCatalog {
     }
 
     static let blobs: DatasetEntry = {
-        let classes = SettingSpec("classes", .integer(2...10_000), default: "10", "number of classes (blobs)")
-        let features = SettingSpec("features", .integer(1...1_000_000), default: "784", "dimensions of a sample")
-        let samples = SettingSpec("samples", .integer(1...100_000_000), default: "10000",
+        let classes = KeySpec("classes", .integer(2...10_000), .number(10), "number of classes (blobs)")
+        let features = KeySpec("features", .integer(1...1_000_000), .number(784), "dimensions of a sample")
+        let samples = KeySpec("samples", .integer(1...100_000_000), .number(10000),
                                   "training samples; validation and test get a fifth as many each")
-        let separation = SettingSpec("separation", .number(0...1000), default: "4",
+        let separation = KeySpec("separation", .number(0...1000), .number(4),
                                      "typical distance between class centres, in units of the within-class noise")
         @Sendable func make(_ settings: Settings) throws -> Blobs {
-            let blobs = Blobs(classes: try settings.integer(classes, default: 10), features: try settings.integer(features, default: 784),
-                              samples: try settings.integer(samples, default: 10_000),
-                              separation: try settings.number(separation, default: 4),
-                              seed: UInt64(try settings.integer(DatasetKeys.dataSeed, default: 0)))
+            let blobs = Blobs(classes: try settings.integer(classes), features: try settings.integer(features),
+                              samples: try settings.integer(samples),
+                              separation: try settings.number(separation),
+                              seed: UInt64(try settings.integer(DatasetKeys.dataSeed)))
             try checkSize(rows: blobs.samples + 2 * blobs.heldOutSamples, width: blobs.features, key: "samples",
                           what: "\(blobs.samples) samples (+ \(2 * blobs.heldOutSamples) for validation and test)")
             return blobs
@@ -191,19 +192,19 @@ extension DatasetCatalog {
     }()
 
     static let syntheticText: DatasetEntry = {
-        let vocabulary = SettingSpec("vocabulary", .integer(2...1_000_000), default: "256", "words in the Markov chain")
-        let tokens = SettingSpec("tokens", .integer(100...1_000_000_000), default: "100000",
+        let vocabulary = KeySpec("vocabulary", .integer(2...1_000_000), .number(256), "words in the Markov chain")
+        let tokens = KeySpec("tokens", .integer(100...1_000_000_000), .number(100000),
                                  "training tokens; validation and test get a tenth as many each")
-        let branching = SettingSpec("branching", .integer(1...64), default: "4",
+        let branching = KeySpec("branching", .integer(1...64), .number(4),
                                     "successors of each word (the chain's choices; at most vocabulary)")
         @Sendable func make(_ settings: Settings) throws -> SyntheticText {
-            let words = try settings.integer(vocabulary, default: 256)
-            let successors = try settings.integer(branching, default: 4)
+            let words = try settings.integer(vocabulary)
+            let successors = try settings.integer(branching)
             guard successors <= words else {
                 throw SettingError(key: "branching", "\(successors) is more than the vocabulary (\(words)); use at most \(words)")
             }
-            return SyntheticText(vocabulary: words, tokens: try settings.integer(tokens, default: 100_000), branching: successors,
-                                 seed: UInt64(try settings.integer(DatasetKeys.dataSeed, default: 0)))
+            return SyntheticText(vocabulary: words, tokens: try settings.integer(tokens), branching: successors,
+                                 seed: UInt64(try settings.integer(DatasetKeys.dataSeed)))
         }
         return DatasetEntry(
             name: "synthetic_text", summary: "built-in word-level corpus from a seeded Markov chain (no download)",

@@ -7,6 +7,7 @@
 //   3. `/usr/share/datasets/<folder>`, `/usr/local/share/datasets/<folder>` (Debian's dataset packages).
 // Each file may also be gzip-compressed with `.gz` appended. `layout` of each entry lists folder and file
 // names, e.g. `<root>/mnist/train-images-idx3-ubyte[.gz]`.
+import Vocabulary
 
 /// What a dataset yields, known from its settings alone.
 public enum DatasetShape: Equatable, Sendable {
@@ -24,7 +25,7 @@ public struct DatasetEntry: Sendable {
     /// One line on what it is.
     public let summary: String
     /// The configuration keys it reads.
-    public let settings: [SettingSpec]
+    public let settings: [KeySpec]
     /// Where to get the files (a URL or a Debian package); nil for the built-in synthetic ones.
     public let source: String?
     /// The folder layout expected, in words (nil for built-in ones).

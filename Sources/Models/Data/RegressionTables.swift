@@ -1,6 +1,7 @@
 // The UCI regression tables of the power-law SGD studies (seeds.md §3.2): bike sharing (`hour.csv`) and
 // SGEMM GPU kernel performance (`sgemm_product.csv`). A random `train_size` rows train, the rest are held
 // out; features and target are standardised per column with the training rows' mean and unbiased std.
+import Vocabulary
 
 /// Optional caps on split sizes (`train_size`, `valid_size`, `test_size`) for quick runs.
 public struct SplitLimits: Equatable, Sendable {

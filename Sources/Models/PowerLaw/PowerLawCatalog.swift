@@ -2,6 +2,7 @@
 // by side, their configuration keys, the `synthetic_powerlaw` dataset, and the one entry point Worker
 // calls. Reading and checking a configuration is `PowerLawConfiguration`; the regimes are
 // `runNetwork`, `runLinearized`, `runAveraged`, `runSpectralDiagonal`.
+import Vocabulary
 
 /// The optimizer settings a regime runs with, as the grid's optimizer keys gave them.
 public struct PowerLawOptimizer: Equatable, Sendable {
@@ -50,7 +51,7 @@ public struct PowerLawRegime: Sendable {
     /// One line for help and listings.
     public var summary: String
     /// The keys it reads (the `synthetic_powerlaw` keys come with that dataset).
-    public var settings: [SettingSpec]
+    public var settings: [KeySpec]
     /// The optimizers it runs.
     public var optimizers: [String]
 }
@@ -68,8 +69,14 @@ public enum PowerLawCatalog {
     /// One line on it, for listings.
     public static let syntheticDatasetSummary =
         "power-law kernel K = N·Uᵀdiag(λ)U, λₖ = λ_min + (1 − λ_min)·k^(−ν), target coefficients ∝ k^(−(κ+1)/2), seeded basis U"
+    /// The schedule name the regimes read from their settings: `constant`, or the Jacobi schedule.
+    public static let scheduleKey = Keys.schedule.name
+    public static let jacobiSchedule = "jacobi"
+    public static let jacobiScheduleSummary = "the power-law regimes' Jacobi schedule: αₙ, βₙ from the three-term recurrence of Jacobi polynomials (a, b)"
+    /// The keys of the Jacobi schedule.
+    public static let jacobiScheduleSettings: [KeySpec] = [Keys.a, Keys.b]
     /// The keys `synthetic_powerlaw` reads.
-    public static let syntheticDatasetSettings: [SettingSpec] = [Keys.nu, Keys.kappa, Keys.lambdaMin, Keys.basis]
+    public static let syntheticDatasetSettings: [KeySpec] = [Keys.nu, Keys.kappa, Keys.lambdaMin, Keys.basis]
 
     /// The optimizer keys the regimes read, per optimizer; any other key of that optimizer (dampening,
     /// nesterov, weight_decay, amsgrad, …) is refused by `checkOptimizerKeys`.
@@ -149,37 +156,36 @@ public enum PowerLawCatalog {
     // MARK: - Keys
 
     /// Keys every regime reads.
-    static let common: [SettingSpec] = [Keys.size, Keys.steps, Keys.logEvery, Keys.schedule, Keys.a, Keys.b,
-                                        Keys.divergenceFactor]
+    static let common: [KeySpec] = [Keys.size, Keys.steps, Keys.logEvery, Keys.divergenceFactor]
 
     /// The configuration keys of the regimes and of `synthetic_powerlaw`.
     enum Keys {
-        static let size = SettingSpec("N", .integer(2...1_000_000), default: "1000",
+        static let size = KeySpec("N", .integer(2...1_000_000), .number(1000),
                                       "training points N: the kernel is N×N (data sets: a seeded subset of the training split)")
-        static let steps = SettingSpec("steps", .integer(1...1_000_000_000), default: "10000", "SGD steps")
-        static let logEvery = SettingSpec("log_every", .integer(1...1_000_000_000), default: "1",
+        static let steps = KeySpec("steps", .integer(1...1_000_000_000), .number(10000), "SGD steps")
+        static let logEvery = KeySpec("log_every", .integer(1...1_000_000_000), .number(1),
                                           "record the loss at step 0, every log_every-th step and the last step")
-        static let schedule = SettingSpec("schedule", .choice(["constant", "jacobi"]), default: "constant",
-                                          "constant: αₙ = lr, βₙ = momentum; jacobi: αₙ, βₙ of the Jacobi schedule with a, b")
-        static let a = SettingSpec("a", .number(-1...1e9, exclusiveMinimum: true), default: "1",
-                                   "Jacobi schedule parameter a > −1 (schedule jacobi only)")
-        static let b = SettingSpec("b", .number(-1...1e9, exclusiveMinimum: true), default: "1",
-                                   "Jacobi schedule parameter b > −1 (schedule jacobi only)")
-        static let divergenceFactor = SettingSpec("divergence_factor", .number(1...1e300, exclusiveMinimum: true), default: "1e10",
+        static let schedule = KeySpec("schedule", .choice(["constant", "jacobi"]), .string("constant"),
+                                          "constant: αₙ = lr, βₙ = momentum; jacobi: αₙ, βₙ of the Jacobi schedule with a, b (the `schedule` key chooses)")
+        static let a = KeySpec("a", .number(-1...1e9, exclusiveMinimum: true), .number(1),
+                                   "Jacobi schedule parameter a > −1")
+        static let b = KeySpec("b", .number(-1...1e9, exclusiveMinimum: true), .number(1),
+                                   "Jacobi schedule parameter b > −1")
+        static let divergenceFactor = KeySpec("divergence_factor", .number(1...1e300, exclusiveMinimum: true), .number(1e10),
                                                   "a loss above divergence_factor × the initial loss, or NaN/inf, ends the run as diverged")
-        static let runs = SettingSpec("runs", .integer(1...1_000_000), default: "1",
+        static let runs = KeySpec("runs", .integer(1...1_000_000), .number(1),
                                       "independent runs (own batches, same problem and start); the curve is their mean ± standard error")
-        static let tau = SettingSpec("tau", .number(-1e6...1e6), default: "1",
+        static let tau = KeySpec("tau", .number(-1e6...1e6), .number(1),
                                      "τ in the interaction term γ(αλ)²(ΣC − τC): 1 mean field, −1 Gaussian")
-        static let width = SettingSpec("width", .integer(1...1_000_000), default: "1000",
+        static let width = KeySpec("width", .integer(1...1_000_000), .number(1000),
                                        "hidden units m of the network whose NTK is the kernel (data sets only)")
-        static let lrNorm = SettingSpec("lr_norm", .choice(["kernel", "raw"]), default: "kernel",
+        static let lrNorm = KeySpec("lr_norm", .choice(["kernel", "raw"]), .string("kernel"),
                                         "kernel: the network's lr is lr·N/λ_max(K_emp), the steps of the rescaled kernel (train_nn.py); "
                                             + "raw: lr as given (the 4-regime scripts)")
-        static let nu = SettingSpec("nu", .number(0...1000), default: "1", "spectral exponent ν ≥ 0")
-        static let kappa = SettingSpec("kappa", .number(-1000...1000), default: "1", "target exponent κ: cₖ ∝ k^(−(κ+1)/2)")
-        static let lambdaMin = SettingSpec("lambda_min", .number(0...1), default: "0", "spectrum floor λ_min in [0, 1]")
-        static let basis = SettingSpec("basis", .choice(SyntheticPowerLaw.Basis.allCases.map(\.rawValue)), default: "random",
+        static let nu = KeySpec("nu", .number(0...1000), .number(1), "spectral exponent ν ≥ 0")
+        static let kappa = KeySpec("kappa", .number(-1000...1000), .number(1), "target exponent κ: cₖ ∝ k^(−(κ+1)/2)")
+        static let lambdaMin = KeySpec("lambda_min", .number(0...1), .number(0), "spectrum floor λ_min in [0, 1]")
+        static let basis = KeySpec("basis", .choice(SyntheticPowerLaw.Basis.allCases.map(\.rawValue)), .string("random"),
                                        "eigenbasis U: random (seeded, Haar) or hadamard (N a power of two; delocalised)")
     }
 }

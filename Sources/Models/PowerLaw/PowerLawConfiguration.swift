@@ -2,6 +2,7 @@
 // built in the form the regime needs (a synthetic problem's eigenbasis and spectrum are known without a
 // kernel or an eigensolver), then the regime takes its steps.
 import Foundation
+import Vocabulary
 
 /// A checked configuration of one regime.
 struct PowerLawConfiguration {
@@ -34,20 +35,20 @@ struct PowerLawConfiguration {
         if isSynthetic && regime.name == PowerLawCatalog.network { throw PowerLawError.needsData(regime: name) }
         try Self.refuseForeignKeys(settings, regime: regime, dataset: dataset, synthetic: isSynthetic)
         do {
-            size = try settings.integer(Keys.size, default: 1000)
-            steps = try settings.integer(Keys.steps, default: 10_000)
-            logEvery = try settings.integer(Keys.logEvery, default: 1)
-            runs = try settings.integer(Keys.runs, default: 1)
-            divergenceFactor = try settings.number(Keys.divergenceFactor, default: 1e10)
-            tau = try settings.number(Keys.tau, default: 1)
-            width = try settings.integer(Keys.width, default: 1000)
-            normalizesNetworkRate = try settings.string(Keys.lrNorm, default: "kernel") == "kernel"
-            nu = try settings.number(Keys.nu, default: 1)
-            kappa = try settings.number(Keys.kappa, default: 1)
-            lambdaMin = try settings.number(Keys.lambdaMin, default: 0)
-            basis = SyntheticPowerLaw.Basis(rawValue: try settings.string(Keys.basis, default: "random")) ?? .random
-            let a = try settings.number(Keys.a, default: 1), b = try settings.number(Keys.b, default: 1)
-            let jacobi = try settings.string(Keys.schedule, default: "constant") == "jacobi"
+            size = try settings.integer(Keys.size)
+            steps = try settings.integer(Keys.steps)
+            logEvery = try settings.integer(Keys.logEvery)
+            runs = try settings.integer(Keys.runs)
+            divergenceFactor = try settings.number(Keys.divergenceFactor)
+            tau = try settings.number(Keys.tau)
+            width = try settings.integer(Keys.width)
+            normalizesNetworkRate = try settings.string(Keys.lrNorm) == "kernel"
+            nu = try settings.number(Keys.nu)
+            kappa = try settings.number(Keys.kappa)
+            lambdaMin = try settings.number(Keys.lambdaMin)
+            basis = SyntheticPowerLaw.Basis(rawValue: try settings.string(Keys.basis)) ?? .random
+            let a = try settings.number(Keys.a), b = try settings.number(Keys.b)
+            let jacobi = try settings.string(Keys.schedule) == "jacobi"
             if !jacobi, let key = [Keys.a, Keys.b].first(where: { settings.values[$0.name] != nil }) {
                 throw PowerLawError.inapplicableSetting(key: key.name, reason: "shapes the jacobi schedule, and this "
                     + "configuration's schedule is constant; set schedule to jacobi or remove \(key.name)")
@@ -86,7 +87,7 @@ struct PowerLawConfiguration {
 
     private static func checkOptimizer(_ optimizer: PowerLawOptimizer, jacobi: Bool) throws {
         func invalid(_ key: String, _ value: Double, _ expected: String) -> PowerLawError {
-            .invalidSetting(SettingError(key: key, "expected \(expected), got \(SettingValue.number(value).text)"))
+            .invalidSetting(SettingError(key: key, "expected \(expected), got \(KeyValue.number(value).text)"))
         }
         guard optimizer.lr.isFinite && optimizer.lr >= 0 else { throw invalid("lr", optimizer.lr, "a number ≥ 0") }
         guard optimizer.momentum.isFinite else { throw invalid("momentum", optimizer.momentum, "a finite number") }
@@ -97,7 +98,7 @@ struct PowerLawConfiguration {
         }
         if jacobi && optimizer.momentum != 0 {
             throw PowerLawError.inapplicableSetting(key: "momentum", reason: "the jacobi schedule sets βₙ itself, so "
-                + "momentum must be 0, got \(SettingValue.number(optimizer.momentum).text); or use schedule constant")
+                + "momentum must be 0, got \(KeyValue.number(optimizer.momentum).text); or use schedule constant")
         }
     }
 

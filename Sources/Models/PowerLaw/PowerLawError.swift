@@ -1,5 +1,6 @@
 // What can go wrong configuring or running a power-law regime. Each case carries the data; the English,
 // which says what is wrong, where, and what would be right, is written once, in `description`.
+import Vocabulary
 
 /// A power-law configuration that cannot run, or a solver failure.
 public enum PowerLawError: Error, Equatable, CustomStringConvertible {

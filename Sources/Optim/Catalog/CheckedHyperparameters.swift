@@ -1,20 +1,21 @@
 // Reading a configuration against a spec list: every key must be one of the owner's, every value of the
 // right kind, before an optimizer or schedule looks at a single number.
+import Vocabulary
 
 /// The values of one configuration after checking them against an owner's specs (an optimizer's or the
 /// schedule's). Reading a key that was not given returns the spec's fallback.
 struct CheckedHyperparameters {
     /// Who reads them ("sgd_c", "schedule"), for messages.
     let owner: String
-    private let specs: [HyperparameterSpec]
-    private let values: [String: HyperValue]
+    private let specs: [KeySpec]
+    private let values: [String: KeyValue]
 
     /// Checks keys in sorted order (so the first error is the same every run), then values in spec order.
     /// - Parameters:
     ///   - refused: keys the reference accepts but ignores, with the reason they are refused.
     ///   - usedBy: the other owners that take a key, for "does not apply to" messages.
-    init(owner: String, specs: [HyperparameterSpec], values: [String: HyperValue],
-         refused: [RefusedHyperparameter] = [], usedBy: (String) -> [String] = { _ in [] }) throws {
+    init(owner: String, specs: [KeySpec], values: [String: KeyValue],
+         refused: [RefusedKey] = [], usedBy: (String) -> [String] = { _ in [] }) throws {
         for key in values.keys.sorted() where !specs.contains(where: { $0.name == key }) {
             if let refusal = refused.first(where: { $0.name == key }) {
                 throw OptimizerError.ignoredHyperparameter(key: key, owner: owner, reason: refusal.reason)
@@ -38,7 +39,7 @@ struct CheckedHyperparameters {
     func isGiven(_ name: String) -> Bool { values[name] != nil }
 
     /// The value of `name`, or its fallback; nil when neither exists.
-    func value(_ name: String) -> HyperValue? {
+    func value(_ name: String) -> KeyValue? {
         guard let spec = specs.first(where: { $0.name == name }) else {
             preconditionFailure("\(owner) reads \"\(name)\", which is not among its specs")
         }
@@ -72,28 +73,6 @@ struct CheckedHyperparameters {
     func require(_ condition: Bool, _ name: String, _ requirement: String) throws {
         guard condition else {
             throw OptimizerError.invalidValue(key: name, value: value(name) ?? .string(""), requirement: requirement)
-        }
-    }
-}
-
-/// A key a reference optimizer accepts but never reads. It is refused rather than silently ignored, with
-/// a reason that says what happens instead.
-public struct RefusedHyperparameter: Equatable, Sendable {
-    public var name: String
-    public var reason: String
-    public init(_ name: String, _ reason: String) {
-        self.name = name
-        self.reason = reason
-    }
-}
-
-extension HyperparameterKind {
-    /// Whether `value` has the type this kind wants (whatever its range).
-    func matchesType(of value: HyperValue) -> Bool {
-        switch (self, value) {
-        case (.number, .number), (.integer, .number), (.bool, .bool), (.choice, .string), (.string, .string),
-             (.numbers, .numbers), (.integers, .numbers): return true
-        default: return false
         }
     }
 }

@@ -1,6 +1,7 @@
 // The registry: every optimizer's name, summary, hyperparameters and reference, and the one way to build
 // or validate one from a configuration. Worker uses it for both, so a grid is checked with the same rules
 // that later build its runs.
+import Vocabulary
 
 /// What the catalog knows about one optimizer.
 public struct OptimizerDescription: Equatable, Sendable {
@@ -9,11 +10,16 @@ public struct OptimizerDescription: Equatable, Sendable {
     /// One line for help output.
     public var summary: String
     /// The keys it takes, with kinds and defaults (the reference constructor's defaults).
-    public var hyperparameters: [HyperparameterSpec]
+    public var hyperparameters: [KeySpec]
     /// The implementation it follows.
     public var reference: String
     /// Keys the reference accepts but never reads; they are refused with the reason.
-    public var refused: [RefusedHyperparameter]
+    public var refused: [RefusedKey]
+    /// The keys whose validity `OptimizerCatalog.validate` decides beyond their kinds, in the groups that
+    /// must be seen together (SGD's nesterov against momentum and dampening, Adam's betas below 1). Every
+    /// other key is valid exactly when its kind accepts it, so a grid validator need not call `validate`
+    /// for each of, say, twenty thousand learning rates.
+    public var checkedTogether: [[String]] = []
 }
 
 /// An optimizer the catalog can build: its description, how it reads checked values, and its initialiser.
@@ -55,23 +61,9 @@ public enum OptimizerCatalog {
         return found
     }
 
-    /// The keys whose validity `validate` decides beyond their kinds, in the groups that must be seen
-    /// together: the `conflict` checks (SGD's nesterov, AggMo's betas against a, k) and the `require`
-    /// checks (Adam's betas below 1, AggMo's distinct betas and a < 1). Every other key is valid exactly
-    /// when its kind accepts it, so a grid validator need not call `validate` for each of, say, twenty
-    /// thousand learning rates.
-    public static func keysCheckedBeyondKinds(_ name: String) -> [[String]] {
-        switch name {
-        case "sgd": return [["momentum", "dampening", "nesterov"]]
-        case "adam", "adamw", "adam_c": return [["betas"]]
-        case "aggmo", "aggmo_c": return [["betas", "a", "k"]]
-        default: return []
-        }
-    }
-
     /// Checks `hyperparameters` for optimizer `name` exactly as `make` would, without allocating any
     /// state: unknown or refused keys, types, ranges, combinations.
-    public static func validate(name: String, hyperparameters: [String: HyperValue]) throws {
+    public static func validate(name: String, hyperparameters: [String: KeyValue]) throws {
         let type = try self.type(named: name)
         _ = try type.hyper(try checked(type.entry, hyperparameters))
     }
@@ -79,7 +71,7 @@ public enum OptimizerCatalog {
     /// Builds optimizer `name` for parameter tensors at `tensors` (ranges in the flat parameter and
     /// gradient buffers, model order) from a configuration's hyperparameters; missing keys take the
     /// reference's defaults.
-    public static func make(name: String, hyperparameters: [String: HyperValue], tensors: [Range<Int>]) throws
+    public static func make(name: String, hyperparameters: [String: KeyValue], tensors: [Range<Int>]) throws
         -> any Optimizer {
         let type = try self.type(named: name)
         return try build(type, try checked(type.entry, hyperparameters), layout: try TensorLayout(tensors))
@@ -92,7 +84,7 @@ public enum OptimizerCatalog {
         return type
     }
 
-    private static func checked(_ entry: OptimizerDescription, _ values: [String: HyperValue]) throws
+    private static func checked(_ entry: OptimizerDescription, _ values: [String: KeyValue]) throws
         -> CheckedHyperparameters {
         try CheckedHyperparameters(owner: entry.name, specs: entry.hyperparameters, values: values,
                                    refused: entry.refused, usedBy: { key in

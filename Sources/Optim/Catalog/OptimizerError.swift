@@ -1,6 +1,7 @@
 // What can be wrong with an optimizer or schedule configuration, a tensor layout or a saved state. The
 // cases carry the data; `description` writes the English in one place, naming the key, the value and what
 // would be right.
+import Vocabulary
 
 /// An optimizer or learning-rate schedule that cannot be built as configured.
 public enum OptimizerError: Error, Equatable, CustomStringConvertible {
@@ -11,7 +12,7 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     /// A key the reference accepts but never reads; `reason` says what happens instead.
     case ignoredHyperparameter(key: String, owner: String, reason: String)
     /// A value of the wrong type or out of range; `requirement` is what it must be.
-    case invalidValue(key: String, value: HyperValue, requirement: String)
+    case invalidValue(key: String, value: KeyValue, requirement: String)
     /// A key that has no default and was not given.
     case missingHyperparameter(key: String, owner: String, hint: String)
     /// Values that are fine one by one but do not work together, as a sentence.

@@ -1,5 +1,6 @@
 // Adam_C: Adam with a buffer of critical gradients (CGO `optimizers/optim.py: Adam_C`, seeds.md §1.5).
 import Foundation
+import Vocabulary
 
 /// Adam_C, the reference's step per tensor (t from 1; K is the step's key, see `CriticalGradients`):
 ///
@@ -24,7 +25,7 @@ public final class AdamC: CatalogedOptimizer {
         summary: "Adam with critical gradients (top-C buffer aggregated into the gradient before the moments)",
         hyperparameters: [
             .learningRate(0.001), .adamBetas, .eps(1e-8), .decay,
-            HyperparameterSpec("kappa", .number(0...Double.infinity, exclusiveMinimum: true), .number(1),
+            KeySpec("kappa", .number(0...Double.infinity, exclusiveMinimum: true), .number(1),
                                "must be > 0 (the reference fails otherwise); its size has no effect: "
                                    + "adam_c always aggregates with κ = 1"),
             .topC, .weightDecay, .amsgrad,
@@ -33,7 +34,8 @@ public final class AdamC: CatalogedOptimizer {
             .criticalTest, .synced, .eviction,
         ],
         reference: "CGO optimizers/optim.py: Adam_C (commit 1af4b1d)",
-        refused: [.sampling])
+        refused: [.sampling],
+        checkedTogether: [["betas"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper {
         let (beta1, beta2) = try values.adamBetas()

@@ -1,5 +1,6 @@
 // AggMo_C: AggMo with a buffer of critical gradients (CGO `optimizers/optim_experimental.py: AggMo_C`,
 // seeds.md §1.8).
+import Vocabulary
 
 /// AggMo_C, the reference's step per tensor (K is the step's key, always synced):
 ///
@@ -28,16 +29,17 @@ public final class AggMoC: CatalogedOptimizer {
             .aggregation("sum", ["sum", "mid", "mean", "min-mean", "median-mean", "max-mean"],
                          "sum = d + mean, mid = (d + mean)/2, mean = (d + Σ)/(n + 1); "
                              + "min-mean, median-mean, max-mean also mean `mean` (the reference matches substrings)"),
-            HyperparameterSpec("kappa", .number(-Double.infinity...Double.infinity), .number(1),
+            KeySpec("kappa", .number(-Double.infinity...Double.infinity), .number(1),
                                "0 turns the buffer off; any other value turns it on (the aggregation always uses κ = 1)"),
             .eviction,
         ],
         reference: "CGO optimizers/optim_experimental.py: AggMo_C (commit 1af4b1d)",
         refused: [
             .sampling, .criticalTestAlwaysOn("aggmo_c"),
-            RefusedHyperparameter("dampening", "the reference accepts dampening for aggmo_c but never uses it"),
-            RefusedHyperparameter("synced", "aggmo_c always uses one key for all tensors (the sum of their norms)"),
-        ])
+            RefusedKey("dampening", "the reference accepts dampening for aggmo_c but never uses it"),
+            RefusedKey("synced", "aggmo_c always uses one key for all tensors (the sum of their norms)"),
+        ],
+        checkedTogether: [["betas", "a", "k"]])
 
     static func hyper(_ values: CheckedHyperparameters) throws -> Hyper {
         Hyper(aggmo: try AggMo.hyper(values), kappa: values.number("kappa"),

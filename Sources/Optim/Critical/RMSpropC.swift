@@ -1,4 +1,5 @@
 // RMSprop_C: RMSprop with a buffer of critical gradients (CGO `optimizers/optim.py: RMSprop_C`, seeds.md §1.6).
+import Vocabulary
 
 /// RMSprop_C, the reference's step per tensor (K is the step's key, see `CriticalGradients`):
 ///
@@ -27,7 +28,7 @@ public final class RMSpropC: CatalogedOptimizer {
         hyperparameters: [
             .learningRate(0.01), .alpha, .eps(1e-8), .weightDecay,
             .momentum(0...1, "momentum factor; the buffer accumulates g/avg"), .centered, .decay,
-            HyperparameterSpec("kappa", .number(0...Double.infinity, exclusiveMinimum: true), .number(1),
+            KeySpec("kappa", .number(0...Double.infinity, exclusiveMinimum: true), .number(1),
                                "must be > 0 (the reference fails otherwise); its size has no effect: "
                                    + "rmsprop_c always aggregates with κ = 1"),
             .topC,

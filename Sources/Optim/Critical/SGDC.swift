@@ -1,5 +1,6 @@
 // SGD_C: SGD with a buffer of critical gradients (McRae et al., "Memory Augmented Optimizers for Deep
 // Learning", ICLR 2022; CGO `optimizers/optim.py: SGD_C`, seeds.md §1.4).
+import Vocabulary
 
 /// SGD_C, the reference's step per tensor (K is the step's key, see `CriticalGradients`):
 ///
@@ -33,7 +34,7 @@ public final class SGDC: CatalogedOptimizer {
         summary: "SGD with critical gradients (top-C buffer of high-norm gradients aggregated into each step)",
         hyperparameters: [
             .learningRate(0.001),
-            HyperparameterSpec("kappa", .number(-Double.infinity...Double.infinity), .number(1),
+            KeySpec("kappa", .number(-Double.infinity...Double.infinity), .number(1),
                                "weight of the buffer term; 0 turns the buffer off (and, as in the reference, momentum)"),
             .dampening, .weightDecay,
             .momentum(0...1, "momentum factor (applied after aggregation; only when kappa ≠ 0)"),

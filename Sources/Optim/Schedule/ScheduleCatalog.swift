@@ -1,61 +1,79 @@
 // The configuration keys of learning-rate schedules and how a configuration becomes a schedule, with the
 // same checks (and messages) as optimizer hyperparameters.
+import Vocabulary
 
-/// Schedule keys and the factory. A configuration's schedule keys are `schedule` plus those of the chosen
-/// shape and `warmup_epochs`; a key of another shape is an error.
+/// One learning-rate schedule a grid can name (`"schedule": "cosine"`) and the keys it takes.
+public struct ScheduleDescription: Sendable {
+    public var name: String
+    public var summary: String
+    public var keys: [KeySpec]
+}
+
+/// The schedules and the factory. A configuration without `schedule` keeps lr constant.
 public enum ScheduleCatalog {
-    /// The shapes, in help order.
-    public static let names = ["constant", "step", "exponential", "cosine", "cosine_restarts"]
+    static let warmupEpochs = KeySpec("warmup_epochs", .number(0...Double.infinity), .number(0),
+                                      "linear warm-up over this many epochs (per step, may be fractional), on top of the shape")
+    static let etaMin = KeySpec("eta_min", .number(0...Double.infinity), .number(0), "the lowest rate")
 
-    /// Every schedule key.
-    public static let hyperparameters: [HyperparameterSpec] = [
-        HyperparameterSpec("schedule", .choice(names), .string("constant"),
-                           "learning-rate schedule, stepped once per epoch (warm-up: per step)"),
-        HyperparameterSpec("milestones", .integers(1...Int.max, count: 1...Int.max), default: "required for step",
-                           "step: epochs (increasing) at which lr is multiplied by gamma"),
-        {
-            var gamma = HyperparameterSpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true),
-                                           default: "0.1 for step; required for exponential",
-                                           "step: factor at each milestone; exponential: factor per epoch")
-            gamma.fallback = .number(0.1)
-            return gamma
-        }(),
-        HyperparameterSpec("t_max", .integer(1...Int.max), default: "the run's epochs",
-                           "cosine: epochs of the half period (the rate reaches eta_min at t_max)"),
-        HyperparameterSpec("eta_min", .number(0...Double.infinity), .number(0),
-                           "cosine, cosine_restarts: the lowest rate"),
-        HyperparameterSpec("restart_base", .integers(1...Int.max, count: 1...Int.max),
-                           default: "required for cosine_restarts",
-                           "cosine_restarts: a number b (cycles of b, b, 2b, 4b, … epochs) or an increasing list "
-                               + "of epochs after which to restart"),
-        HyperparameterSpec("warmup_epochs", .number(0...Double.infinity), .number(0),
-                           "linear warm-up over this many epochs (per step, may be fractional), on top of any shape"),
+    /// Every schedule, in help order; the first is the default.
+    public static let schedules: [ScheduleDescription] = [
+        ScheduleDescription(name: "constant", summary: "lr throughout (after any warm-up)", keys: [warmupEpochs]),
+        ScheduleDescription(name: "step", summary: "lr multiplied by gamma at each milestone epoch", keys: [
+            KeySpec("milestones", .integers(1...Int.max, count: 1...Int.max), absent: "required",
+                    "epochs (increasing) at which lr is multiplied by gamma"),
+            KeySpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true), .number(0.1), "factor at each milestone"),
+            warmupEpochs,
+        ]),
+        ScheduleDescription(name: "exponential", summary: "lr multiplied by gamma every epoch", keys: [
+            KeySpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true), absent: "required", "factor per epoch"),
+            warmupEpochs,
+        ]),
+        ScheduleDescription(name: "cosine", summary: "cosine annealing from lr to eta_min over t_max epochs", keys: [
+            KeySpec("t_max", .integer(1...Int.max), absent: "the run's epochs",
+                    "epochs of the half period (the rate reaches eta_min at t_max)"),
+            etaMin, warmupEpochs,
+        ]),
+        ScheduleDescription(name: "cosine_restarts", summary: "cosine annealing with warm restarts (seeds.md §4)", keys: [
+            KeySpec("restart_base", .integers(1...Int.max, count: 1...Int.max), absent: "required",
+                    "a number b (cycles of b, b, 2b, 4b, … epochs) or an increasing list of epochs after which to restart"),
+            etaMin, warmupEpochs,
+        ]),
     ]
 
-    /// Keys each shape reads besides `schedule` and `warmup_epochs`.
-    static let keys: [String: [String]] = [
-        "constant": [], "step": ["milestones", "gamma"], "exponential": ["gamma"], "cosine": ["t_max", "eta_min"],
-        "cosine_restarts": ["restart_base", "eta_min"],
-    ]
+    /// The schedule names, in help order.
+    public static var names: [String] { schedules.map(\.name) }
 
-    /// Checks schedule keys exactly as `make` would.
-    public static func validate(_ values: [String: HyperValue], lr: Double, epochs: Int) throws {
-        _ = try make(values, lr: lr, epochs: epochs)
+    /// The keys whose validity `make` decides beyond their kinds, in the groups that must be seen together
+    /// with the optimizer's `lr` and the run's `epochs` (qualified). A required key is in each of its
+    /// schedule's groups, since `make` needs it whatever else it checks.
+    public static func checkedTogether(_ name: String) -> [[String]] {
+        switch name {
+        case "step": return [["milestones"]]
+        case "exponential": return [["gamma"]]
+        case "cosine": return [["eta_min", "optimizer.lr"]]
+        case "cosine_restarts": return [["restart_base", "run.epochs"], ["restart_base", "eta_min", "optimizer.lr"]]
+        default: return []
+        }
     }
 
-    /// The schedule a configuration asks for. `lr` is the optimizer's configured rate, `epochs` the run's
-    /// length (cosine's default period, and how far a restart list must reach).
-    public static func make(_ values: [String: HyperValue], lr: Double, epochs: Int) throws -> LearningRateSchedule {
+    /// Checks a schedule's keys exactly as `make` would.
+    public static func validate(name: String, _ values: [String: KeyValue], lr: Double, epochs: Int) throws {
+        _ = try make(name: name, values, lr: lr, epochs: epochs)
+    }
+
+    /// The schedule `name` with its keys' values. `lr` is the optimizer's configured rate, `epochs` the
+    /// run's length (cosine's default period, and how far a restart list must reach).
+    public static func make(name: String, _ values: [String: KeyValue], lr: Double, epochs: Int) throws -> LearningRateSchedule {
+        guard let description = schedules.first(where: { $0.name == name }) else {
+            throw OptimizerError.unknownName(kind: "schedule", name: name, valid: names)
+        }
         // A single restart base may be written as a number.
         var values = values
         if case let .number(b)? = values["restart_base"] { values["restart_base"] = .numbers([b]) }
-        let all = try CheckedHyperparameters(owner: "schedule", specs: hyperparameters, values: values)
-        let name = all.string("schedule")
-        let own = ["schedule"] + keys[name]! + ["warmup_epochs"]
         let owner = "schedule \(name)"
         let checked = try CheckedHyperparameters(
-            owner: owner, specs: hyperparameters.filter { own.contains($0.name) }, values: values,
-            usedBy: { key in names.filter { keys[$0]!.contains(key) } })
+            owner: owner, specs: description.keys, values: values,
+            usedBy: { key in schedules.filter { $0.keys.contains { $0.name == key } }.map(\.name) })
         func required(_ key: String, _ hint: String) throws {
             if !checked.isGiven(key) {
                 throw OptimizerError.missingHyperparameter(key: key, owner: owner, hint: hint)
@@ -82,7 +100,7 @@ public enum ScheduleCatalog {
             try checked.require(zip(bases, bases.dropFirst()).allSatisfy { $0 < $1 }, "restart_base",
                                 "a number or an increasing list of epochs")
             if bases.count > 1, let last = bases.last, last < epochs {
-                throw OptimizerError.conflict("restart_base \(HyperValue.numbers(bases.map(Double.init)).text) covers "
+                throw OptimizerError.conflict("restart_base \(KeyValue.numbers(bases.map(Double.init)).text) covers "
                     + "\(last) epochs but the run has \(epochs): add a base ≥ \(epochs) (the reference stops when "
                     + "the list runs out), or give one base to double it forever")
             }
@@ -96,8 +114,8 @@ public enum ScheduleCatalog {
     private static func etaMin(_ checked: CheckedHyperparameters, lr: Double) throws -> Double {
         let etaMin = checked.number("eta_min")
         if etaMin > lr {
-            throw OptimizerError.conflict("eta_min \(HyperValue.number(etaMin).text) is above lr "
-                + "\(HyperValue.number(lr).text): the cosine would raise the rate")
+            throw OptimizerError.conflict("eta_min \(KeyValue.number(etaMin).text) is above lr "
+                + "\(KeyValue.number(lr).text): the cosine would raise the rate")
         }
         return etaMin
     }

@@ -6,7 +6,7 @@ public struct GridError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What kind of problem (tests and tools match on it; users read the message).
     public enum Kind: String, Sendable {
         case unreadable, syntax, duplicateKey, emptyList, zipLengths, conflictingKey, structure
-        case unknownName, unknownKey, invalidValue, missingKey, tooLarge
+        case unknownName, unknownKey, ambiguousKey, invalidValue, missingKey, tooLarge
     }
 
     public var kind: Kind

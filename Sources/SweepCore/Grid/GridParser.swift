@@ -1,6 +1,7 @@
 // Reads a grid file (SPEC §1) into a `Grid`, collecting every structural error with its position.
 // Names and values are checked afterwards against the project's catalog (`GridValidator`).
 import Foundation
+import Vocabulary
 
 /// Turns grid-file text into a `Grid`.
 public struct GridParser {

@@ -2,6 +2,7 @@
 // a setting of what the configuration selects, every value is in range, and every combination passes
 // its component's check. Configurations are never enumerated: each block is checked over the distinct
 // combinations of the few keys a rule involves, so a ten-million-configuration grid validates at once.
+import Vocabulary
 
 /// Validates grids against a catalog.
 public struct GridValidator: Sendable {
@@ -24,13 +25,13 @@ public struct GridValidator: Sendable {
         let catalog: Catalog
         var errors: [GridError] = []
         private var reported: Set<String> = []
-        private let generalKeys: [String: KeySpec]
 
         init(grid: Grid, catalog: Catalog) {
             self.grid = grid
             self.catalog = catalog
-            generalKeys = Dictionary(catalog.general.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
+
+        private typealias Row = [String: (value: JSONValue, offset: Int)]
 
         mutating func check(_ leaf: Leaf) {
             let keys = leaf.keys
@@ -41,77 +42,146 @@ public struct GridValidator: Sendable {
                      hint: "add \"\(selector.key)\" to fixed or to this block (one of: \(selector.components.map(\.name).joined(separator: ", ")))")
             }
             guard checkSelectorValues(leaf, selectorKeys) else { return }
+            let selections: [(row: Row, selection: Selection)] = rows(leaf, keys: selectorKeys).compactMap { row in
+                catalog.selection { row[$0]?.value.string }.map { (row, $0) }
+            }
 
-            let selections = rows(leaf, keys: selectorKeys).map { selectedComponents($0, selectorKeys) }
+            // Every key against its owner under every selection, over the key's distinct values.
             for key in keys where catalog.selector(key) == nil {
-                if let spec = generalKeys[key] {
-                    for (value, offset) in distinctValues(leaf, key) where !spec.rule.accepts(value) {
-                        invalid(key, value, offset, spec.rule.expected, owner: nil)
-                    }
-                    continue
-                }
                 // Outside a zip that pairs them, a key's values and the selectors vary independently: check
-                // every value against every selector combination without building a row per pair.
+                // every value against every selection without building a row per pair.
                 let coupled = leaf.aggregation == .zip && ([key] + selectorKeys).filter { k in
                     leaf.axes.contains { $0.key == k && $0.choices.count > 1 }
                 }.count > 1
-                let pairs: [(selected: [Selected], values: [(value: JSONValue, offset: Int)])]
+                let pairs: [(selection: Selection, values: [(value: JSONValue, offset: Int)])]
                 if coupled {
-                    pairs = rows(leaf, keys: selectorKeys + [key]).map { (selectedComponents($0, selectorKeys), [$0[key]!]) }
+                    pairs = rows(leaf, keys: selectorKeys + [key]).compactMap { row in
+                        catalog.selection { row[$0]?.value.string }.map { ($0, [row[key]!]) }
+                    }
                 } else {
                     let values = distinctValues(leaf, key)
-                    pairs = selections.map { ($0, values) }
+                    pairs = selections.map { ($0.selection, values) }
                 }
-                for (selected, values) in pairs {
-                    let owners = selected.filter { $0.component.keys.contains { $0.name == key } }
-                    if owners.isEmpty {
-                        unknownKey(key, leaf: leaf, selected: selected)
-                        continue
-                    }
-                    for owner in owners {
-                        let spec = owner.component.keys.first { $0.name == key }!
-                        for (value, offset) in values where !spec.rule.accepts(value) {
-                            invalid(key, value, offset, spec.rule.expected, owner: "\(owner.selector) \(owner.component.name)")
+                for (selection, values) in pairs {
+                    switch catalog.ownership(of: key, in: selection) {
+                    case let .owned(owner, spec):
+                        let context = owner == .run ? nil : Selection.describe(owner, selection[owner]!)
+                        for (value, offset) in values where !spec.accepts(value) {
+                            invalid(key, value, offset, spec.kind.expected, owner: context)
                         }
+                        if QualifiedKey(key).owner == nil, keys.contains("\(owner.rawValue).\(key)") {
+                            fail(.conflictingKey, at: keyOffset(leaf, key),
+                                 "\"\(key)\" and \"\(owner.rawValue).\(key)\" both set \(Selection.describe(owner, selection[owner]!))'s \(key)",
+                                 hint: "keep one of them")
+                        }
+                    case let .refused(owner, component, reason):
+                        fail(.unknownKey, at: keyOffset(leaf, key),
+                             "\(Selection.describe(owner, component)) does not take \"\(QualifiedKey(key).name)\": \(reason)",
+                             hint: "remove the key")
+                    case let .ambiguous(owners):
+                        let spelled = owners.map { "\"\($0.rawValue).\(key)\"" }
+                        fail(.ambiguousKey, at: keyOffset(leaf, key),
+                             "\"\(key)\" is a key of " + owners.map { Selection.describe($0, selection[$0]!) }.joined(separator: " and "),
+                             hint: "say whose it is: " + spelled.joined(separator: " or "))
+                    case let .unknown(qualifiedOwner):
+                        unknownKey(key, qualifiedOwner: qualifiedOwner, leaf: leaf, selection: selection)
                     }
                 }
             }
 
-            // Combinations: each selected component's check, over the distinct values of its own settings.
-            // Rows with a value its rule already rejected are not checked again.
-            for selectorKey in selectorKeys {
-                let selector = catalog.selector(selectorKey)!
-                for (value, _) in distinctValues(leaf, selectorKey) {
-                    guard let name = value.string, let component = selector.component(named: name),
-                          let check = component.check else { continue }
-                    let ownKeys = component.keys.filter { keys.contains($0.name) }
-                    let together = component.checkedTogether.map { groups in
-                        groups.map { $0.filter(keys.contains) }.filter { !$0.isEmpty }
-                    } ?? [ownKeys.map(\.name)]
-                    for group in together {
-                        for row in rows(leaf, keys: selectorKeys + group) where row[selectorKey]?.value == value {
-                            guard ownKeys.allSatisfy({ spec in row[spec.name].map { spec.rule.accepts($0.value) } ?? true }) else { continue }
-                            if let problem = check(row.mapValues(\.value)) {
-                                // A key checked alone is at fault itself; a combination is the selector's.
-                                let (_, offset) = (group.count == 1 ? row[group[0]] : nil) ?? row[selectorKey]!
-                                fail(.invalidValue, at: offset, "\(selectorKey) \(name): \(problem)")
-                            }
-                        }
+            // Each chosen component's check, over the distinct combinations of the keys it decides.
+            for (selectorRow, selection) in selections {
+                for (owner, component) in selection.components {
+                    guard let check = component.check else { continue }
+                    let groups = component.checkedTogether ?? [component.keys.map(\.name)]
+                    for group in groups {
+                        checkGroup(group, of: owner, component, check, leaf: leaf, selectorRow: selectorRow, selection: selection)
                     }
                 }
             }
             for combination in catalog.combinations {
-                let involved = combination.keys.filter(keys.contains)
-                guard !involved.isEmpty else { continue }
-                if let (key, values) = combination.onlyWhere,
-                   !distinctValues(leaf, key).contains(where: { $0.value.string.map(values.contains) ?? false }) { continue }
-                if let triggers = combination.onlyWithAny, !triggers.contains(where: keys.contains) { continue }
-                for row in rows(leaf, keys: involved) {
-                    let valid = involved.allSatisfy { key in generalKeys[key].map { $0.rule.accepts(row[key]!.value) } ?? true }
-                    guard valid, let problem = combination.check(row.mapValues(\.value)) else { continue }
-                    fail(.invalidValue, at: row[involved[0]]!.offset, problem)
+                let (selectorOwner, names) = combination.onlyWhere
+                for (selectorRow, selection) in selections where names.contains(selection[selectorOwner]?.name ?? "") {
+                    let owned = keys.filter { key in
+                        guard catalog.selector(key) == nil, case let .owned(owner, _) = catalog.ownership(of: key, in: selection) else { return false }
+                        return combination.owners.contains(owner)
+                    }
+                    for row in rows(leaf, keys: selectorKeys + owned) where matches(row, selectorRow) {
+                        guard let values = ownedValues(row, owned, selection) else { continue }
+                        var named = values
+                        for (owner, component) in selection.components where owner != .run { named[owner.rawValue] = .string(component.name) }
+                        if let problem = combination.check(named) {
+                            fail(.invalidValue, at: (row[selectorOwner.rawValue] ?? row[owned.first ?? ""])?.offset ?? leaf.offset, problem)
+                        }
+                    }
                 }
             }
+        }
+
+        /// Runs `component`'s check over the distinct combinations of one group of keys: its own (bare
+        /// names), context keys of other parts (qualified, defaults filled in), and selector keys.
+        private mutating func checkGroup(_ group: [String], of owner: Owner, _ component: Component,
+                                         _ check: @Sendable ([String: KeyValue]) -> String?, leaf: Leaf, selectorRow: Row,
+                                         selection: Selection) {
+            let keys = leaf.keys
+            // The leaf key that gives each group member, if the grid gives it.
+            var written: [(member: String, key: String?)] = []
+            for member in group {
+                if catalog.selector(member) != nil { continue }
+                let target = QualifiedKey(member)
+                let (targetOwner, name) = (target.owner ?? owner, target.name)
+                let key = keys.first { key in
+                    guard catalog.selector(key) == nil, case let .owned(o, spec) = catalog.ownership(of: key, in: selection) else { return false }
+                    return o == targetOwner && spec.name == name
+                }
+                written.append((member, key))
+            }
+            // A group of own keys none of which is given has nothing to check.
+            let ownGiven = written.contains { QualifiedKey($0.member).owner == nil && $0.key != nil }
+            guard ownGiven || group.allSatisfy({ QualifiedKey($0).owner != nil || catalog.selector($0) != nil }) else { return }
+            guard ownGiven || component.checkedTogether != nil else { return }
+            let leafKeys = written.compactMap(\.key)
+            for row in rows(leaf, keys: catalog.selectors.map(\.key).filter(keys.contains) + leafKeys) where matches(row, selectorRow) {
+                var values: [String: KeyValue] = [:]
+                var valid = true
+                for (member, key) in written {
+                    let target = QualifiedKey(member)
+                    let targetOwner = target.owner ?? owner
+                    guard let spec = selection[targetOwner]?.spec(target.name) else { continue }
+                    if let key {
+                        guard spec.accepts(row[key]!.value), let value = KeyValue(row[key]!.value, for: spec.kind) else { valid = false; break }
+                        values[member] = value
+                    } else if target.owner != nil, let fallback = spec.fallback {
+                        values[member] = fallback
+                    }
+                }
+                guard valid else { continue }
+                for member in group where catalog.selector(member) != nil {
+                    if let name = selection[catalog.selector(member)!.owner]?.name { values[member] = .string(name) }
+                }
+                if let problem = check(values) {
+                    // A key checked alone is at fault itself; a combination is the component's.
+                    let ownKeys = written.filter { QualifiedKey($0.member).owner == nil }.compactMap(\.key)
+                    let offset = (ownKeys.count == 1 ? row[ownKeys[0]]?.offset : nil)
+                        ?? row[owner.rawValue]?.offset ?? leafKeys.first.flatMap { row[$0]?.offset } ?? leaf.offset
+                    fail(.invalidValue, at: offset, "\(Selection.describe(owner, component)): \(problem)")
+                }
+            }
+        }
+
+        /// The row's owned values by (owner, bare name), or nil if one of them fails its kind.
+        private func ownedValues(_ row: Row, _ keys: [String], _ selection: Selection) -> [String: KeyValue]? {
+            var values: [String: KeyValue] = [:]
+            for key in keys {
+                guard case let .owned(owner, spec) = catalog.ownership(of: key, in: selection),
+                      spec.accepts(row[key]!.value), let value = KeyValue(row[key]!.value, for: spec.kind) else { return nil }
+                values["\(owner.rawValue).\(spec.name)"] = value
+            }
+            return values
+        }
+
+        private func matches(_ row: Row, _ selectorRow: Row) -> Bool {
+            selectorRow.allSatisfy { row[$0.key]?.value == $0.value.value }
         }
 
         /// Reports selector values that are not strings or name nothing known; true if all are fine.
@@ -137,29 +207,27 @@ public struct GridValidator: Sendable {
             return fine
         }
 
-        private typealias Selected = (selector: String, component: Component)
-
-        private func selectedComponents(_ row: [String: (value: JSONValue, offset: Int)], _ selectorKeys: [String]) -> [Selected] {
-            selectorKeys.compactMap { key in
-                guard let name = row[key]?.value.string, let component = catalog.selector(key)?.component(named: name) else { return nil }
-                return (key, component)
-            }
-        }
-
-        private mutating func unknownKey(_ key: String, leaf: Leaf, selected: [Selected]) {
+        private mutating func unknownKey(_ key: String, qualifiedOwner: Owner?, leaf: Leaf, selection: Selection) {
             let offset = keyOffset(leaf, key)
-            let elsewhere = catalog.selectors.flatMap { selector in
-                selector.components.filter { $0.keys.contains { $0.name == key } }.map { "\(selector.key) \($0.name)" }
-            }
-            let here = selected.map { "\($0.selector) \($0.component.name)" }
+            let here = selection.components.filter { $0.owner != .run }.map { Selection.describe($0.owner, $0.component) }
             let what = here.isEmpty ? "these configurations" : here.joined(separator: ", ")
-            if !elsewhere.isEmpty {
-                fail(.unknownKey, at: offset, "\"\(key)\" is not a setting of \(what)",
-                     hint: "\"\(key)\" belongs to \(elsewhere.joined(separator: ", ")); give it in a block of its own with those (a list of blocks is a union)")
+            let name = QualifiedKey(key).name
+            if let owner = qualifiedOwner, let component = selection[owner] {
+                let valid = component.keys.map(\.name)
+                var message = "\(Selection.describe(owner, component)) has no key \"\(name)\""
+                if let near = nearestName(to: name, among: valid) { message += "; did you mean \"\(owner.rawValue).\(near)\"?" }
+                fail(.unknownKey, at: offset, message + " (valid: \(valid.isEmpty ? "none" : valid.joined(separator: ", ")))")
                 return
             }
-            var valid = catalog.general.map(\.name)
-            for item in selected { valid += item.component.keys.map(\.name) }
+            let elsewhere = catalog.selectors.flatMap { selector in
+                selector.components.filter { $0.spec(name) != nil }.map { "\(selector.key) \($0.name)" }
+            }
+            if !elsewhere.isEmpty {
+                fail(.unknownKey, at: offset, "\"\(key)\" is not a setting of \(what)",
+                     hint: "\"\(name)\" belongs to \(elsewhere.joined(separator: ", ")); give it in a block of its own with those (a list of blocks is a union)")
+                return
+            }
+            let valid = selection.components.flatMap { $0.component.keys.map(\.name) }
             var message = "unknown key \"\(key)\" for \(what)"
             if let near = nearestName(to: key, among: valid) { message += "; did you mean \"\(near)\"?" }
             fail(.unknownKey, at: offset, message + " (valid: \(valid.joined(separator: ", ")))")

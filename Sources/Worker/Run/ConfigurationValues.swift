@@ -1,43 +1,33 @@
-// A configuration's values in the forms the libraries take: the general keys typed, and every value
-// converted to Models' settings and Optim's hyperparameters (each library reads only its own keys).
+// A configuration's values handed to their owners (the registry's ownership rule), with the run's own
+// keys typed: the training loop reads `batchSize` and `clip` on every step.
 import Models
 import Optim
 import SweepCore
+import Vocabulary
 
-/// Typed access to one configuration. The general keys are read once here: the training loop uses
-/// `batchSize` and `clip` on every step.
+/// Typed access to one configuration.
 struct ConfigurationValues {
-    let configuration: Configuration
+    let resolved: ResolvedConfiguration
     let seed: UInt64
     let epochs: Int
     let batchSize: Int
     let clip: Double?
-    let model: String?
-    let dataset: String?
-    let optimizer: String?
 
-    init(configuration: Configuration) {
-        self.configuration = configuration
-        seed = UInt64(configuration["seed"]?.number ?? 0)
-        epochs = Int(configuration["epochs"]?.number ?? 10)
-        batchSize = Int(configuration["batch_size"]?.number ?? 64)
-        clip = configuration["clip"]?.number
-        model = configuration["model"]?.string
-        dataset = configuration["dataset"]?.string
-        optimizer = configuration["optimizer"]?.string
+    /// Resolves `configuration` against the registry; throws what the grid validator would have said.
+    init(_ configuration: Configuration) throws {
+        resolved = try Registry.catalog.resolve(configuration)
+        let run = resolved.settings(.run)
+        seed = UInt64(try run.integer(Registry.seed))
+        epochs = try run.integer(Registry.epochs)
+        batchSize = try run.integer(Registry.batchSize)
+        clip = try run.given(GradientClipping.hyperparameter)?.number
     }
 
-    func number(_ key: String) -> Double? { configuration[key]?.number }
+    var model: String { resolved.name(.model) }
+    var dataset: String { resolved.name(.dataset) }
+    var optimizer: String { resolved.name(.optimizer) }
+    var schedule: String { resolved.name(.schedule) }
 
-    /// Every value a model or dataset could read.
-    var settings: Settings {
-        var values: [String: SettingValue] = [:]
-        for (key, value) in configuration.entries {
-            if let converted = Registry.value(value, key: key) { values[key] = converted }
-        }
-        return Settings(values)
-    }
-
-    /// Every value an optimizer or schedule could read.
-    var hyperparameters: [String: HyperValue] { settings.values.mapValues(Registry.hyperValue) }
+    /// The values given to `owner`.
+    func settings(_ owner: Owner) -> Settings { resolved.settings(owner) }
 }

@@ -5,28 +5,29 @@
 import Foundation
 import Models
 import SweepCore
+import Vocabulary
 
 extension TrainingRun {
-    /// Runs `regime` (a name of `PowerLawCatalog`) and writes its records. Never throws.
-    func executePowerLaw(_ regime: String) -> RunEnding {
+    /// Runs the regime the configuration names as its model and writes its records. Never throws.
+    func executePowerLaw(_ values: ConfigurationValues) -> RunEnding {
         do {
-            guard let optimizer = values.optimizer else { throw RunError.missingKey("optimizer") }
-            guard let lr = values.number("lr") else { throw RunError.missingKey("lr") }
-            guard let dataset = values.dataset else { throw RunError.missingKey("dataset") }
+            let dataset = values.dataset
             let data: PowerLawData
             if dataset == PowerLawCatalog.syntheticDataset {
                 data = .synthetic
             } else {
-                guard case let .samples(splits) = try cache.load(name: dataset, settings: values.settings, seed: values.seed,
+                guard case let .samples(splits) = try cache.load(name: dataset, settings: values.settings(.dataset), seed: values.seed,
                                                                  searchPaths: context.dataSearchPaths) else {
                     throw RunError.notSamples(dataset)
                 }
                 data = .samples(dataset: dataset, splits: splits)
             }
-            let settings = Dictionary(uniqueKeysWithValues: configuration.entries.map { ($0.key, $0.value) })
+            let own: [Owner: [String: KeyValue]] = Dictionary(uniqueKeysWithValues: [Owner.model, .dataset, .schedule, .optimizer].map {
+                ($0, values.settings($0).values)
+            })
             try write(.start, epoch: 0)
-            let outcome = try PowerLawCatalog.run(regime: regime, settings: values.settings,
-                                                  optimizer: Registry.powerLawOptimizer(optimizer, lr: lr, settings),
+            let outcome = try PowerLawCatalog.run(regime: values.model, settings: Registry.powerLawSettings(own, schedule: values.schedule),
+                                                  optimizer: Registry.powerLawOptimizer(values.optimizer, own[.optimizer]!),
                                                   batchSize: values.batchSize, seed: values.seed, data: data,
                                                   shouldStop: { Interruption.received != nil })
             var curve: [String: JSONValue] = ["step": .array(outcome.steps.map { .number(Double($0)) }),

@@ -4,6 +4,7 @@ import Foundation
 import Models
 import Optim
 import SweepCore
+import Vocabulary
 
 /// The parts of one run, built from its configuration.
 struct RunSetup {
@@ -13,27 +14,20 @@ struct RunSetup {
     let schedule: LearningRateSchedule
 
     init(_ values: ConfigurationValues, context: RunContext, cache: DataCache) throws {
-        guard let datasetName = values.dataset else { throw RunError.missingKey("dataset") }
-        guard let modelName = values.model else { throw RunError.missingKey("model") }
-        guard let optimizerName = values.optimizer else { throw RunError.missingKey("optimizer") }
-        let settings = values.settings
-        data = try cache.load(name: datasetName, settings: settings, seed: values.seed, searchPaths: context.dataSearchPaths)
+        let modelSettings = values.settings(.model)
+        data = try cache.load(name: values.dataset, settings: values.settings(.dataset), seed: values.seed,
+                              searchPaths: context.dataSearchPaths)
         switch data {
         case let .samples(splits):
-            network = try ModelCatalog.make(name: modelName, settings: settings, inputShape: splits.train.sampleShape,
+            network = try ModelCatalog.make(name: values.model, settings: modelSettings, inputShape: splits.train.sampleShape,
                                             classes: splits.classes, vocabulary: nil, seed: values.seed)
         case let .tokens(corpus):
-            network = try ModelCatalog.make(name: modelName, settings: settings, inputShape: [], classes: 0,
+            network = try ModelCatalog.make(name: values.model, settings: modelSettings, inputShape: [], classes: 0,
                                             vocabulary: corpus.vocabulary.count, seed: values.seed)
         }
-        // Each library reads only its own keys: the optimizer's, then the schedule's.
-        let hyperparameters = values.hyperparameters
-        let description = try OptimizerCatalog.description(of: optimizerName)
-        let own = Set(description.hyperparameters.map(\.name))
-        optimizer = try OptimizerCatalog.make(name: optimizerName, hyperparameters: hyperparameters.filter { own.contains($0.key) },
+        optimizer = try OptimizerCatalog.make(name: values.optimizer, hyperparameters: values.settings(.optimizer).values,
                                               tensors: network.parameters.ranges)
-        let scheduleKeys = Set(ScheduleCatalog.hyperparameters.map(\.name))
-        schedule = try ScheduleCatalog.make(hyperparameters.filter { scheduleKeys.contains($0.key) }, lr: optimizer.lr,
+        schedule = try ScheduleCatalog.make(name: values.schedule, values.settings(.schedule).values, lr: optimizer.lr,
                                             epochs: values.epochs)
     }
 }
@@ -46,8 +40,8 @@ final class DataCache {
 
     func load(name: String, settings: Settings, seed: UInt64, searchPaths: [String]) throws -> LoadedDataset {
         // Only the dataset's own keys matter: configurations differing in lr share their data.
-        let keys = (DatasetCatalog.entry(name)?.settings.map(\.name) ?? []).filter { settings.values[$0] != nil }.sorted()
-        let wanted = "\(name)|\(seed)|" + keys.map { "\($0)=\(settings.values[$0]!.text)" }.joined(separator: ",")
+        let wanted = "\(name)|\(seed)|" + settings.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)" }
+            .joined(separator: ",")
         if wanted == key, let value { return value }
         value = nil
         let loaded = try DatasetCatalog.load(name: name, settings: settings, seed: seed, searchPaths: searchPaths)
@@ -58,13 +52,11 @@ final class DataCache {
 
 /// A run that cannot start or continue; recorded as `failed` with this message.
 enum RunError: Error, CustomStringConvertible {
-    case missingKey(String)
     case emptyTrainingSet(String)
     case notSamples(String)
 
     var description: String {
         switch self {
-        case let .missingKey(key): return "the configuration has no \"\(key)\""
         case let .emptyTrainingSet(dataset): return "the training set of \(dataset) is empty"
         case let .notSamples(dataset): return "\(dataset) is a token corpus; the power-law regimes need samples with targets"
 

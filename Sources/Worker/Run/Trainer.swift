@@ -38,7 +38,7 @@ struct Trainer {
         switch setup.data {
         case let .samples(splits):
             let count = splits.train.count
-            guard count > 0 else { throw RunError.emptyTrainingSet(values.dataset ?? "the dataset") }
+            guard count > 0 else { throw RunError.emptyTrainingSet(values.dataset) }
             var generator = progress.shuffle
             let order = generator.permutation(count)
             let steps = (count + batchSize - 1) / batchSize

@@ -15,21 +15,29 @@ enum RunEnding: Equatable {
 
 final class TrainingRun {
     let configuration: Configuration
-    let values: ConfigurationValues
     let context: RunContext
     let cache: DataCache
     private let started = Date()
 
     init(_ configuration: Configuration, context: RunContext, cache: DataCache) {
         self.configuration = configuration
-        values = ConfigurationValues(configuration: configuration)
         self.context = context
         self.cache = cache
     }
 
     /// Trains the configuration and writes its records. Never throws: failures are `failed` records.
     func execute() -> RunEnding {
-        if let model = values.model, PowerLawCatalog.names.contains(model) { return executePowerLaw(model) }
+        let values: ConfigurationValues
+        do {
+            values = try ConfigurationValues(configuration)
+        } catch {
+            return recordFailure(error, epoch: 0)
+        }
+        return PowerLawCatalog.names.contains(values.model) ? executePowerLaw(values) : train(values)
+    }
+
+    /// Trains by epochs, from the checkpoint if there is one.
+    private func train(_ values: ConfigurationValues) -> RunEnding {
         var progress = RunProgress(seed: values.seed)
         do {
             let setup = try RunSetup(values, context: context, cache: cache)
@@ -67,7 +75,7 @@ final class TrainingRun {
                 }
                 progress.best = Trainer.better(progress.best, metrics: metrics, epoch: progress.epoch)
                 try write(.epoch, epoch: progress.epoch, metrics: metrics)
-                context.log(progressLine(progress.epoch, metrics, Date().timeIntervalSince(epochStarted)))
+                context.log(progressLine(progress.epoch, of: values.epochs, metrics, Date().timeIntervalSince(epochStarted)))
                 // A run whose last epoch is done is finished, even if a stop signal came meanwhile.
                 if progress.epoch == values.epochs {
                     let ending = try end(.ok, epoch: progress.epoch, metrics: metrics,
@@ -138,9 +146,9 @@ final class TrainingRun {
                                   "value": .number(best.value), "test": .object(test)]))]
     }
 
-    private func progressLine(_ epoch: Int, _ metrics: [(name: String, value: Double)], _ seconds: Double) -> String {
+    private func progressLine(_ epoch: Int, of epochs: Int, _ metrics: [(name: String, value: Double)], _ seconds: Double) -> String {
         let shown = metrics.filter { $0.name != MetricNames.learningRate }.map { "\($0.name) \(format($0.value))" }
-        return "config \(configuration.index) (\(configuration.id.prefix(10))) epoch \(epoch)/\(values.epochs): "
+        return "config \(configuration.index) (\(configuration.id.prefix(10))) epoch \(epoch)/\(epochs): "
             + shown.joined(separator: ", ") + String(format: " (%.1f s)", seconds)
     }
 

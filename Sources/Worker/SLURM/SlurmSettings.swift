@@ -1,6 +1,7 @@
 // The grid file's `slurm` block: what `sweep submit` asks SLURM for. Checked with the rest of the grid,
 // with positions, so a typo never reaches sbatch.
 import SweepCore
+import Vocabulary
 
 /// Resources and limits for a sweep's array jobs.
 public struct SlurmSettings: Equatable, Sendable {

@@ -1,17 +1,5 @@
-// How an optimizer or a learning-rate schedule describes the configuration keys it takes. This mirrors
-// Models' `Catalog/Setting.swift` (Optim cannot import Models): the kinds have the same cases and the same
-// `accepts`/`expected` meaning, so Worker turns both into grid-validator rules with the same code.
-
-/// A hyperparameter value as an optimizer sees it (Worker converts grid JSON into these).
-public enum HyperValue: Equatable, Sendable {
-    case number(Double)
-    case bool(Bool)
-    case string(String)
-    case numbers([Double])
-}
-
-/// What values a hyperparameter accepts.
-public enum HyperparameterKind: Equatable, Sendable {
+/// What values a key accepts.
+public enum KeyKind: Equatable, Sendable {
     /// A number in `range` (bounds included unless `exclusiveMinimum`).
     case number(ClosedRange<Double>, exclusiveMinimum: Bool = false)
     /// An integer in `range`.
@@ -19,7 +7,7 @@ public enum HyperparameterKind: Equatable, Sendable {
     case bool
     /// One of these strings.
     case choice([String])
-    /// Any string.
+    /// Any string (a path, say).
     case string
     /// A list of numbers, each in `range`, with a length in `count`.
     case numbers(ClosedRange<Double>, count: ClosedRange<Int>)
@@ -27,19 +15,35 @@ public enum HyperparameterKind: Equatable, Sendable {
     case integers(ClosedRange<Int>, count: ClosedRange<Int>)
 
     /// Whether `value` is acceptable.
-    public func accepts(_ value: HyperValue) -> Bool {
+    public func accepts(_ value: KeyValue) -> Bool {
         switch (self, value) {
         case let (.number(range, exclusive), .number(x)):
             return range.contains(x) && !(exclusive && x == range.lowerBound)
         case let (.integer(range), .number(x)):
-            return x.rounded() == x && x >= Double(range.lowerBound) && x <= Double(range.upperBound)
+            return Self.isInteger(x, in: range)
         case (.bool, .bool), (.string, .string): return true
         case let (.choice(options), .string(s)): return options.contains(s)
         case let (.numbers(range, count), .numbers(xs)):
             return count.contains(xs.count) && xs.allSatisfy(range.contains)
         case let (.integers(range, count), .numbers(xs)):
-            return count.contains(xs.count)
-                && xs.allSatisfy { $0.rounded() == $0 && $0 >= Double(range.lowerBound) && $0 <= Double(range.upperBound) }
+            return count.contains(xs.count) && xs.allSatisfy { Self.isInteger($0, in: range) }
+        default: return false
+        }
+    }
+
+    /// Whether `value` has the type this kind wants, whatever its range.
+    public func matchesType(of value: KeyValue) -> Bool {
+        switch (self, value) {
+        case (.number, .number), (.integer, .number), (.bool, .bool), (.choice, .string), (.string, .string),
+             (.numbers, .numbers), (.integers, .numbers): return true
+        default: return false
+        }
+    }
+
+    /// Whether values of this kind are lists (a grid may then write one bare number for a list of one).
+    public var isList: Bool {
+        switch self {
+        case .numbers, .integers: return true
         default: return false
         }
     }
@@ -58,10 +62,31 @@ public enum HyperparameterKind: Equatable, Sendable {
     }
 
     /// What a value of the right type but out of range must be: the bare range for numbers ("≥ 0"),
-    /// `expected` otherwise. Error messages use it: "invalid lr: -0.1 (must be ≥ 0)".
-    var requirement: String {
+    /// `expected` otherwise, as in "invalid lr: -0.1 (must be ≥ 0)".
+    public var requirement: String {
         if case let .number(r, exclusive) = self { return Self.numberRange(r, exclusive: exclusive) }
         return expected
+    }
+
+    /// A value this kind accepts, for tests and examples: the lower end of its range.
+    public var example: KeyValue {
+        switch self {
+        case let .number(r, exclusive):
+            let low = r.lowerBound.isFinite ? r.lowerBound : min(0, r.upperBound)
+            return .number(exclusive ? (r.upperBound.isFinite ? (low + r.upperBound) / 2 : low + 1) : low)
+        case let .integer(r): return .number(Double(r.lowerBound))
+        case .bool: return .bool(true)
+        case let .choice(options): return .string(options[0])
+        case .string: return .string("example")
+        case let .numbers(r, c): return .numbers(Array(repeating: r.lowerBound, count: max(c.lowerBound, 1)))
+        case let .integers(r, c):
+            // Distinct increasing entries satisfy lists that must increase (milestones, restart bases).
+            return .numbers((0..<max(c.lowerBound, 1)).map { Double(r.lowerBound + $0) })
+        }
+    }
+
+    private static func isInteger(_ x: Double, in range: ClosedRange<Int>) -> Bool {
+        x.rounded() == x && x >= Double(range.lowerBound) && x <= Double(range.upperBound)
     }
 
     private static func bound(_ x: Double) -> String { x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
@@ -83,44 +108,5 @@ public enum HyperparameterKind: Equatable, Sendable {
     private static func length(_ c: ClosedRange<Int>) -> String {
         c.lowerBound == c.upperBound ? "of \(c.lowerBound)" : c.upperBound == Int.max ? "of at least \(c.lowerBound)"
             : "of \(c.lowerBound) to \(c.upperBound)"
-    }
-}
-
-/// One configuration key an optimizer or schedule takes.
-public struct HyperparameterSpec: Equatable, Sendable {
-    public var name: String
-    public var kind: HyperparameterKind
-    /// The default in words (`"0.001"`, `"[0.9, 0.999]"`, `"required"`), for help and error messages.
-    public var defaultValue: String
-    /// One line on what it does.
-    public var summary: String
-    /// The default as a value, or nil when there is none (the key is required, or its absence means
-    /// something, like AggMo's `betas` when `a` and `k` are given).
-    public var fallback: HyperValue?
-
-    public init(_ name: String, _ kind: HyperparameterKind, default defaultValue: String, _ summary: String) {
-        self.name = name
-        self.kind = kind
-        self.defaultValue = defaultValue
-        self.summary = summary
-        self.fallback = nil
-    }
-
-    /// A spec whose default is a value; `defaultValue` is its text.
-    public init(_ name: String, _ kind: HyperparameterKind, _ fallback: HyperValue, _ summary: String) {
-        self.init(name, kind, default: fallback.text, summary)
-        self.fallback = fallback
-    }
-}
-
-extension HyperValue {
-    /// The value as written in a grid file.
-    public var text: String {
-        switch self {
-        case let .number(x): return x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
-        case let .bool(b): return b ? "true" : "false"
-        case let .string(s): return "\"\(s)\""
-        case let .numbers(xs): return "[" + xs.map { HyperValue.number($0).text }.joined(separator: ", ") + "]"
-        }
     }
 }

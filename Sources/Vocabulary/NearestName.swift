@@ -28,6 +28,10 @@ public func editDistance(_ a: String, _ b: String) -> Int {
 /// of the name's letters (and at least one) differ, or the name is an abbreviation (a prefix of at
 /// least three letters, as `prod` of `product`). Ties go to the earlier candidate.
 public func nearestName(to name: String, among candidates: [String]) -> String? {
+    // A name far longer than every candidate is no misspelling of one; this also keeps a hostile
+    // megabyte-long name from costing seconds of distance tables.
+    let longest = candidates.map(\.count).max() ?? 0
+    guard name.count <= 2 * longest + 3 else { return nil }
     var best: (name: String, distance: Int)?
     for candidate in candidates where candidate != name {
         let distance = editDistance(name, candidate)
