@@ -3,7 +3,7 @@ import Foundation
 import SweepCore
 import Vocabulary
 
-let commands: [Command.Type] = [Expand.self, Validate.self, Run.self, Local.self, Submit.self, Status.self, Report.self]
+let commands: [Command.Type] = [Expand.self, Validate.self, Keys.self, Run.self, Local.self, Submit.self, Status.self, Report.self]
 
 func printUsage(to stream: UnsafeMutablePointer<FILE>) {
     var text = "usage: sweep <command> [options]\n\ncommands:\n"

@@ -84,4 +84,19 @@ import TestSupport
         }
         #expect(SHA256.hex(Array(ids.utf8)) == Self.idDigests[name])
     }
+
+    @Test func keysListsEveryOwnersKeysWithDefaults() throws {
+        let all = try runSweep(["keys"])
+        #expect(all.status == 0)
+        for heading in ["run:", "optimizer sgd_c:", "schedule constant (the default):", "schedule jacobi:", "model lstm:",
+                        "dataset synthetic_powerlaw:"] {
+            #expect(all.stdout.contains(heading), "\(heading) missing")
+        }
+        let one = try runSweep(["keys", "optimizer", "sgd_c"])
+        #expect(one.stdout.hasPrefix("optimizer sgd_c:"))
+        #expect(one.stdout.contains("  topC           an integer ≥ 1; default 10."))
+        #expect(one.stdout.contains("  sampling: refused,"))
+        let wrong = try runSweep(["keys", "optimiser"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("unknown owner \"optimiser\""))
+    }
 }
