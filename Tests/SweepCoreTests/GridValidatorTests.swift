@@ -138,4 +138,12 @@ let testCatalog: Catalog = {
             #"1:49 optimizer sgd_c does not take "sampling": not implemented | remove the key"#,
         ])
     }
+
+    /// A megabyte-long name is neither compared letter by letter with every valid name nor echoed back.
+    @Test func aHugeUnknownNameIsShortenedInTheMessage() throws {
+        let name = String(repeating: "x", count: 1_000_000)
+        let found = try messages(#"{"fixed": {"model": "fc", "optimizer": ""# + name + #""}}"#)
+        #expect(found == [#"1:40 unknown optimizer "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1000000 characters)" (valid: sgd, sgd_c)"#])
+        #expect(nearestName(to: name, among: ["sgd", "sgd_c"]) == nil)
+    }
 }

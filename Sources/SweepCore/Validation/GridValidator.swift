@@ -197,7 +197,9 @@ public struct GridValidator: Sendable {
                         continue
                     }
                     if selector.component(named: name) == nil {
-                        var message = "unknown \(key) \"\(name)\""
+                        // A hostile megabyte-long name is not echoed back whole.
+                        let shown = name.count > 64 ? "\(name.prefix(48))… (\(name.count) characters)" : name
+                        var message = "unknown \(key) \"\(shown)\""
                         if let near = nearestName(to: name, among: names) { message += "; did you mean \"\(near)\"?" }
                         fail(.unknownName, at: offset, message + " (valid: \(names.joined(separator: ", ")))")
                         fine = false

@@ -26,7 +26,9 @@ struct Trainer {
 
     private var network: any Network { setup.network }
     private var batchSize: Int { values.batchSize }
-    private var bptt: Int { network.bptt ?? 35 }
+    /// The language model's window (its `bptt` key): a token corpus reaches only a language model, by the
+    /// model catalog's compatibility rule.
+    private var bptt: Int { network.bptt! }
 
     /// Trains from `progress`'s position to the end of the current epoch, unless the loss stops being
     /// finite or a stop signal arrives (checked after every step).
