@@ -89,6 +89,13 @@ import Vocabulary
         }
     }
 
+    @Test func aRequiredKeyLeftOutIsRefusedBeforeAnyRun() throws {
+        var configuration = Self.base(for: .schedule, "exponential")
+        #expect(try Self.validate(configuration) == [#"schedule exponential needs "gamma": the factor per epoch, e.g. 0.95"#])
+        configuration["gamma"] = .number(0.9)
+        #expect(try Self.validate(configuration) == [])
+    }
+
     @Test func aConfigurationResolvesToItsOwners() throws {
         let grid = try GridParser.parse(SourceText(path: "r.json", text: #"{"fixed": {"dataset": "synthetic_powerlaw", "model": "linearized", "optimizer": "sgd", "lr": 0.2, "kappa": 2, "schedule": "jacobi", "schedule.a": 0.5, "run.batch_size": 8}}"#))
         let resolved = try Self.catalog.resolve(grid.configuration(0))

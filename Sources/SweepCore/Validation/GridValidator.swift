@@ -136,10 +136,7 @@ public struct GridValidator: Sendable {
                 }
                 written.append((member, key))
             }
-            // A group of own keys none of which is given has nothing to check.
-            let ownGiven = written.contains { QualifiedKey($0.member).owner == nil && $0.key != nil }
-            guard ownGiven || group.allSatisfy({ QualifiedKey($0).owner != nil || catalog.selector($0) != nil }) else { return }
-            guard ownGiven || component.checkedTogether != nil else { return }
+            // A group none of whose keys is given is still checked once: a required key may be missing.
             let leafKeys = written.compactMap(\.key)
             for row in rows(leaf, keys: catalog.selectors.map(\.key).filter(keys.contains) + leafKeys) where matches(row, selectorRow) {
                 var values: [String: KeyValue] = [:]
@@ -164,7 +161,8 @@ public struct GridValidator: Sendable {
                     let ownKeys = written.filter { QualifiedKey($0.member).owner == nil }.compactMap(\.key)
                     let offset = (ownKeys.count == 1 ? row[ownKeys[0]]?.offset : nil)
                         ?? row[owner.rawValue]?.offset ?? leafKeys.first.flatMap { row[$0]?.offset } ?? leaf.offset
-                    fail(.invalidValue, at: offset, "\(Selection.describe(owner, component)): \(problem)")
+                    let described = Selection.describe(owner, component)
+                    fail(.invalidValue, at: offset, problem.hasPrefix(described) ? problem : "\(described): \(problem)")
                 }
             }
         }
