@@ -43,6 +43,10 @@ public struct Submission {
             if selection == .failed { runOptions = ["--retry", "failed"] }
         }
         let absoluteResults = URL(fileURLWithPath: results.root).standardizedFileURL.path
+        // The log path is an #SBATCH value, and `%` in it is one of sbatch's file-name patterns.
+        guard SbatchScript.isDirectiveWord(absoluteResults), !absoluteResults.contains("%") else {
+            throw SubmitError.unsafeResultsPath(absoluteResults)
+        }
         script = SbatchScript(sweep: grid.name, repository: repository, grid: grid.source.path, results: absoluteResults,
                               settings: settings, tasks: tasks, runOptions: runOptions)
         arrays = ArrayPlan.arrays(for: chosen, maxArraySize: maxArraySize)
@@ -88,6 +92,7 @@ public enum SubmitError: Error, CustomStringConvertible {
     case noSbatch
     case commandFailed(String, Int32, String)
     case notARepository(String)
+    case unsafeResultsPath(String)
 
     public var description: String {
         switch self {
@@ -96,6 +101,9 @@ public enum SubmitError: Error, CustomStringConvertible {
             return "\(command) failed (exit \(status))" + (stderr.isEmpty ? "" : ": " + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         case let .notARepository(path):
             return "\(path) is not the sweep repository (no scripts/array.sh): run from its top folder or set SWEEP_HOME"
+        case let .unsafeResultsPath(path):
+            return "the results folder \(path.debugDescription) cannot go into an #SBATCH line (it holds a blank, a quote, a backslash, "
+                + "a control character or %): choose another with --results"
         }
     }
 }
