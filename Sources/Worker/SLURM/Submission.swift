@@ -65,25 +65,32 @@ public struct Submission {
         try FileManager.default.createDirectory(atPath: script.results + "/logs", withIntermediateDirectories: true)
         try script.text.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         var ids: [String] = []
-        for command in commands {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-            let output = Pipe(), errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            do { try process.run() } catch { throw SubmitError.noSbatch }
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                if process.terminationStatus == 127 { throw SubmitError.noSbatch }
-                throw SubmitError.commandFailed(command.joined(separator: " "), process.terminationStatus,
-                                                String(decoding: err, as: UTF8.self))
-            }
-            ids.append(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        do {
+            for command in commands { ids.append(try Self.sbatch(command)) }
+        } catch let error as SubmitError where !ids.isEmpty {
+            throw SubmitError.partlySubmitted(queued: ids, arrays: commands.count, error)
         }
         return ids
+    }
+
+    /// Runs one sbatch command; returns the job id it printed.
+    private static func sbatch(_ command: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        do { try process.run() } catch { throw SubmitError.noSbatch }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            if process.terminationStatus == 127 { throw SubmitError.noSbatch }
+            throw SubmitError.commandFailed(command.joined(separator: " "), process.terminationStatus,
+                                            String(decoding: err, as: UTF8.self))
+        }
+        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 
@@ -93,6 +100,8 @@ public enum SubmitError: Error, CustomStringConvertible {
     case commandFailed(String, Int32, String)
     case notARepository(String)
     case unsafeResultsPath(String)
+    /// Some arrays were queued before one could not be: their job ids, the number of arrays planned, why.
+    indirect case partlySubmitted(queued: [String], arrays: Int, SubmitError)
 
     public var description: String {
         switch self {
@@ -101,6 +110,10 @@ public enum SubmitError: Error, CustomStringConvertible {
             return "\(command) failed (exit \(status))" + (stderr.isEmpty ? "" : ": " + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         case let .notARepository(path):
             return "\(path) is not the sweep repository (no scripts/array.sh): run from its top folder or set SWEEP_HOME"
+        case let .partlySubmitted(queued, arrays, error):
+            return "\(error)\nqueued \(queued.count) of \(arrays) arrays before that, as job \(queued.joined(separator: ", ")): "
+                + "submitting again would run those twice; scancel them first, or let them run and then "
+                + "`sweep submit --only missing` submits what is left"
         case let .unsafeResultsPath(path):
             return "the results folder \(path.debugDescription) cannot go into an #SBATCH line (it holds a blank, a quote, a backslash, "
                 + "a control character or %): choose another with --results"

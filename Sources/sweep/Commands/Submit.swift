@@ -52,7 +52,14 @@ struct Submit: Command {
             return .success
         }
         _ = try results.freezeOrCompare(grid, acceptChanges: false)
-        let ids = try submission.submit()
+        let ids: [String]
+        do {
+            ids = try submission.submit()
+        } catch let error as SubmitError {
+            // Arrays already queued make it an error after work started (exit 1), not bad input.
+            if case .partlySubmitted = error { throw AfterWorkStarted(error: error) }
+            throw error
+        }
         let count = submission.arrays.map(\.count).reduce(0, +)
         print("submitted \(count) tasks of \(grid.name) as job \(ids.joined(separator: ", ")); script \(submission.scriptPath)")
         print("logs: \(results.root)/logs/   progress: swift run sweep status \(path)")
