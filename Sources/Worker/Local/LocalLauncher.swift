@@ -63,7 +63,7 @@ public struct LocalLauncher {
         let started = Date()
         var tail = ShardTail(folder: results.shards)
         tail.update()
-        let doneBefore = tail.count(.ok) + tail.count(.diverged)
+        let doneBefore = tail.count(.done) + tail.count(.diverged)
         var forwarded = false
         while processes.contains(where: \.isRunning) {
             if let signo = Interruption.received, !forwarded {
@@ -81,11 +81,11 @@ public struct LocalLauncher {
 
     /// "done 12 / running 2 / failed 0 / diverged 1 of 24 · 3.1/min · ETA 3m20s".
     private func line(_ tail: ShardTail, doneBefore: Int, since start: Date, stopping: Bool) -> String {
-        let ok = tail.count(.ok), diverged = tail.count(.diverged), failed = tail.count(.failed)
+        let ok = tail.count(.done), diverged = tail.count(.diverged), failed = tail.count(.failed)
         let done = ok + diverged
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(done - doneBefore) / max(elapsed, 1e-9) * 60
-        var text = "done \(done) / running \(tail.running) / failed \(failed) / diverged \(diverged) of \(grid.count)"
+        var text = "done \(done) / running \(tail.count(.running)) / failed \(failed) / diverged \(diverged) of \(grid.count)"
         text += String(format: " · %.1f/min", rate)
         let left = grid.count - done - failed
         if rate > 0, left > 0 { text += " · ETA " + duration(Double(left) / rate * 60) }
