@@ -147,6 +147,7 @@ func atomicWrite(_ path: String, _ bytes: [UInt8], suffix: String) throws {
     }
     guard fsync(descriptor) == 0 else { throw ResultsError.cannotWrite(path: temporary, reason: "fsync failed") }
     try rename(temporary, to: path)
+    try syncDirectory(of: path)
 }
 
 private func rename(_ from: String, to: String) throws {

@@ -51,6 +51,8 @@ struct CheckpointFile: Equatable {
             unlink(temporary)
             throw CheckpointError.cannotWrite(path, failure)
         }
+        // The rename is durable only with its directory.
+        do { try syncDirectory(of: path) } catch { throw CheckpointError.cannotWrite(path, "\(error)") }
     }
 
     /// Reads the file at `path`; throws if it is missing, truncated or damaged.
