@@ -32,11 +32,18 @@ final class TrainingRun {
         if let model = values.model, PowerLawCatalog.names.contains(model) { return executePowerLaw(model) }
         var progress = RunProgress(seed: values.seed)
         do {
-            let setup = try RunSetup(values, context: context, cache: cache)
+            var setup = try RunSetup(values, context: context, cache: cache)
             let checkpoint = RunCheckpoint(path: context.results.checkpointPath(id: configuration.id), configurationID: configuration.id)
-            if let restored = try checkpoint.restore(into: setup) {
-                progress = restored
-                context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
+            do {
+                if let restored = try checkpoint.restore(into: setup, epochs: values.epochs) {
+                    progress = restored
+                    context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
+                }
+            } catch {
+                // Whatever does not fit (a damaged file, another shape) is set aside, not retried forever;
+                // a failed restore may have loaded part of the state, so start over from a fresh setup.
+                checkpoint.setAside(because: error as? CheckpointError ?? .mismatch(checkpoint.path, "\(error)"), log: context.log)
+                setup = try RunSetup(values, context: context, cache: cache)
             }
             try write(.start, epoch: progress.epoch)
             var trainer = Trainer(setup: setup, values: values)
