@@ -50,8 +50,10 @@ public struct LocalLauncher {
             process.arguments = ["run", gridPath] + runOptions
             process.environment = LocalLauncher.environment(task: task, workers: workers, cores: cores,
                                                             base: ProcessInfo.processInfo.environment)
+            process.environment?[LauncherWatch.variable] = String(ProcessInfo.processInfo.processIdentifier)
+            // Appended to, never emptied: errors of earlier runs stay readable.
             let log = results.path("logs/local-task\(task).out")
-            FileManager.default.createFile(atPath: log, contents: nil)
+            if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             handle.seekToEndOfFile()
             process.standardOutput = handle
