@@ -78,7 +78,16 @@ public struct LocalLauncher {
         }
         tail.update()
         progress(line(tail, doneBefore: doneBefore, since: started, stopping: forwarded))
-        return processes.map(\.terminationStatus).max() ?? 0
+        // A worker killed by a signal reports the signal's number as its status; name it, and count it
+        // as 128 + n, as a shell does (SIGINT's 2 is not "bad input").
+        let statuses = processes.enumerated().map { task, process -> Int32 in
+            guard process.terminationReason == .uncaughtSignal else { return process.terminationStatus }
+            let signo = process.terminationStatus
+            FileHandle.standardError.write(Data(("\nsweep local: worker \(task) was killed by SIG\(Interruption.name(signo)); "
+                + "its log: \(results.path("logs/local-task\(task).out"))\n").utf8))
+            return 128 + signo
+        }
+        return statuses.max() ?? 0
     }
 
     /// "done 12 / running 2 / failed 0 / diverged 1 of 24 · 3.1/min · ETA 3m20s".

@@ -48,7 +48,7 @@ struct Submit: Command {
         }
         if dryRun {
             print(submission.script.text)
-            for command in submission.commands { print("# " + command.joined(separator: " ")) }
+            for command in submission.plannedCommands { print("# " + command.joined(separator: " ")) }
             return .success
         }
         _ = try results.freezeOrCompare(grid, acceptChanges: false)
