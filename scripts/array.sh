@@ -52,23 +52,42 @@ build=.build-$isa
 binary=${SWEEP_BINARY:-$build/release/sweep}
 
 if [[ -z ${SWEEP_BINARY:-} && ! -x $binary ]]; then
-  # mkdir is atomic on every shared file system; a lock older than an hour is left over from a crash.
+  # mkdir is atomic on every shared file system. The lock names its holder (host and process id), so a
+  # lock left by a task that died on this host is taken over at once; one from another host is waited
+  # for, aloud, and taken over after an hour. A task cancelled mid-build removes its lock on the way out.
   lock=$build.lock
+  waited=0
   until mkdir "$lock" 2>/dev/null; do
-    if [[ -n $(find "$lock" -maxdepth 0 -mmin +60 2>/dev/null) ]]; then rmdir "$lock" 2>/dev/null; fi
-    sleep 5
+    holder=$(cat "$lock/holder" 2>/dev/null)
+    if [[ $holder == "$(hostname) "* ]] && ! kill -0 "${holder##* }" 2>/dev/null; then
+      echo "array.sh: taking over the build lock $lock left by $holder, which is gone" >&2
+      rm -rf "$lock"
+    elif [[ -n $(find "$lock" -maxdepth 0 -mmin +60 2>/dev/null) ]]; then
+      echo "array.sh: taking over the build lock $lock, held for over an hour by ${holder:-an unknown task}" >&2
+      rm -rf "$lock"
+    else
+      ((waited % 60 == 0)) && echo "array.sh: waiting for the build lock $lock, held by ${holder:-an unknown task}" \
+        "(remove the folder if no build is running)" >&2
+      sleep 5
+      waited=$((waited + 5))
+    fi
   done
+  echo "$(hostname) $$" >"$lock/holder"
+  trap 'rm -rf "$lock"' EXIT
+  trap 'rm -rf "$lock"; exit 143' TERM
+  trap 'rm -rf "$lock"; exit 130' INT
   if [[ ! -x $binary ]]; then
     echo "array.sh: building $binary for $isa on $(hostname)"
     # Static: the standard library and Foundation inside the binary, so it starts in 4 ms rather than 8 and
     # runs on nodes without a Swift runtime.
     SWEEP_CPU=$isa swift build -c release --static-swift-stdlib --scratch-path "$build" --product sweep >&2
     built=$?
-    rmdir "$lock"
-    [[ $built -eq 0 ]] || die "the build failed (see above); fix it and resubmit"
   else
-    rmdir "$lock"
+    built=0
   fi
+  rm -rf "$lock"
+  trap - EXIT TERM INT
+  [[ $built -eq 0 ]] || die "the build failed (see above); fix it and resubmit"
 fi
 
 # The sweep's results folder, honouring a --results option meant for `sweep run`.

@@ -137,12 +137,12 @@ private func syntheticFolder(parent: String, records: Int) throws -> (Grid, Stri
             index % 40 == 7 ? (.diverged, 5) : index % 50 == 3 ? (.failed, 0) : index % 50 == 11 ? (.preempted, 9)
             : index % 30 == 13 ? (nil, 12) : (.ok, 23)
         func emit(_ event: RecordEvent, epoch: Int, status: RunStatus? = nil, metrics: [(name: String, value: Double)] = [],
-                  details: [(name: String, value: JSONValue)] = []) throws {
+                  best: BestEpoch? = nil, message: String? = nil, details: [(name: String, value: JSONValue)] = []) throws {
             guard written < records else { return }
             clock += 0.001
             let record = ResultRecord(event: event, id: configuration.id, index: index, sweep: grid.name, status: status, epoch: epoch,
                                       metrics: metrics, elapsedSeconds: Double(epoch) * 31.7, time: isoTimestamp(Date(timeIntervalSince1970: clock)),
-                                      origin: origin, config: configuration.value, details: details)
+                                      origin: origin, config: configuration.value, best: best, message: message, details: details)
             try writers[task].append(record, durable: false)
             written += 1
         }
@@ -156,13 +156,13 @@ private func syntheticFolder(parent: String, records: Int) throws -> (Grid, Stri
         for epoch in stride(from: 1, through: epochs, by: 1) { try emit(.epoch, epoch: epoch, metrics: metrics(epoch)) }
         switch status {
         case .ok?:
-            try emit(.end, epoch: epochs, status: .ok, metrics: metrics(epochs), details: [("best", .object([
-                "metric": .string("valid_accuracy"), "epoch": .number(Double(epochs)), "value": .number(metrics(epochs)[3].value),
-                "test": .object(["test_accuracy": .number(metrics(epochs)[5].value), "test_loss": .number(metrics(epochs)[4].value)])]))])
+            try emit(.end, epoch: epochs, status: .ok, metrics: metrics(epochs), best: BestEpoch(
+                metric: "valid_accuracy", epoch: epochs, value: metrics(epochs)[3].value,
+                test: ["test_accuracy": metrics(epochs)[5].value, "test_loss": metrics(epochs)[4].value]))
         case .diverged?:
             try emit(.end, epoch: epochs, status: .diverged, details: [("step", .number(Double(epochs * 780 + 13))), ("last_finite_loss", .number(41.5))])
         case .failed?:
-            try emit(.end, epoch: 0, status: .failed, details: [("message", .string("cannot read /data/cifar10/data_batch_1.bin: no such file"))])
+            try emit(.end, epoch: 0, status: .failed, message: "cannot read /data/cifar10/data_batch_1.bin: no such file")
         case .preempted?:
             try emit(.end, epoch: epochs, status: .preempted, details: [("checkpoint", .string(folder.checkpointPath(id: configuration.id)))])
         default:

@@ -22,10 +22,16 @@ public enum Fixtures {
     public static func folder(_ family: String) -> URL { root.appendingPathComponent(family) }
 
     /// File names (without extension) with the given extension in a family, sorted: directory order is
-    /// not stable, and parameterized tests must list their cases in the same order every run.
-    public static func names(_ family: String, ext: String = "json") -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder(family).path)) ?? []
-        return files.filter { $0.hasSuffix("." + ext) }.map { String($0.dropLast(ext.count + 1)) }.sorted()
+    /// not stable, and parameterized tests must list their cases in the same order every run. A missing
+    /// or empty folder throws, so a moved family fails its test instead of silently running no case.
+    public static func names(_ family: String, ext: String = "json") throws -> [String] {
+        let path = folder(family).path
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            throw FixtureError("fixture folder \(path) is missing")
+        }
+        let names = files.filter { $0.hasSuffix("." + ext) }.map { String($0.dropLast(ext.count + 1)) }.sorted()
+        guard !names.isEmpty else { throw FixtureError("fixture folder \(path) has no .\(ext) files") }
+        return names
     }
 
     /// The URL of one fixture file.

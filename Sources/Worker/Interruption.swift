@@ -40,6 +40,11 @@ public enum Interruption {
         case SIGUSR1: return "USR1"
         case SIGUSR2: return "USR2"
         case SIGHUP: return "HUP"
+        case SIGKILL: return "KILL"
+        case SIGSEGV: return "SEGV"
+        case SIGABRT: return "ABRT"
+        case SIGILL: return "ILL"
+        case SIGBUS: return "BUS"
         default: return "\(signo)"
         }
     }

@@ -53,11 +53,14 @@ public struct TaskRunner {
     public func run() throws -> Summary {
         let results = ResultsFolder(sweepName: grid.name, parent: options.resultsParent, environment: processEnvironment)
         let check = try results.freezeOrCompare(grid, acceptChanges: options.acceptGridChange)
+        let lock = try TaskLock(results: results, task: environment.task, tasks: environment.tasks)
+        defer { lock.release() }
         let searchPaths = (processEnvironment["SWEEP_DATA"] ?? "").split(separator: ":").map(String.init)
         let context = RunContext(grid: grid, results: results, environment: environment, dataSearchPaths: searchPaths,
                                  requeueSignal: options.requeueSignal, checkpointInterval: options.checkpointInterval)
         if case let .changed(summary, _) = check { context.log("the grid changed; manifest frozen anew:\n\(summary)") }
         Interruption.install([SIGTERM, SIGINT, options.requeueSignal])
+        LauncherWatch.follow(processEnvironment)
         Compute.threads = max(1, environment.cpus)
 
         let index = RunIndex(shardsFolder: results.shards)

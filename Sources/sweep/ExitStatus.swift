@@ -4,7 +4,7 @@
 enum ExitStatus: Equatable {
     /// All assigned work done.
     case success
-    /// Some run failed (the rest went on).
+    /// Some run failed (the rest went on), or an error stopped the command after its work had started.
     case someRunFailed
     /// Bad input: nothing started.
     case badInput

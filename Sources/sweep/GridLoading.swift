@@ -3,10 +3,14 @@
 import SweepCore
 import Worker
 
-/// Reads and validates the grid file at `path` (throws `GridErrors`).
+/// Reads and validates the grid file at `path`, its `slurm` block included (throws `GridErrors`, every
+/// problem of both checks together).
 func loadGrid(_ path: String) throws -> Grid {
     let grid = try GridParser.load(path: path)
-    try GridValidator(catalog: Registry.catalog).validate(grid)
+    var errors: [GridError] = []
+    do { try GridValidator(catalog: Registry.catalog).validate(grid) } catch let found as GridErrors { errors += found.errors }
+    do { _ = try SlurmSettings(grid: grid) } catch let found as GridErrors { errors += found.errors }
+    if !errors.isEmpty { throw GridErrors(errors) }
     return grid
 }
 

@@ -44,6 +44,9 @@ func main() -> Int32 {
         let instance = try command.init(&arguments)
         try arguments.finish()
         return try instance.run().code
+    } catch let error as AfterWorkStarted {
+        fputs("sweep \(command.name): error: \(error)\n", stderr)
+        return ExitStatus.someRunFailed.code
     } catch let error as GridErrors {
         fputs(error.description + "\n", stderr)
         return ExitStatus.badInput.code

@@ -39,6 +39,18 @@ import Foundation
         #expect(share.split(separator: "\n").map { $0.prefix(14) } == [#"{"index":3,"id"#, #"{"index":8,"id"#, #"{"index":13,"i"#])
     }
 
+    /// Task counts up to Int.max are valid: the share is computed without overflow.
+    @Test func theLargestTaskCountDoesNotOverflow() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("cli.json", Self.grid)
+        let most = String(Int.max)
+        let count = try runSweep(["expand", path, "--count", "--task", "5", "--tasks", most])
+        #expect(count.status == 0 && count.stdout == "1\n", "\(count.stderr)")
+        #expect(try runSweep(["expand", path, "--count", "--task", String(Int.max - 1), "--tasks", most]).stdout == "0\n")
+        let table = try runSweep(["expand", path, "--task", "5", "--tasks", most])
+        #expect(table.status == 0 && table.stdout.contains("\n    5  "), "\(table.stderr)")
+    }
+
     @Test func tableFitsEightyColumns() throws {
         let folder = try TemporaryFolder()
         let wide = #"{"fixed": {"epochs": 2, "model": "fc", "dataset": "blobs", "optimizer": "adam_c", "topC": 20, "decay": 0.99}, "grid": {"batch_size": [1, 2], "clip": [0.123456789, 2], "seed": [1, 2], "hidden": [[1000, 1000], [32]], "betas": [[0.9, 0.999]], "lr": [0.001, 0.0001]}}"#

@@ -26,8 +26,7 @@ import SweepCore
                                                                       ("test_accuracy", accuracy(epoch) - 0.05)])
             }
             try writer.write(.end, index, status: .ok, epoch: 2, metrics: [("train_loss", 0.5), ("valid_accuracy", accuracy(2)), ("test_accuracy", accuracy(2) - 0.05)],
-                             details: [("best", .object(["metric": .string("valid_accuracy"), "epoch": .number(2), "value": .number(accuracy(2)),
-                                                         "test": .object(["test_accuracy": .number(accuracy(2) - 0.05)])]))])
+                             best: BestEpoch(metric: "valid_accuracy", epoch: 2, value: accuracy(2), test: ["test_accuracy": accuracy(2) - 0.05]))
         }
         return (folder, gridPath)
     }

@@ -23,12 +23,13 @@ final class ResultsWriter {
     }
 
     func write(_ event: RecordEvent, _ index: Int, status: RunStatus? = nil, epoch: Int = 0,
-               metrics: [(name: String, value: Double)] = [], details: [(name: String, value: JSONValue)] = []) throws {
+               metrics: [(name: String, value: Double)] = [], best: BestEpoch? = nil, message: String? = nil,
+               details: [(name: String, value: JSONValue)] = []) throws {
         clock += 1
         let configuration = configurations[index]
         try shard.append(ResultRecord(event: event, id: configuration.id, index: index, sweep: sweep, status: status, epoch: epoch,
                                       metrics: metrics, elapsedSeconds: Double(epoch), time: isoTimestamp(Date(timeIntervalSince1970: 1_790_000_000 + clock)),
                                       origin: RecordOrigin(host: "node1", task: 0, tasks: 1, attempt: 1),
-                                      config: configuration.config, details: details))
+                                      config: configuration.config, best: best, message: message, details: details))
     }
 }

@@ -11,7 +11,7 @@ import TestSupport
     static let tensorTolerance = 1e-4
     static let lossTolerance = 1e-5
 
-    @Test(arguments: Fixtures.names("models"))
+    @Test(arguments: try Fixtures.names("models"))
     func matchesReference(_ name: String) throws {
         let fixture = try ModelFixtureCase(name)
         switch fixture.model {

@@ -8,7 +8,7 @@ import TestSupport
 import Vocabulary
 
 @Suite struct ReferenceTrajectoryTests {
-    @Test(arguments: Fixtures.names("optim"))
+    @Test(arguments: try Fixtures.names("optim"))
     func followsReference(_ name: String) throws {
         let fixture = try OptimizerFixture(name)
         let optimizer = try OptimizerCatalog.make(name: fixture.optimizer, hyperparameters: fixture.hyper,

@@ -24,6 +24,21 @@ func record(_ event: RecordEvent, id: String, status: RunStatus? = nil, time: St
         #expect(isoTimestamp(Date(timeIntervalSince1970: 1_795_000_000.5)) == "2026-11-18T11:06:40.500Z")
     }
 
+    @Test func bestAndMessageAreTypedMembersReadBackByTheSameSchema() throws {
+        var end = record(.end, id: "abc", status: .ok, time: "2026-11-22T00:00:00.000Z")
+        end.best = BestEpoch(metric: "valid_loss", epoch: 3, value: 0.25, test: ["test_loss": 0.5, "test_accuracy": .nan])
+        end.message = "disk \"full\""
+        let line = end.line
+        let (best, message) = line.withUnsafeBytes { raw in
+            (RecordScanner.member(RecordKey.best, of: raw).flatMap(RecordScanner.json).flatMap(BestEpoch.init(json:)),
+             RecordScanner.member(RecordKey.message, of: raw).flatMap(RecordScanner.string))
+        }
+        #expect(best?.metric == "valid_loss" && best?.epoch == 3 && best?.value == 0.25 && best?.test["test_loss"] == 0.5)
+        #expect(best?.test["test_accuracy"]?.isNaN == true)
+        #expect(message == "disk \"full\"")
+        #expect(BestEpoch(json: .object(["metric": .string("m"), "epoch": .number(1.5), "value": .number(1)])) == nil)
+    }
+
     @Test func readerReportsAnIncompleteLastLineAndCorruptLines() throws {
         let folder = temporaryResults()
         try folder.create()
@@ -105,5 +120,30 @@ func record(_ event: RecordEvent, id: String, status: RunStatus? = nil, time: St
         #expect(outcomes.allSatisfy { $0 == .frozen || $0 == .unchanged })
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.root).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty)
+    }
+
+    /// Two grid files under one sweep name, frozen at once: one wins, the other is told the grid changed,
+    /// and the manifest, the grid copy and the expansion all describe the winner.
+    @Test func concurrentFreezersOfDifferentGridsDoNotBothGoOn() async throws {
+        let folder = temporaryResults()
+        let grids = try [#"{"name": "race", "grid": {"a": [1, 2, 3]}}"#, #"{"name": "race", "grid": {"a": [4, 5]}}"#].enumerated().map {
+            let path = folder.root + "-grid\($0.offset).json"
+            try $0.element.write(toFile: path, atomically: true, encoding: .utf8)
+            return try GridParser.load(path: path)
+        }
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for i in 0..<8 {
+                group.addTask { (i % 2, (try? folder.freezeOrCompare(grids[i % 2], acceptChanges: false)) != nil) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = Set(outcomes.filter(\.1).map(\.0))
+        #expect(winners.count == 1)
+        #expect(outcomes.filter { !$0.1 }.allSatisfy { !winners.contains($0.0) })
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder.manifest)))
+        let frozen = try Data(contentsOf: URL(fileURLWithPath: folder.frozenGrid))
+        let expansion = try Data(contentsOf: URL(fileURLWithPath: folder.configurations))
+        #expect(SHA256.hex(Array(frozen)) == manifest.gridSHA256 && SHA256.hex(Array(expansion)) == manifest.configurationsSHA256)
+        #expect(manifest.configurations == grids[winners.first ?? 0].count)
     }
 }

@@ -102,7 +102,7 @@ import Foundation
         #expect(text.contains("running (2, first 1 by index; --limit N shows more):"))
         #expect(text.contains("errors of all 2 failed, most frequent first:\n  1 × cannot read \"mnist\": no such file\n  1 × out of memory\n"))
         #expect(normalized(text).contains("note: 1 record of 1 configuration that is not in this grid (edited since?) not counted"))
-        #expect(normalized(text).contains("warning: shards/old.jsonl:2: not a record, ignored: its first members are not a known event"))
+        #expect(normalized(text).contains("warning: shards/old.jsonl:2: not a record, ignored: not one JSON object with a known event"))
         #expect(normalized(text).contains("warning: shards/old.jsonl:3: incomplete last line ignored"))
     }
 

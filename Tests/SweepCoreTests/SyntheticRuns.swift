@@ -44,14 +44,14 @@ final class SyntheticSweep {
 
     /// Appends one record of configuration `index` to `shard`.
     func write(_ event: RecordEvent, _ index: Int, shard: String = "task0", status: RunStatus? = nil, epoch: Int,
-               metrics: [(String, Double)] = [], details: [(String, JSONValue)] = [], host: String = "node1",
-               attempt: Int = 1) throws {
+               metrics: [(String, Double)] = [], best: BestEpoch? = nil, details: [(String, JSONValue)] = [],
+               host: String = "node1", attempt: Int = 1) throws {
         let configuration = grid.configuration(index)
         let record = ResultRecord(event: event, id: configuration.id, index: index, sweep: grid.name, status: status,
                                   epoch: epoch, metrics: metrics, elapsedSeconds: Double(epoch), time: tick(),
                                   origin: RecordOrigin(host: host, task: 0, tasks: 1, attempt: attempt, slurmJobID: "900",
                                                        slurmArrayJobID: "900", slurmArrayTaskID: 0),
-                                  config: configuration.value, details: details)
+                                  config: configuration.value, best: best, details: details)
         try writer(shard).append(record)
     }
 
@@ -65,15 +65,14 @@ final class SyntheticSweep {
         for epoch in 1...max(1, epochs) where epochs > 0 {
             try write(.epoch, index, shard: shard, epoch: epoch, metrics: metrics(epoch), attempt: attempt)
         }
-        var end = details
+        var best: BestEpoch?
         if recordBest, status == .ok, epochs > 0, let higher = MetricNames.higherIsBetter(selection) {
             let values = (1...epochs).map { e in (e, metrics(e).first { $0.0 == selection }!.1) }
-            let best = values.dropFirst().reduce(values[0]) { (higher ? $1.1 > $0.1 : $1.1 < $0.1) ? $1 : $0 }
-            let test = metrics(best.0).filter { $0.0.hasPrefix("test_") }
-            end.append(("best", .object(["metric": .string(selection), "epoch": .number(Double(best.0)), "value": .number(best.1),
-                                         "test": .object(Dictionary(uniqueKeysWithValues: test.map { ($0.0, JSONValue.number($0.1)) }))])))
+            let top = values.dropFirst().reduce(values[0]) { (higher ? $1.1 > $0.1 : $1.1 < $0.1) ? $1 : $0 }
+            let test = metrics(top.0).filter { $0.0.hasPrefix("test_") }
+            best = BestEpoch(metric: selection, epoch: top.0, value: top.1, test: Dictionary(uniqueKeysWithValues: test))
         }
         try write(.end, index, shard: shard, status: status, epoch: epochs, metrics: epochs > 0 ? metrics(epochs) : [],
-                  details: end, attempt: attempt)
+                  best: best, details: details, attempt: attempt)
     }
 }

@@ -54,7 +54,8 @@ public struct Grid: Sendable {
     /// How many configurations task `task` of `tasks` runs, without enumerating them.
     public func shareCount(task: Int, tasks: Int) -> Int {
         precondition(tasks >= 1 && (0..<tasks).contains(task), "task \(task) of \(tasks)")
-        return task < count ? (count - task + tasks - 1) / tasks : 0
+        // (count - task - 1) / tasks + 1, not (count - task + tasks - 1) / tasks: tasks may be Int.max.
+        return task < count ? (count - task - 1) / tasks + 1 : 0
     }
 
     /// The leaf, its local index and the seed position of configuration `index`.

@@ -95,6 +95,13 @@ public struct GridParser {
             }
         }
 
+        // The name becomes a folder, a job name and part of the sbatch script, so the one taken from the
+        // file name is held to the same characters as one written in the file.
+        if root["name"] == nil && !isValidName(name) {
+            errors.append(GridError(.invalidValue, path: source.path, position: nil,
+                                    "the file name \(shownName(name)) cannot name the sweep (it names the results folder and the SLURM job)",
+                                    hint: "rename the file, or add \"name\": with letters, digits, '.', '_' or '-' only"))
+        }
         if let gridNode {
             collect(gridNode, aggregation: aggregation, fixed: topFixed, context: "grid")
         } else {
@@ -117,6 +124,12 @@ public struct GridParser {
     private mutating func tooLarge(at offset: Int) -> Grid? {
         fail(.tooLarge, at: offset, "the grid has more than \(Int.max) configurations")
         return nil
+    }
+
+    /// A name for an error message: quoted, control characters escaped, at most 60 characters.
+    private func shownName(_ text: String) -> String {
+        let escaped = text.unicodeScalars.prefix(60).map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+        return "\"" + escaped.joined() + (text.unicodeScalars.count > 60 ? "…" : "") + "\""
     }
 
     private func isValidName(_ text: String) -> Bool {

@@ -45,8 +45,7 @@ public final class ResultsScan {
         for (s, shard) in shards.enumerated() {
             let problem = shard.forEachLine { line, offset, number in
                 guard let head = RecordScanner.head(line) else {
-                    problems.append(ShardProblem(kind: .corruptLine, file: shard.path, line: number,
-                                                 detail: "its first members are not a known event, an id, an index (and a known status)"))
+                    problems.append(ShardProblem(kind: .corruptLine, file: shard.path, line: number, detail: RecordScanner.notARecord))
                     return
                 }
                 recordCount += 1
@@ -76,11 +75,8 @@ public final class ResultsScan {
         }
     }
 
-    /// Whether record `a` was written after record `b`: file order within one shard (a shard has one
-    /// writer), record times across shards, shard order when times tie or are missing.
+    /// Whether record `a` was written after record `b` (RecordPrecedence).
     public func isLater(_ a: RecordLocation, than b: RecordLocation) -> Bool {
-        if a.shard == b.shard { return a.offset > b.offset }
-        let ta = time(at: a) ?? -.infinity, tb = time(at: b) ?? -.infinity
-        return ta != tb ? ta > tb : a.shard > b.shard
+        RecordPrecedence.isLater(a, than: b, time: time(at:))
     }
 }

@@ -4,16 +4,6 @@
 // their metrics, end records in full only where they settle a run.
 import Foundation
 
-/// The best epoch of a run by its selection metric, as the end record's `best` says (or as found
-/// from its epoch records when the end record has none).
-public struct BestEpoch: Sendable, Equatable {
-    public var metric: String
-    public var epoch: Int
-    public var value: Double
-    /// Test metrics at that epoch.
-    public var test: [String: Double]
-}
-
 /// What the results say about one configuration.
 public struct RunResult: Sendable {
     public var state: RunState
@@ -118,9 +108,9 @@ public struct SweepResults {
     private static func epochPoint(_ line: UnsafeRawBufferPointer, at location: RecordLocation, names: MetricTable) -> EpochPoint? {
         var point = EpochPoint(epoch: -1, location: location, values: [])
         RecordScanner.forEachMember(line) { key, value in
-            if RecordScanner.equals(key, "epoch") {
+            if RecordScanner.equals(key, RecordKey.epoch) {
                 point.epoch = RecordScanner.integer(value) ?? -1
-            } else if RecordScanner.equals(key, "metrics") {
+            } else if RecordScanner.equals(key, RecordKey.metrics) {
                 names.read(value, into: &point.values)
                 return false
             }
@@ -153,28 +143,20 @@ public struct SweepResults {
     /// The end record's metrics (they replace the last epoch's), best epoch and loss curve.
     private static func readEnd(_ line: UnsafeRawBufferPointer, names: MetricTable, into run: inout RunResult) {
         RecordScanner.forEachMember(line) { key, value in
-            if RecordScanner.equals(key, "metrics") {
+            if RecordScanner.equals(key, RecordKey.metrics) {
                 var values: [Double] = []
                 names.read(value, into: &values)
                 for (id, x) in values.enumerated() where !x.isNaN { run.final[names.names[id]] = x }
-            } else if RecordScanner.equals(key, "best") {
-                run.best = RecordScanner.json(value).flatMap(Self.bestEpoch)
-            } else if RecordScanner.equals(key, "curve") {
+            } else if RecordScanner.equals(key, RecordKey.best) {
+                run.best = RecordScanner.json(value).flatMap(BestEpoch.init(json:))
+            } else if RecordScanner.equals(key, RecordKey.curve) {
                 if let curve = RecordScanner.json(value)?.object, let steps = curve["step"]?.array, let losses = curve["loss"]?.array,
                    steps.count == losses.count {
                     run.lossCurve = (steps.map { $0.number ?? .nan }, losses.map { $0.number ?? .nan })
                 }
             }
-            return !RecordScanner.equals(key, "config")
+            return !RecordScanner.equals(key, RecordKey.config)
         }
-    }
-
-    private static func bestEpoch(_ value: JSONValue) -> BestEpoch? {
-        guard let object = value.object, let metric = object["metric"]?.string, let epoch = object["epoch"]?.number,
-              let best = object["value"]?.number else { return nil }
-        var test: [String: Double] = [:]
-        for (name, x) in object["test"]?.object ?? [:] { if let number = x.number { test[name] = number } }
-        return BestEpoch(metric: metric, epoch: Int(epoch), value: best, test: test)
     }
 }
 

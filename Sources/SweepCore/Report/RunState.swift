@@ -1,6 +1,7 @@
 // Where one configuration stands, folded from its records one by one: the six states `sweep status`
-// counts and `sweep report` groups by. A final outcome (ok, diverged) settles it; otherwise the latest
-// start and the latest failed or preempted end decide, whichever was written last.
+// counts and `sweep report` groups by, under the rule of Results/RecordPrecedence.swift. A final outcome
+// (ok, diverged) settles it; otherwise the latest start and the latest failed or preempted end decide,
+// whichever was written last.
 
 /// Where a configuration stands.
 public enum RunState: String, CaseIterable, Sendable {
@@ -27,17 +28,6 @@ public enum RunState: String, CaseIterable, Sendable {
         case .preempted: return 4
         case .pending: return 5
         }
-    }
-}
-
-/// Where a record line is: its shard (position in the scan's list) and the byte offset of the line.
-public struct RecordLocation: Sendable, Equatable {
-    public var shard: Int32
-    public var offset: Int
-
-    public init(shard: Int32, offset: Int) {
-        self.shard = shard
-        self.offset = offset
     }
 }
 
@@ -70,6 +60,8 @@ public struct RunTrace: Sendable {
             if lastEpoch.map({ later(location, $0) }) ?? true { lastEpoch = location }
         case .end:
             let status = status ?? .failed
+            // Final and non-final ends are kept apart (a start after a failure means running again);
+            // `settlingEnd` is the winner by RecordPrecedence.endOutranks.
             if status.isFinal {
                 if final.map({ later(location, $0) }) ?? true {
                     final = location
@@ -81,6 +73,12 @@ public struct RunTrace: Sendable {
                 startFollowsEnd = lastStart.map { later($0, location) } ?? false
             }
         }
+    }
+
+    /// The end record that settles the configuration (RecordPrecedence rule 3), with its status.
+    public var settlingEnd: (location: RecordLocation, status: RunStatus)? {
+        if let final { return (final, finalStatus) }
+        return lastEnd.map { ($0, lastEndStatus) }
     }
 
     /// The configuration's state.

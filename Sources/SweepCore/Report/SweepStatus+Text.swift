@@ -21,11 +21,11 @@ extension SweepStatus {
             for run in failed {
                 text += item(run.index, run.setting)
                 let origin = [run.host, run.attempt.map { "attempt \($0)" }, run.time].compactMap { $0 }.joined(separator: ", ")
-                text += wrap("error: " + run.message + (origin.isEmpty ? "" : " (\(origin))"), indent: 6)
+                text += wrap(printable("error: " + run.message + (origin.isEmpty ? "" : " (\(origin))")), indent: 6)
             }
             if overall[.failed] > failed.count {
                 text += "errors of all \(overall[.failed]) failed, most frequent first:\n"
-                for entry in failureMessages.prefix(5) { text += wrap("\(entry.count) × \(entry.message)", indent: 2) }
+                for entry in failureMessages.prefix(5) { text += wrap(printable("\(entry.count) × \(entry.message)"), indent: 2) }
                 if failureMessages.count > 5 { text += "  … \(plural(failureMessages.count - 5, "other message"))\n" }
             }
         }
@@ -42,7 +42,7 @@ extension SweepStatus {
                 parts += run.metrics.filter { $0.name != MetricNames.learningRate }.prefix(4).map { "\($0.name) \(formatNumber($0.value))" }
                 if let host = run.host { parts.append(host) }
                 if let last = run.lastRecord { parts.append("last record \(age(now - last)) ago") }
-                text += wrap(parts.joined(separator: ", "), indent: 6)
+                text += wrap(printable(parts.joined(separator: ", ")), indent: 6)
             }
         }
 
@@ -76,7 +76,7 @@ extension SweepStatus {
     }
 
     private func item(_ index: Int, _ setting: String) -> String {
-        let line = "  #\(index)" + (setting.isEmpty ? "" : "  " + setting)
+        let line = "  #\(index)" + (setting.isEmpty ? "" : "  " + printable(setting))
         return (line.count > 80 ? String(line.prefix(79)) + "…" : line) + "\n"
     }
 }

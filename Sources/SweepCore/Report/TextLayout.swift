@@ -16,6 +16,27 @@ func age(_ seconds: Double) -> String {
 /// `text` broken at spaces into lines of at most `width` columns: the first indented by `indent`
 /// spaces, the rest (and every line after a newline in `text`) by two more; a word longer than a line
 /// is cut.
+/// `text` with line breaks and other control characters written as escapes (`\n`, `\u{1b}`): values from
+/// records (messages, hosts, configuration strings) must not break a report's lines or drive the terminal.
+func printable(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16))}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+}
+
 func wrap(_ text: String, indent: Int, width: Int = 80) -> String {
     let first = String(repeating: " ", count: indent)
     let rest = first + "  "

@@ -39,6 +39,10 @@ extension ResultsFolder {
     /// nothing recorded is lost or misattributed).
     public func freezeOrCompare(_ grid: Grid, acceptChanges: Bool) throws -> ManifestCheck {
         try create()
+        // One freezer at a time: otherwise two tasks starting a new sweep with different grid files both
+        // find no manifest, and each writes its own grid copy and expansion.
+        let lock = try FileLock(path: path(".manifest.lock"))
+        defer { lock.release() }
         let gridDigest = SHA256.hex(grid.source.bytes)
         if let data = FileManager.default.contents(atPath: manifest) {
             guard let existing = try? JSONDecoder().decode(Manifest.self, from: data) else {
@@ -66,7 +70,8 @@ extension ResultsFolder {
     /// only after the files it describes, and exclusively, so when several array tasks start a new sweep
     /// at once exactly one freezes it and the others compare with it.
     private func write(_ grid: Grid, digest: String, replacing: Bool) throws {
-        let suffix = ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        // Unique per writer: two freezers of one process (or of two hosts with equal process ids) never share one.
+        let suffix = ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         try atomicWrite(frozenGrid, grid.source.bytes, suffix: suffix)
 
         let expansion = configurations + suffix
@@ -142,6 +147,7 @@ func atomicWrite(_ path: String, _ bytes: [UInt8], suffix: String) throws {
     }
     guard fsync(descriptor) == 0 else { throw ResultsError.cannotWrite(path: temporary, reason: "fsync failed") }
     try rename(temporary, to: path)
+    try syncDirectory(of: path)
 }
 
 private func rename(_ from: String, to: String) throws {

@@ -19,12 +19,37 @@ public struct RecordHead {
 
 /// Member-by-member reading of one record line.
 public enum RecordScanner {
-    /// The line's event, id, index and status. Lines written by `ResultRecord` are read from their fixed
-    /// prefix; others (keys reordered by another tool) by walking the members. Nil if the line is not
-    /// a record (no event, id or index, or an unknown event or status).
+    /// The line's event, id, index and status: the one test of whether a line is a record, for every
+    /// command. Lines written by `ResultRecord` are read from their fixed prefix; others (keys reordered
+    /// by another tool) by walking the members. Nil if the line is not a record: not one JSON object to
+    /// its last byte (`…"status":"ok"GARBAGE` is not), no event, id or index, or an unknown event or status.
     public static func head(_ line: UnsafeRawBufferPointer) -> RecordHead? {
-        fastHead(line) ?? walkedHead(line)
+        guard let head = fastHead(line) ?? walkedHead(line), isObject(line) else { return nil }
+        return head
     }
+
+    /// Why `head` refused a line, for problem reports.
+    public static let notARecord = "not one JSON object with a known event, an id, an index (and a known status on an end record)"
+
+    /// Whether the line is exactly one JSON object with members: each well delimited up to the closing
+    /// brace, and nothing but blanks after it. Nested values are matched by brackets, not parsed.
+    public static func isObject(_ line: UnsafeRawBufferPointer) -> Bool {
+        var end = line.count
+        while end > 0, isBlank(line[end - 1]) { end -= 1 }
+        guard end > 0, line[end - 1] == UInt8(ascii: "}") else { return false }
+        var last: Int?
+        let complete = forEachMember(line) { _, value in
+            last = line.baseAddress!.distance(to: value.baseAddress!) + value.count
+            return true
+        }
+        guard complete, var i = last else { return false }
+        // The brace the walk stopped at must be the last one.
+        while i < end - 1, isBlank(line[i]) { i += 1 }
+        return i == end - 1
+    }
+
+    @inline(__always)
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
     /// Calls `visit` with each top-level member's key and value (both as bytes of the line; a string
     /// value keeps its quotes) until it returns false. Returns false if the line is not a JSON object

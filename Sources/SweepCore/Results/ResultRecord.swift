@@ -64,12 +64,18 @@ public struct ResultRecord: Sendable {
     public var origin: RecordOrigin
     /// The configuration, on every record, so that any single line can be read on its own.
     public var config: JSONValue
-    /// Further members of `end` records: `message`, `step`, `last_finite_loss`, `best`…
+    /// `end` records of finished runs: the best epoch by the selection metric.
+    public var best: BestEpoch?
+    /// `end` records of `failed` runs: what went wrong.
+    public var message: String?
+    /// Further members of `end` records, by status: `step` and `last_finite_loss` (diverged), `signal` and
+    /// `checkpoint` (preempted), `train_seconds`, `curve` (RecordKey names those readers look up).
     public var details: [(name: String, value: JSONValue)]
 
     public init(event: RecordEvent, id: String, index: Int, sweep: String, status: RunStatus? = nil, epoch: Int,
                 metrics: [(name: String, value: Double)] = [], elapsedSeconds: Double, time: String,
-                origin: RecordOrigin, config: JSONValue, details: [(name: String, value: JSONValue)] = []) {
+                origin: RecordOrigin, config: JSONValue, best: BestEpoch? = nil, message: String? = nil,
+                details: [(name: String, value: JSONValue)] = []) {
         self.event = event
         self.id = id
         self.index = index
@@ -81,32 +87,36 @@ public struct ResultRecord: Sendable {
         self.time = time
         self.origin = origin
         self.config = config
+        self.best = best
+        self.message = message
         self.details = details
     }
 
     /// The record as one line of JSON, newline included.
     public var line: [UInt8] {
         var writer = JSONObjectWriter()
-        writer.add("event", event.rawValue)
-        writer.add("id", id)
-        writer.add("index", index)
-        if let status { writer.add("status", status.rawValue) }
-        writer.add("sweep", sweep)
-        writer.add("epoch", epoch)
+        writer.add(RecordKey.event.description, event.rawValue)
+        writer.add(RecordKey.id.description, id)
+        writer.add(RecordKey.index.description, index)
+        if let status { writer.add(RecordKey.status.description, status.rawValue) }
+        writer.add(RecordKey.sweep.description, sweep)
+        writer.add(RecordKey.epoch.description, epoch)
         var metricsWriter = JSONObjectWriter()
         for metric in metrics { metricsWriter.add(metric.name, metric.value) }
-        writer.addRaw("metrics", metricsWriter.object)
+        writer.addRaw(RecordKey.metrics.description, metricsWriter.object)
+        if let best { writer.add(RecordKey.best.description, best.json) }
+        if let message { writer.add(RecordKey.message.description, message) }
         for detail in details { writer.add(detail.name, detail.value) }
-        writer.add("elapsed_s", (elapsedSeconds * 1000).rounded() / 1000)
-        writer.add("time", time)
-        writer.add("host", origin.host)
-        writer.add("task", origin.task)
-        writer.add("tasks", origin.tasks)
-        writer.add("attempt", origin.attempt)
-        if let job = origin.slurmJobID { writer.add("slurm_job_id", job) }
-        if let array = origin.slurmArrayJobID { writer.add("slurm_array_job_id", array) }
-        if let arrayTask = origin.slurmArrayTaskID { writer.add("slurm_array_task_id", arrayTask) }
-        writer.add("config", config)
+        writer.add(RecordKey.elapsedSeconds.description, (elapsedSeconds * 1000).rounded() / 1000)
+        writer.add(RecordKey.time.description, time)
+        writer.add(RecordKey.host.description, origin.host)
+        writer.add(RecordKey.task.description, origin.task)
+        writer.add(RecordKey.tasks.description, origin.tasks)
+        writer.add(RecordKey.attempt.description, origin.attempt)
+        if let job = origin.slurmJobID { writer.add(RecordKey.slurmJobID.description, job) }
+        if let array = origin.slurmArrayJobID { writer.add(RecordKey.slurmArrayJobID.description, array) }
+        if let arrayTask = origin.slurmArrayTaskID { writer.add(RecordKey.slurmArrayTaskID.description, arrayTask) }
+        writer.add(RecordKey.config.description, config)
         return writer.object + [UInt8(ascii: "\n")]
     }
 }

@@ -38,10 +38,18 @@ public struct ResultsFolder: Sendable, Equatable {
         }
     }
 
-    /// A shard name unique to one writing process: task, job, attempt, host and process id.
+    /// A shard name unique to one writing process: task, job, attempt, host and process id. The job id
+    /// and host come from the environment, so anything but letters, digits, `.`, `_` and `-` becomes `_`
+    /// (a `/` in SLURM_JOB_ID would otherwise name a folder that does not exist).
     public func shardPath(origin: RecordOrigin, processID: Int32) -> String {
-        let job = origin.slurmJobID.map { "job\($0)" } ?? "local"
-        let host = origin.host.split(separator: ".").first.map(String.init) ?? "host"
+        func safe(_ text: String) -> String {
+            String(text.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+                    ? Character(scalar) : "_"
+            })
+        }
+        let job = origin.slurmJobID.map { "job" + safe($0) } ?? "local"
+        let host = safe(origin.host.split(separator: ".").first.map(String.init) ?? "host")
         return (shards as NSString).appendingPathComponent(
             "task\(origin.task)-of\(origin.tasks)_\(job)_a\(origin.attempt)_\(host)_p\(processID).jsonl")
     }

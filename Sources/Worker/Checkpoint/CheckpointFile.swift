@@ -51,6 +51,8 @@ struct CheckpointFile: Equatable {
             unlink(temporary)
             throw CheckpointError.cannotWrite(path, failure)
         }
+        // The rename is durable only with its directory.
+        do { try syncDirectory(of: path) } catch { throw CheckpointError.cannotWrite(path, "\(error)") }
     }
 
     /// Reads the file at `path`; throws if it is missing, truncated or damaged.
@@ -77,7 +79,13 @@ struct CheckpointFile: Equatable {
         while offset < body.count {
             let name = String(decoding: try take(Int(try number(UInt16.self))), as: UTF8.self)
             guard let tag = Tag(rawValue: try take(1).first!) else { throw CheckpointError.damaged(path, "unknown entry type") }
-            let count = Int(try number(UInt64.self))
+            // A count is checked against the bytes left before anything is allocated for it.
+            let size = tag == .float ? 4 : tag == .text ? 1 : 8
+            let stored = try number(UInt64.self)
+            guard stored <= UInt64(body.count - offset) / UInt64(size) else {
+                throw CheckpointError.damaged(path, "entry \(name) claims \(stored) values, more than the file holds")
+            }
+            let count = Int(stored)
             switch tag {
             case .float: file.floats[name] = try (0..<count).map { _ in Float(bitPattern: try number(UInt32.self)) }
             case .double: file.doubles[name] = try (0..<count).map { _ in Double(bitPattern: try number(UInt64.self)) }

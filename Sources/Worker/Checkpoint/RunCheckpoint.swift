@@ -48,18 +48,12 @@ struct RunCheckpoint {
     }
 
     /// The saved progress, with parameters, network and optimizer restored into `setup`; nil when there
-    /// is no checkpoint. A damaged checkpoint is set aside and the run starts over.
-    func restore(into setup: RunSetup) throws -> RunProgress? {
+    /// is no checkpoint. Throws `CheckpointError` for a checkpoint that cannot be used (damaged, or with
+    /// contents no run could have written); `setup` may then be partly restored, and the caller sets the
+    /// file aside and starts over from a fresh setup.
+    func restore(into setup: RunSetup, epochs: Int) throws -> RunProgress? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let file: CheckpointFile
-        do {
-            file = try CheckpointFile.read(from: path)
-        } catch let error as CheckpointError {
-            // Starting over gives the same numbers; only time is lost.
-            try? FileManager.default.moveItem(atPath: path, toPath: path + ".damaged")
-            FileHandle.standardError.write(Data("\(error); starting this configuration over\n".utf8))
-            return nil
-        }
+        let file = try CheckpointFile.read(from: path)
         guard file.texts["configuration"] == configurationID else {
             throw CheckpointError.mismatch(path, "it belongs to configuration \(file.texts["configuration"] ?? "?")")
         }
@@ -67,6 +61,11 @@ struct RunCheckpoint {
               let sums = file.doubles["progress"], sums.count == 5, let shuffle = file.words["progress.shuffle"] else {
             throw CheckpointError.damaged(path, "progress entries missing")
         }
+        // Checkpoints are written before the last epoch ends, with counts that only grow.
+        guard counters.allSatisfy({ $0 >= 0 }), counters[0] < Int64(epochs) else {
+            throw CheckpointError.damaged(path, "impossible progress \(counters) for a run of \(epochs) epochs")
+        }
+        guard shuffle.count == 4 else { throw CheckpointError.damaged(path, "the data-order generator has \(shuffle.count) words, not 4") }
         try setup.network.parameters.load(parameters)
 
         let tensorNames = (file.texts["network.tensors"] ?? "").split(separator: "\n").map(String.init)
@@ -74,7 +73,11 @@ struct RunCheckpoint {
         try setup.network.restoreState(NetworkState(
             network: file.texts["network"] ?? "",
             tensors: try tensorNames.map { NamedTensor($0, try entry(file.floats["network.tensor.\($0)"], $0)) },
-            generators: try generatorNames.map { NamedGenerator($0, generator(try entry(file.words["network.generator.\($0)"], $0))) }))
+            generators: try generatorNames.map { name in
+                let words = try entry(file.words["network.generator.\(name)"], name)
+                guard words.count == 4 else { throw CheckpointError.damaged(path, "generator \(name) has \(words.count) words, not 4") }
+                return NamedGenerator(name, generator(words))
+            }))
 
         var optimizer = OptimizerState(kind: file.texts["optimizer"] ?? "")
         for (name, values) in file.floats where name.hasPrefix("optimizer.") { optimizer.floats[String(name.dropFirst(10))] = values }
@@ -99,10 +102,21 @@ struct RunCheckpoint {
         progress.shuffle = generator(shuffle)
         if let metric = file.texts["best.metric"], let epoch = file.integers["best.epoch"]?.first, let values = file.doubles["best"] {
             let names = (file.texts["best.test"] ?? "").split(separator: "\n").map(String.init)
-            guard values.count == names.count + 1 else { throw CheckpointError.damaged(path, "best-epoch entries disagree") }
+            guard values.count == names.count + 1, (1...max(1, progress.epoch)).contains(Int(epoch)) else {
+                throw CheckpointError.damaged(path, "best-epoch entries disagree")
+            }
             progress.best = BestSoFar(metric: metric, epoch: Int(epoch), value: values[0], test: Array(zip(names, values.dropFirst())))
         }
         return progress
+    }
+
+    /// Moves a checkpoint that cannot be used to `<path>.damaged`, so that no later attempt trips on it
+    /// again; the run starts over, which gives the same numbers (only time is lost).
+    func setAside(because error: CheckpointError, log: (String) -> Void) {
+        let aside = path + ".damaged"
+        try? FileManager.default.removeItem(atPath: aside)
+        try? FileManager.default.moveItem(atPath: path, toPath: aside)
+        log("\(error); set aside as \(aside), starting this configuration over")
     }
 
     /// Deletes the checkpoint once the run has its final record.

@@ -50,8 +50,10 @@ public struct LocalLauncher {
             process.arguments = ["run", gridPath] + runOptions
             process.environment = LocalLauncher.environment(task: task, workers: workers, cores: cores,
                                                             base: ProcessInfo.processInfo.environment)
+            process.environment?[LauncherWatch.variable] = String(ProcessInfo.processInfo.processIdentifier)
+            // Appended to, never emptied: errors of earlier runs stay readable.
             let log = results.path("logs/local-task\(task).out")
-            FileManager.default.createFile(atPath: log, contents: nil)
+            if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             handle.seekToEndOfFile()
             process.standardOutput = handle
@@ -63,7 +65,7 @@ public struct LocalLauncher {
         let started = Date()
         var tail = ShardTail(folder: results.shards)
         tail.update()
-        let doneBefore = tail.count(.ok) + tail.count(.diverged)
+        let doneBefore = tail.count(.done) + tail.count(.diverged)
         var forwarded = false
         while processes.contains(where: \.isRunning) {
             if let signo = Interruption.received, !forwarded {
@@ -76,16 +78,25 @@ public struct LocalLauncher {
         }
         tail.update()
         progress(line(tail, doneBefore: doneBefore, since: started, stopping: forwarded))
-        return processes.map(\.terminationStatus).max() ?? 0
+        // A worker killed by a signal reports the signal's number as its status; name it, and count it
+        // as 128 + n, as a shell does (SIGINT's 2 is not "bad input").
+        let statuses = processes.enumerated().map { task, process -> Int32 in
+            guard process.terminationReason == .uncaughtSignal else { return process.terminationStatus }
+            let signo = process.terminationStatus
+            FileHandle.standardError.write(Data(("\nsweep local: worker \(task) was killed by SIG\(Interruption.name(signo)); "
+                + "its log: \(results.path("logs/local-task\(task).out"))\n").utf8))
+            return 128 + signo
+        }
+        return statuses.max() ?? 0
     }
 
     /// "done 12 / running 2 / failed 0 / diverged 1 of 24 · 3.1/min · ETA 3m20s".
     private func line(_ tail: ShardTail, doneBefore: Int, since start: Date, stopping: Bool) -> String {
-        let ok = tail.count(.ok), diverged = tail.count(.diverged), failed = tail.count(.failed)
+        let ok = tail.count(.done), diverged = tail.count(.diverged), failed = tail.count(.failed)
         let done = ok + diverged
         let elapsed = Date().timeIntervalSince(start)
         let rate = Double(done - doneBefore) / max(elapsed, 1e-9) * 60
-        var text = "done \(done) / running \(tail.running) / failed \(failed) / diverged \(diverged) of \(grid.count)"
+        var text = "done \(done) / running \(tail.count(.running)) / failed \(failed) / diverged \(diverged) of \(grid.count)"
         text += String(format: " · %.1f/min", rate)
         let left = grid.count - done - failed
         if rate > 0, left > 0 { text += " · ETA " + duration(Double(left) / rate * 60) }

@@ -1,5 +1,6 @@
 // Follows a results folder while workers write to it: new complete lines of every shard are read as
-// they appear (each file from where the last look stopped), for a live progress count.
+// they appear (each file from where the last look stopped), for a live progress count. Records are
+// recognised and folded exactly as `sweep status` does (RecordScanner.head, RunTrace, RecordPrecedence).
 import Foundation
 import SweepCore
 
@@ -7,8 +8,11 @@ import SweepCore
 struct ShardTail {
     private let folder: String
     private var offsets: [String: Int] = [:]
-    private var started: Set<String> = []
-    private var outcomes: [String: RunStatus] = [:]
+    /// Shards in the order first seen; a RecordLocation's shard is a position here.
+    private var shards: [String] = []
+    private var traces: [String: RunTrace] = [:]
+    /// Times of the start and end records the traces may compare (epoch records are not compared across shards).
+    private var times: [RecordLocation: Double] = [:]
 
     init(folder: String) { self.folder = folder }
 
@@ -23,22 +27,32 @@ struct ShardTail {
             let bytes = [UInt8](data)
             guard let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) else { continue }
             offsets[path] = offset + lastNewline + 1
-            for line in bytes[...lastNewline].split(separator: UInt8(ascii: "\n")) {
-                Array(line).withUnsafeBytes { raw in
-                    guard let head = RecordScanner.head(raw) else { return }
-                    let id = String(decoding: head.id, as: UTF8.self)
-                    switch head.event {
-                    case .start: started.insert(id)
-                    case .end: if let status = head.status, outcomes[id]?.isFinal != true { outcomes[id] = status }
-                    case .epoch: break
-                    }
+            let shard = Int32(shards.firstIndex(of: path) ?? { shards.append(path); return shards.count - 1 }())
+            var lineStart = 0
+            for end in bytes[...lastNewline].indices where bytes[end] == UInt8(ascii: "\n") {
+                defer { lineStart = end + 1 }
+                guard end > lineStart else { continue }
+                bytes[lineStart..<end].withUnsafeBytes { line in
+                    observe(line, at: RecordLocation(shard: shard, offset: offset + lineStart))
                 }
             }
         }
     }
 
-    /// Configurations that ended with `status` (their latest outcome).
-    func count(_ status: RunStatus) -> Int { outcomes.values.filter { $0 == status }.count }
-    /// Configurations started and not ended since their last start.
-    var running: Int { started.filter { outcomes[$0] == nil || outcomes[$0] == .preempted }.count }
+    private mutating func observe(_ line: UnsafeRawBufferPointer, at location: RecordLocation) {
+        guard let head = RecordScanner.head(line) else { return }
+        if head.event != .epoch, let time = RecordScanner.member("time", of: line).flatMap(RecordScanner.string) {
+            times[location] = parseISOTimestamp(time)
+        }
+        let shards = self.shards, times = self.times
+        // Shards are numbered in the order first seen here, so ties of time fall back to their names.
+        let later = { (a: RecordLocation, b: RecordLocation) -> Bool in
+            if a.shard != b.shard, times[a] == times[b] { return shards[Int(a.shard)] > shards[Int(b.shard)] }
+            return RecordPrecedence.isLater(a, than: b) { times[$0] }
+        }
+        traces[String(decoding: head.id, as: UTF8.self), default: RunTrace()].observe(head.event, status: head.status, at: location, later: later)
+    }
+
+    /// Configurations in `state`.
+    func count(_ state: RunState) -> Int { traces.values.filter { $0.state == state }.count }
 }

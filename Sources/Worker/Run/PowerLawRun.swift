@@ -33,7 +33,7 @@ extension TrainingRun {
             var curve: [String: JSONValue] = ["step": .array(outcome.steps.map { .number(Double($0)) }),
                                               "loss": .array(outcome.losses.map { $0.isFinite ? .number($0) : .null })]
             if let errors = outcome.standardErrors { curve["stderr"] = .array(errors.map { $0.isFinite ? .number($0) : .null }) }
-            var details: [(name: String, value: JSONValue)] = [("curve", .object(curve)), ("runs", .number(Double(outcome.runs)))]
+            var details: [(name: String, value: JSONValue)] = [(RecordKey.curve.description, .object(curve)), ("runs", .number(Double(outcome.runs)))]
             if let lambda = outcome.kernelLargestEigenvalue { details.append(("kernel_lambda_max", .number(lambda))) }
             if let scale = outcome.networkLearningRateScale { details.append(("lr_scale", .number(scale))) }
             let metrics = outcome.finalLoss.map { [(name: "train_loss", value: $0)] } ?? []

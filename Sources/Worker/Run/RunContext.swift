@@ -34,7 +34,7 @@ final class RunContext {
     /// leaves no empty shard behind).
     func write(_ record: ResultRecord, durable: Bool = false) throws {
         if shard == nil {
-            shard = try ShardWriter(path: results.shardPath(origin: origin, processID: ProcessInfo.processInfo.processIdentifier))
+            shard = try ShardWriter(creating: results.shardPath(origin: origin, processID: ProcessInfo.processInfo.processIdentifier))
         }
         try shard!.append(record, durable: durable)
     }

@@ -3,6 +3,7 @@
 // state and the optimizer's state.
 import Models
 import Optim
+import SweepCore
 
 /// The best epoch so far by the selection metric, and the test metrics of that epoch.
 struct BestSoFar: Equatable {
@@ -10,6 +11,11 @@ struct BestSoFar: Equatable {
     var epoch: Int
     var value: Double
     var test: [(name: String, value: Double)]
+
+    /// As the end record's `best` member (SweepCore's record schema).
+    var record: BestEpoch {
+        BestEpoch(metric: metric, epoch: epoch, value: value, test: Dictionary(test, uniquingKeysWith: { $1 }))
+    }
 
     static func == (a: BestSoFar, b: BestSoFar) -> Bool {
         a.metric == b.metric && a.epoch == b.epoch && a.value.bitPattern == b.value.bitPattern

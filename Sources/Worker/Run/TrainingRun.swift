@@ -40,11 +40,18 @@ final class TrainingRun {
     private func train(_ values: ConfigurationValues) -> RunEnding {
         var progress = RunProgress(seed: values.seed)
         do {
-            let setup = try RunSetup(values, context: context, cache: cache)
+            var setup = try RunSetup(values, context: context, cache: cache)
             let checkpoint = RunCheckpoint(path: context.results.checkpointPath(id: configuration.id), configurationID: configuration.id)
-            if let restored = try checkpoint.restore(into: setup) {
-                progress = restored
-                context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
+            do {
+                if let restored = try checkpoint.restore(into: setup, epochs: values.epochs) {
+                    progress = restored
+                    context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
+                }
+            } catch {
+                // Whatever does not fit (a damaged file, another shape) is set aside, not retried forever;
+                // a failed restore may have loaded part of the state, so start over from a fresh setup.
+                checkpoint.setAside(because: error as? CheckpointError ?? .mismatch(checkpoint.path, "\(error)"), log: context.log)
+                setup = try RunSetup(values, context: context, cache: cache)
             }
             try write(.start, epoch: progress.epoch)
             var trainer = Trainer(setup: setup, values: values)
@@ -78,8 +85,8 @@ final class TrainingRun {
                 context.log(progressLine(progress.epoch, of: values.epochs, metrics, Date().timeIntervalSince(epochStarted)))
                 // A run whose last epoch is done is finished, even if a stop signal came meanwhile.
                 if progress.epoch == values.epochs {
-                    let ending = try end(.ok, epoch: progress.epoch, metrics: metrics,
-                                         details: bestDetails(progress.best) + [("train_seconds", .number(progress.secondsBefore + seconds))])
+                    let ending = try end(.ok, epoch: progress.epoch, metrics: metrics, best: progress.best.map(\.record),
+                                         details: [("train_seconds", .number(progress.secondsBefore + seconds))])
                     checkpoint.remove()
                     return ending
                 }
@@ -112,7 +119,7 @@ final class TrainingRun {
         let message = "\(error)"
         context.log("config \(configuration.index) (\(configuration.id.prefix(10))) failed: \(message)")
         do {
-            return try end(.failed, epoch: epoch, metrics: [], details: [("message", .string(message))])
+            return try end(.failed, epoch: epoch, metrics: [], message: message, details: [])
         } catch {
             context.log("cannot record the failure: \(error)")
             return .finished(.failed)
@@ -122,28 +129,21 @@ final class TrainingRun {
     private var seconds: Double { Date().timeIntervalSince(started) }
 
     func write(_ event: RecordEvent, epoch: Int, metrics: [(name: String, value: Double)] = [],
-                       status: RunStatus? = nil, details: [(name: String, value: JSONValue)] = [], durable: Bool = false) throws {
+               status: RunStatus? = nil, best: BestEpoch? = nil, message: String? = nil,
+               details: [(name: String, value: JSONValue)] = [], durable: Bool = false) throws {
         try context.write(ResultRecord(event: event, id: configuration.id, index: configuration.index, sweep: context.grid.name,
                                        status: status, epoch: epoch, metrics: metrics, elapsedSeconds: seconds,
                                        time: isoTimestamp(), origin: context.origin, config: configuration.value,
-                                       details: details), durable: durable)
+                                       best: best, message: message, details: details), durable: durable)
     }
 
-    func end(_ status: RunStatus, epoch: Int, metrics: [(name: String, value: Double)],
-                     details: [(name: String, value: JSONValue)]) throws -> RunEnding {
-        try write(.end, epoch: epoch, metrics: metrics, status: status, details: details, durable: true)
+    func end(_ status: RunStatus, epoch: Int, metrics: [(name: String, value: Double)], best: BestEpoch? = nil,
+             message: String? = nil, details: [(name: String, value: JSONValue)]) throws -> RunEnding {
+        try write(.end, epoch: epoch, metrics: metrics, status: status, best: best, message: message, details: details, durable: true)
         if status != .ok && status != .failed {
             context.log("config \(configuration.index) (\(configuration.id.prefix(10))): \(status.rawValue) at epoch \(epoch)")
         }
         return .finished(status)
-    }
-
-    private func bestDetails(_ best: BestSoFar?) -> [(name: String, value: JSONValue)] {
-        guard let best else { return [] }
-        var test: [String: JSONValue] = [:]
-        for (name, value) in best.test { test[name] = value.isFinite ? .number(value) : .null }
-        return [("best", .object(["metric": .string(best.metric), "epoch": .number(Double(best.epoch)),
-                                  "value": .number(best.value), "test": .object(test)]))]
     }
 
     private func progressLine(_ epoch: Int, of epochs: Int, _ metrics: [(name: String, value: Double)], _ seconds: Double) -> String {

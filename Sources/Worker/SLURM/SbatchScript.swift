@@ -30,6 +30,13 @@ public struct SbatchScript: Equatable, Sendable {
 
     /// The script. `--array` is given on the sbatch command line, once per array of the plan.
     public var text: String {
+        // sbatch reads directives up to the first shell line and splits them at blanks, so no directive
+        // value may hold a blank or a line break (the grid parser and SlurmSettings refuse such values).
+        let directives = [sweep, results, settings.partition, settings.account, settings.qos, settings.time, settings.mem,
+                          settings.constraint, settings.gres].compactMap { $0 } + settings.extra
+        for value in directives {
+            precondition(Self.isDirectiveWord(value), "sbatch directive value \(value.debugDescription) is not one word")
+        }
         var lines = ["#!/bin/bash", "# Written by `sweep submit` for the sweep \(sweep): \(tasks) tasks.",
                      "# Submitted with --array and SWEEP_TASK_OFFSET on the sbatch command line; see scripts/array.sh.",
                      "#SBATCH --job-name=\(sweep)"]
@@ -44,8 +51,8 @@ public struct SbatchScript: Equatable, Sendable {
         lines += ["#SBATCH --requeue", "#SBATCH --open-mode=append", "#SBATCH --signal=B:USR1@120",
                   "#SBATCH --output=\(results)/logs/task-%A_%a.out"]
         lines += settings.extra.map { "#SBATCH \($0)" }
-        lines += ["", "export SWEEP_HOME=\(quoted(repository))", "export SWEEP_TASKS=\(tasks)",
-                  "exec \(quoted(repository + "/scripts/array.sh")) " + ([grid, "--results", parent(results)] + runOptions).map(quoted).joined(separator: " "),
+        lines += ["", "export SWEEP_HOME=\(Self.quoted(repository))", "export SWEEP_TASKS=\(tasks)",
+                  "exec \(Self.quoted(repository + "/scripts/array.sh")) " + ([grid, "--results", parent(results)] + runOptions).map(Self.quoted).joined(separator: " "),
                   ""]
         return lines.joined(separator: "\n")
     }
@@ -61,9 +68,32 @@ public struct SbatchScript: Equatable, Sendable {
         return String(folder[..<slash])
     }
 
-    /// A shell word: single-quoted unless it is plainly safe.
-    private func quoted(_ word: String) -> String {
-        if !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || "/._-=:,+@%".contains($0) }) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    /// Whether `value` can stand in an `#SBATCH` line: no blanks, control characters, quotes or
+    /// backslashes (which sbatch would split at or interpret).
+    public static func isDirectiveWord(_ value: String) -> Bool {
+        !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"\"'\\".unicodeScalars.contains($0)
+            && !($0.properties.isWhitespace) }
+    }
+
+    /// A shell word: bare when plainly safe, else single-quoted; a word with control characters is
+    /// written as bash's `$'…'` with escapes, so that no value ever spans lines of the script.
+    static func quoted(_ word: String) -> String {
+        if !word.isEmpty, word.utf8.allSatisfy({ byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "/._-=:,+@%".utf8.contains(byte)
+        }) { return word }
+        guard word.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        var escaped = "$'"
+        for scalar in word.unicodeScalars {
+            switch scalar.value {
+            case 0x5C: escaped += "\\\\"
+            case 0x27: escaped += "\\'"
+            case 0..<0x20, 0x7F: escaped += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "'"
     }
 }

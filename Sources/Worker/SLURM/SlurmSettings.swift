@@ -1,5 +1,7 @@
 // The grid file's `slurm` block: what `sweep submit` asks SLURM for. Checked with the rest of the grid,
-// with positions, so a typo never reaches sbatch.
+// with positions, so a typo never reaches sbatch. Every value becomes part of an `#SBATCH` line, so each
+// is held to the characters its option can need: a newline would end the directives and start a shell
+// line, a blank would smuggle in another option.
 import SweepCore
 import Vocabulary
 
@@ -34,10 +36,17 @@ public struct SlurmSettings: Equatable, Sendable {
         func fail(_ offset: Int, _ message: String) {
             errors.append(GridError(.invalidValue, path: grid.source.path, position: grid.source.position(of: offset), message))
         }
-        func string(_ member: JSONMember) -> String? {
-            if let text = member.value.string, !text.isEmpty { return text }
-            fail(member.value.offset, "slurm.\(member.key) must be a non-empty string")
-            return nil
+        func string(_ member: JSONMember, allowing extra: String = "") -> String? {
+            guard let text = member.value.string, !text.isEmpty else {
+                fail(member.value.offset, "slurm.\(member.key) must be a non-empty string")
+                return nil
+            }
+            guard SlurmSettings.isWord(text, allowing: extra) else {
+                fail(member.value.offset, "slurm.\(member.key) \(SlurmSettings.shown(text)) may hold only letters, digits and "
+                     + ([".", "_", "-"] + extra.map(String.init)).joined(separator: " "))
+                return nil
+            }
+            return text
         }
         func count(_ member: JSONMember) -> Int? {
             if case let .number(x) = member.value.content, x.rounded() == x, x >= 1, x <= 1_000_000 { return Int(x) }
@@ -46,29 +55,30 @@ public struct SlurmSettings: Equatable, Sendable {
         }
         for member in members {
             switch member.key {
-            case "partition": partition = string(member)
+            case "partition": partition = string(member, allowing: ",")
             case "account": account = string(member)
             case "qos": qos = string(member)
-            case "constraint": constraint = string(member)
-            case "gres": gres = string(member)
+            case "constraint": constraint = string(member, allowing: "&|,*[]()!:")
+            case "gres": gres = string(member, allowing: ":,=/()")
             case "time":
-                guard let text = string(member) else { continue }
+                guard let text = string(member, allowing: ":") else { continue }
                 if SlurmSettings.isTimeLimit(text) { time = text } else {
-                    fail(member.value.offset, "slurm.time \"\(text)\" is not a SLURM time: minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]]")
+                    fail(member.value.offset, "slurm.time \(SlurmSettings.shown(text)) is not a SLURM time: minutes, MM:SS, HH:MM:SS or D-HH[:MM[:SS]]")
                 }
             case "mem":
                 guard let text = string(member) else { continue }
-                if text.range(of: #"^[0-9]+[KMGT]?$"#, options: .regularExpression) != nil { mem = text } else {
-                    fail(member.value.offset, "slurm.mem \"\(text)\" is not a SLURM memory size such as 4000M or 16G")
+                if SlurmSettings.isMemorySize(text) { mem = text } else {
+                    fail(member.value.offset, "slurm.mem \(SlurmSettings.shown(text)) is not a SLURM memory size such as 4000M or 16G")
                 }
             case "cpus_per_task": cpusPerTask = count(member)
             case "max_concurrent": maxConcurrent = count(member)
             case "tasks": tasks = count(member)
             case "extra":
-                if let elements = member.value.elements, elements.allSatisfy({ $0.string?.hasPrefix("--") == true }) {
+                if let elements = member.value.elements, elements.allSatisfy({ $0.string.map(SlurmSettings.isOption) == true }) {
                     extra = elements.compactMap(\.string)
                 } else {
-                    fail(member.value.offset, "slurm.extra must be a list of sbatch options, each starting with --")
+                    fail(member.value.offset, "slurm.extra must be a list of sbatch options, each one word: --name or --name=value "
+                         + "(no blanks, quotes, backslashes or control characters)")
                 }
             default:
                 var message = "unknown key \"\(member.key)\" in slurm"
@@ -82,7 +92,38 @@ public struct SlurmSettings: Equatable, Sendable {
 
     /// sbatch's time formats: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS.
     static func isTimeLimit(_ text: String) -> Bool {
-        text.range(of: #"^([0-9]+|[0-9]+:[0-9]{1,2}|[0-9]+:[0-9]{1,2}:[0-9]{1,2}|[0-9]+-[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2})?)?)$"#,
+        // `$` would also match before a final newline; the word check rules that out first.
+        isWord(text, allowing: ":") && text.range(of: #"^([0-9]+|[0-9]+:[0-9]{1,2}|[0-9]+:[0-9]{1,2}:[0-9]{1,2}|[0-9]+-[0-9]{1,2}(:[0-9]{1,2}(:[0-9]{1,2})?)?)$"#,
                    options: .regularExpression) != nil
+    }
+
+    /// A memory size: digits, then an optional unit K, M, G or T.
+    static func isMemorySize(_ text: String) -> Bool {
+        isWord(text) && text.range(of: #"^[0-9]+[KMGT]?$"#, options: .regularExpression) != nil
+    }
+
+    /// Whether `text` is ASCII letters, digits, `.`, `_`, `-` and the characters of `extra` only.
+    static func isWord(_ text: String, allowing extra: String = "") -> Bool {
+        let allowed = Set(("._-" + extra).utf8)
+        return text.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || allowed.contains(byte)
+        }
+    }
+
+    /// An extra sbatch option: `--name` or `--name=value`, one word of printable ASCII with no quotes or
+    /// backslashes (sbatch splits directives at blanks and reads quotes itself).
+    static func isOption(_ text: String) -> Bool {
+        guard text.hasPrefix("--") else { return false }
+        let option = text.dropFirst(2)
+        let name = option.prefix { $0 != "=" }, value = option.dropFirst(name.count)
+        guard !name.isEmpty, isWord(String(name)) else { return false }
+        return value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// A value for an error message: quoted, with control characters escaped and at most 60 characters.
+    static func shown(_ text: String) -> String {
+        let escaped = text.prefix(60).unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+        return "\"" + escaped.joined() + (text.count > 60 ? "…" : "") + "\""
     }
 }

@@ -41,7 +41,8 @@ struct Report: Command {
         default: print(report.text(top: top == 0 ? nil : top), terminator: "")
         }
         if let out {
-            let files = try report.write(to: out)
+            // The report is printed already; a folder that cannot be written is an error after the fact.
+            let files = try afterWorkStarted { try report.write(to: out) }
             let charts = files.filter { $0.hasSuffix(".svg") }.count
             fputs("sweep report: wrote \((out as NSString).appendingPathComponent("index.html")), report.md, report.csv and \(charts) chart\(charts == 1 ? "" : "s")\n", stderr)
         }

@@ -48,11 +48,18 @@ struct Submit: Command {
         }
         if dryRun {
             print(submission.script.text)
-            for command in submission.commands { print("# " + command.joined(separator: " ")) }
+            for command in submission.plannedCommands { print("# " + command.joined(separator: " ")) }
             return .success
         }
         _ = try results.freezeOrCompare(grid, acceptChanges: false)
-        let ids = try submission.submit()
+        let ids: [String]
+        do {
+            ids = try submission.submit()
+        } catch let error as SubmitError {
+            // Arrays already queued make it an error after work started (exit 1), not bad input.
+            if case .partlySubmitted = error { throw AfterWorkStarted(error: error) }
+            throw error
+        }
         let count = submission.arrays.map(\.count).reduce(0, +)
         print("submitted \(count) tasks of \(grid.name) as job \(ids.joined(separator: ", ")); script \(submission.scriptPath)")
         print("logs: \(results.root)/logs/   progress: swift run sweep status \(path)")
