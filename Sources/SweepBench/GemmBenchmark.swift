@@ -1,14 +1,18 @@
-// `sweep-bench gemm`: the machine's FMA peak, then gemm and convolution throughput at the shapes the
-// seed models train with, on 1 and 2 threads, as GFLOP/s and percent of the measured peak.
+// `sweep-bench gemm`: the machine's multiply-add peak, then gemm and convolution throughput at the shapes
+// the seed models train with, on 1 and 2 threads, as GFLOP/s and percent of the measured peak; with
+// `--numpy PYTHON`, numpy's OpenBLAS at the same shapes in the same run, and our share of it.
 import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time
-/// 1-thread runs by the thread's CPU time: on a machine shared with other jobs, what a dedicated core
-/// would give; wall time otherwise and always for more threads).
+/// count, default 2), `--kernels SET` (avx512, avx2 or portable; default the fastest this CPU runs, or
+/// `SWEEP_KERNELS`), `--numpy PYTHON` (also time numpy's matmul, scripts/bench-numpy-gemm.py),
+/// `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time 1-thread runs by the
+/// thread's CPU time: on a machine shared with other jobs, what a dedicated core would give; wall time
+/// otherwise and always for more threads).
 func gemmBenchmark(_ arguments: [String]) throws {
     var samples = 7, otherThreads = 2, runGemm = true, runConv = true
+    var python: String?
     var rest = arguments[...]
     while let option = rest.popFirst() {
         switch option {
@@ -21,42 +25,84 @@ func gemmBenchmark(_ arguments: [String]) throws {
                 throw BenchmarkError("--threads needs a count ≥ 1")
             }
             otherThreads = value
+        case "--kernels":
+            guard let name = rest.popFirst() else { throw BenchmarkError("--kernels needs a set (\(Kernels.names.joined(separator: ", ")))") }
+            try Kernels.select(name)
+        case "--numpy":
+            guard let path = rest.popFirst() else { throw BenchmarkError("--numpy needs a Python interpreter") }
+            python = path
         default:
-            throw BenchmarkError(
-                "unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm, --cpu-time)")
+            throw BenchmarkError("unknown option \(option) (valid: --quick, --threads N, --kernels SET, --numpy PYTHON, " +
+                                 "--skip-conv, --skip-gemm, --cpu-time)")
         }
     }
     let threadCounts = [1, otherThreads]
+    let kernels = Kernels.selected
     print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time" +
           (oneThreadCPUTime ? "; 1-thread times are thread CPU time" : ""))
-    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors\n")
+    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors; kernels: \(kernels.name) " +
+          "(\(kernels.tileRows)×\(kernels.tileColumns) tile; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))\n")
 
     var peak: [Int: Double] = [:]
-    print("| FMA peak (16 independent zmm chains) | GFLOP/s |")
+    print("| multiply-add peak (12 independent \(kernels.lanes)-float chains) | GFLOP/s |")
     print("|---|---|")
     for threads in threadCounts {
         let iterations = 20_000_000
-        let time = timePerCall(samples: samples, threads: threads) { _ = fmaThroughput(iterations: iterations, threads: threads) }
-        let flops = Double(iterations * 16 * 16 * 2 * threads)
+        let time = timePerCall(samples: samples, threads: threads) { _ = multiplyAddThroughput(iterations: iterations, threads: threads) }
+        let flops = Double(iterations * 12 * kernels.lanes * 2 * threads)
         peak[threads] = flops / time.best / 1e9
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
     }
 
-    if runGemm { printGemmTable(threadCounts: threadCounts, peak: peak, samples: samples) }
+    if runGemm {
+        let numpy = try python.map { python in
+            try Dictionary(uniqueKeysWithValues: threadCounts.map { ($0, try numpyRates(python: python, threads: $0, samples: samples)) })
+        }
+        printGemmTable(threadCounts: threadCounts, peak: peak, numpy: numpy, samples: samples)
+    }
     if runConv { printConvTable(threadCounts: threadCounts, samples: samples) }
 }
 
-func printGemmTable(threadCounts: [Int], peak: [Int: Double], samples: Int) {
-    print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak" }.joined(separator: " | ") + " |")
-    print("|---|---|" + threadCounts.map { _ in "---|---" }.joined(separator: "|") + "|")
-    for shape in benchmarkShapes {
+/// With `numpy` (median GFLOP/s per thread count, one per shape), each thread count also gets numpy's
+/// rate and our share of it (median against median).
+func printGemmTable(threadCounts: [Int], peak: [Int: Double], numpy: [Int: [Double]]?, samples: Int) {
+    let numpyHeader = numpy == nil ? "" : " | numpy | share"
+    print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak\(numpyHeader)" }.joined(separator: " | ") + " |")
+    print("|---|---|" + threadCounts.map { _ in numpy == nil ? "---|---" : "---|---|---|---" }.joined(separator: "|") + "|")
+    for (index, shape) in benchmarkShapes.enumerated() {
         var cells: [String] = []
         for threads in threadCounts {
             let rate = gemmRate(shape, threads: threads, samples: samples)
-            cells.append("\(format(rate.median)) [\(format(rate.best))] | \(format(100 * rate.median / peak[threads]!))%")
+            var cell = "\(format(rate.median)) [\(format(rate.best))] | \(format(100 * rate.median / peak[threads]!))%"
+            if let theirs = numpy?[threads]?[index] { cell += " | \(format(theirs)) | \(format(100 * rate.median / theirs))%" }
+            cells.append(cell)
         }
         print("| \(shape.label) | \(shape.op) | " + cells.joined(separator: " | ") + " |")
     }
+}
+
+/// numpy's median GFLOP/s at every benchmark shape on `threads` OpenBLAS threads (one process).
+func numpyRates(python: String, threads: Int, samples: Int) throws -> [Double] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/bench-numpy-gemm.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script, "--samples", String(samples)] + benchmarkShapes.map {
+        "\($0.transA ? 1 : 0),\($0.transB ? 1 : 0),\($0.m),\($0.n),\($0.k)"
+    }
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_NUM_THREADS"] = String(threads)
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let rates = String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { Double($0.split(separator: " ")[0]) }
+    guard process.terminationStatus == 0, rates.count == benchmarkShapes.count else {
+        throw BenchmarkError("bench-numpy-gemm.py with \(python) failed (status \(process.terminationStatus))")
+    }
+    return rates
 }
 
 func printConvTable(threadCounts: [Int], samples: Int) {
@@ -82,33 +128,20 @@ func printConvTable(threadCounts: [Int], samples: Int) {
     }
 }
 
-
 // MARK: - Peak
 
-/// 16 independent FMA chains per thread (`a ← a·y + z`, bounded), so the loop runs at the FMA pipes'
-/// throughput rather than their latency.
+/// The selected kernel set's multiply-add chains on every thread: their throughput, not latency.
 @inline(never)
-func fmaThroughput(iterations: Int, threads: Int) -> Float {
+func multiplyAddThroughput(iterations: Int, threads: Int) -> Float {
+    let chains = Kernels.selected.multiplyAddChains
     var results = [Float](repeating: 0, count: threads)
     results.withUnsafeMutableBufferPointer { out in
         let out = out.baseAddress!
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            out[worker] = fmaChains(iterations: iterations, seed: Float(worker + 1))
+            out[worker] = chains(iterations, Float(worker + 1))
         }
     }
     return results.reduce(0, +)
-}
-
-@inline(never)
-func fmaChains(iterations: Int, seed: Float) -> Float {
-    let y = SIMD16<Float>(repeating: 0.5), z = SIMD16<Float>(repeating: seed)
-    var acc = InlineArray<16, SIMD16<Float>>(repeating: z)
-    for _ in 0..<iterations {
-        for i in 0..<16 { acc[i] = z.addingProduct(acc[i], y) }
-    }
-    var total = SIMD16<Float>()
-    for i in 0..<16 { total += acc[i] }
-    return total.sum()
 }
 
 // MARK: - gemm

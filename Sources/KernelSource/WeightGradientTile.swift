@@ -1,0 +1,45 @@
+// The convolution weight-gradient tile (see WeightGradientOperands in KernelInterface): Shape's
+// weightGradientRows × weightGradientTaps dot products along the positions, accumulated lane-wise in
+// registers over every image, then each summed across its lanes.
+//
+// Shared by the Kernels* targets (a symbolic link in each), compiled once per instruction set.
+import KernelInterface
+
+enum WeightGradientTile {
+    static let rows = Shape.weightGradientRows
+    static let taps = Shape.weightGradientTaps
+
+    /// Per `lanes` positions: `rows` gradient loads and `taps` window loads feed rows·taps multiply-adds.
+    @inline(never)
+    static func run(_ o: WeightGradientOperands) {
+        var acc = InlineArray<24, Lane>(repeating: .zero)
+        var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
+        for i in 0..<rows { rowStart[i] = min(o.o0 + i, o.oc - 1) * o.wideRow }
+        for t in 0..<taps { tapStart[t] = o.offsets[min(o.r0 + t, o.kk - 1)] }
+        var gradient = UnsafeRawPointer(o.gradients), layout = UnsafeRawPointer(o.layouts)
+        for _ in 0..<o.images {
+            // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
+            var p = 0
+            while p < o.wideRow {
+                var d = InlineArray<4, Lane>(repeating: .zero)
+                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: Lane.self) }
+                for t in 0..<taps {
+                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: Lane.self)
+                    for i in 0..<rows { acc[i * taps + t] = multiplyAdd(acc[i * taps + t], d[i], x) }
+                }
+                p &+= lanes
+            }
+            gradient += o.gradientCount * 4
+            layout += o.layoutCount * 4
+        }
+        // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
+        // memory, spilled and reloaded around every image.
+        var sums = InlineArray<24, Float>(repeating: 0)
+        for k in 0..<rows * taps { sums[k] = acc[k].sum() }
+        for i in 0..<min(rows, o.oc - o.o0) {
+            for t in 0..<min(taps, o.kk - o.r0) {
+                o.dWeight[(o.o0 + i) * o.kk + o.r0 + t] += sums[i * taps + t]
+            }
+        }
+    }
+}

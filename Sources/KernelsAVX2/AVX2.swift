@@ -1,0 +1,50 @@
+// The AVX2 kernel set (x86-64-v3: 16 ymm registers of 8 floats, FMA). This target alone is compiled
+// with `-target-cpu haswell` (Package.swift); Models calls it only where cpuid and the OS say AVX state
+// is usable. The kernels themselves are the shared files in Sources/KernelSource.
+import KernelInterface
+
+typealias Lane = SIMD8<Float>
+
+enum Shape {
+    static let name = "avx2"
+    /// 6 × 16 uses 12 accumulators + 2 B vectors + 1 broadcast of the 16 ymm registers (OpenBLAS's
+    /// Haswell shape): per depth step 2 loads and 6 broadcasts feed 12 FMAs, and 12 chains cover the
+    /// FMA latency × 2 pipes. AVX-512's 12 × 32 tile would spill here.
+    static let tileRows = 6
+    /// Depth of a packed block: the B sliver (256 × 16 floats = 16 KiB) stays in a 32 KiB L1.
+    static let depthBlock = 256
+    /// Rows of a packed A block: 384 × 256 floats = 384 KiB, well inside a 512 KiB or 1 MiB L2.
+    static let rowBlock = 384
+    /// Columns of a packed B panel: 256 × 4096 floats = 4 MiB, in L3, reused by every A block.
+    static let columnBlock = 4096
+    /// Convolution weight gradient: 2 × 6 = 12 accumulators + 2 gradient vectors + 1 window vector.
+    static let weightGradientRows = 2
+    static let weightGradientTaps = 6
+}
+
+@inline(__always)
+func multiplyAdd(_ acc: Lane, _ x: Lane, _ y: Lane) -> Lane { acc.addingProduct(x, y) }
+
+/// Runs the register tile for `rows` (1...6) × `t.columns` (1...16), choosing the variant for that
+/// shape, so edge tiles do no work for rows that do not exist.
+func runTile(rows: Int, _ t: TileOperands) {
+    if t.columns > lanes {
+        switch rows {
+        case 6: RegisterTile<6, 2>.run(t)
+        case 5: RegisterTile<5, 2>.run(t)
+        case 4: RegisterTile<4, 2>.run(t)
+        case 3: RegisterTile<3, 2>.run(t)
+        case 2: RegisterTile<2, 2>.run(t)
+        default: RegisterTile<1, 2>.run(t)
+        }
+    } else {
+        switch rows {
+        case 6: RegisterTile<6, 1>.run(t)
+        case 5: RegisterTile<5, 1>.run(t)
+        case 4: RegisterTile<4, 1>.run(t)
+        case 3: RegisterTile<3, 1>.run(t)
+        case 2: RegisterTile<2, 1>.run(t)
+        default: RegisterTile<1, 1>.run(t)
+        }
+    }
+}
