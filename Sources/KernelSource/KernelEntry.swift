@@ -21,11 +21,11 @@ public func makeKernelSet() -> KernelSet {
 @inline(never)
 func multiplyAddChains(iterations: Int, seed: Float) -> Float {
     let y = Lane(repeating: 0.5), z = Lane(repeating: seed)
-    var acc = InlineArray<12, Lane>(repeating: z)
+    var acc: InlineArray<12, Lane> = [z, z, z, z, z, z, z, z, z, z, z, z]  // not `repeating:` (RegisterTile.swift)
     for _ in 0..<iterations {
         for i in 0..<12 { acc[i] = multiplyAdd(z, acc[i], y) }
     }
     var total = Lane()
     for i in 0..<12 { total += acc[i] }
-    return total.sum()
+    return laneSum(total)
 }

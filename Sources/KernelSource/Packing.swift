@@ -73,7 +73,9 @@ func packB(transB: Bool, b: UnsafePointer<Float>, ldb: Int, depth0: Int, column0
 /// permute (vpermt2ps with AVX-512): about 4× faster than element-wise strided stores.
 @inline(__always)
 private func transposeBlock(_ src: UnsafePointer<Float>, ld: Int, into dst: UnsafeMutablePointer<Float>, ldd: Int) {
-    var v = InlineArray<16, Lane>(repeating: .zero)
+    // A literal, not `repeating:` (see `zeroAccumulators`).
+    var v: InlineArray<16, Lane> = [.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
+                                    .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero]
     for i in 0..<lanes { v[i] = UnsafeRawPointer(src + i * ld).loadUnaligned(as: Lane.self) }
     for _ in 0..<lanes.trailingZeroBitCount {
         let old = v

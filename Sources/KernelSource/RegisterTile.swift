@@ -9,6 +9,26 @@ import KernelInterface
 /// Floats per vector register.
 let lanes = Lane.scalarCount
 
+/// 24 zero vectors: 2 × the largest tileRows of any set (unused ones are optimised away).
+///
+/// A literal, not `InlineArray(repeating:)`: that stays an out-of-line call to a standard-library
+/// specialization whose symbol is the same in every kernel target (and in Models), so the linker would
+/// keep one copy, compiled for whichever instruction set it met first. Kernel code calls no generic
+/// standard-library function that is not inlined (scripts/check-kernel-symbols checks it).
+@inline(__always)
+func zeroAccumulators() -> InlineArray<24, Lane> {
+    [.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
+     .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero]
+}
+
+/// Σ of v's lanes, in lane order (`SIMD.sum()` is an out-of-line generic; see `zeroAccumulators`).
+@inline(__always)
+func laneSum(_ v: Lane) -> Float {
+    var total: Float = 0
+    for l in 0..<lanes { total += v[l] }
+    return total
+}
+
 /// C[0..<rows, 0..<columns] ← alpha · A·B + beta · C over `depth` steps; C is not read when beta is 0.
 /// Specialised per shape (`rows` 1...Shape.tileRows, `vectors` 1 or 2), so loops unroll and the
 /// accumulators live in registers. `columns` ≤ lanes·vectors, and B must hold lanes·vectors readable
@@ -20,11 +40,10 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
     }
 
     // One depth loop per function: with both loops in one function, LLVM kept the accumulators in
-    // memory and stored all of them after every step. 24 = 2 × the largest tileRows of any set; the
-    // unused entries are optimised away.
+    // memory and stored all of them after every step.
     @inline(never)
     private static func runStrided(_ t: TileOperands) {
-        var acc = InlineArray<24, Lane>(repeating: .zero)
+        var acc = zeroAccumulators()
         var pa = t.a, pb = UnsafeRawPointer(t.b)
         let bStep = t.bDepthStride * MemoryLayout<Float>.stride
         for _ in 0..<t.depth {
@@ -37,7 +56,7 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
 
     @inline(never)
     private static func runWindows(_ t: TileOperands, _ offsets: UnsafePointer<Int>) {
-        var acc = InlineArray<24, Lane>(repeating: .zero)
+        var acc = zeroAccumulators()
         var pa = t.a
         for p in 0..<t.depth {
             step(&acc, pa, t.aRowStride, UnsafeRawPointer(t.b + offsets[p]))

@@ -12,8 +12,9 @@ enum WeightGradientTile {
     /// Per `lanes` positions: `rows` gradient loads and `taps` window loads feed rows·taps multiply-adds.
     @inline(never)
     static func run(_ o: WeightGradientOperands) {
-        var acc = InlineArray<24, Lane>(repeating: .zero)
-        var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
+        // Literals, not `repeating:` (see `zeroAccumulators` in RegisterTile.swift).
+        var acc = zeroAccumulators()
+        var rowStart: InlineArray<4, Int> = [0, 0, 0, 0], tapStart: InlineArray<6, Int> = [0, 0, 0, 0, 0, 0]
         for i in 0..<rows { rowStart[i] = min(o.o0 + i, o.oc - 1) * o.wideRow }
         for t in 0..<taps { tapStart[t] = o.offsets[min(o.r0 + t, o.kk - 1)] }
         var gradient = UnsafeRawPointer(o.gradients), layout = UnsafeRawPointer(o.layouts)
@@ -21,7 +22,7 @@ enum WeightGradientTile {
             // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
             var p = 0
             while p < o.wideRow {
-                var d = InlineArray<4, Lane>(repeating: .zero)
+                var d: InlineArray<4, Lane> = [.zero, .zero, .zero, .zero]
                 for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: Lane.self) }
                 for t in 0..<taps {
                     let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: Lane.self)
@@ -34,8 +35,8 @@ enum WeightGradientTile {
         }
         // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
         // memory, spilled and reloaded around every image.
-        var sums = InlineArray<24, Float>(repeating: 0)
-        for k in 0..<rows * taps { sums[k] = acc[k].sum() }
+        var sums: InlineArray<24, Float> = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        for k in 0..<rows * taps { sums[k] = laneSum(acc[k]) }
         for i in 0..<min(rows, o.oc - o.o0) {
             for t in 0..<min(taps, o.kk - o.r0) {
                 o.dWeight[(o.o0 + i) * o.kk + o.r0 + t] += sums[i * taps + t]

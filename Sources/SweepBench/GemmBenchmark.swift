@@ -55,8 +55,10 @@ func gemmBenchmark(_ arguments: [String]) throws {
     }
 
     if runGemm {
-        let numpy = try python.map { python in
-            try Dictionary(uniqueKeysWithValues: threadCounts.map { ($0, try numpyRates(python: python, threads: $0, samples: samples)) })
+        var numpy: [Int: [Double]]?
+        if let python {
+            numpy = [:]
+            for threads in Set(threadCounts) { numpy![threads] = try numpyRates(python: python, threads: threads, samples: samples) }
         }
         printGemmTable(threadCounts: threadCounts, peak: peak, numpy: numpy, samples: samples)
     }
