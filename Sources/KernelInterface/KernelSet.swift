@@ -14,6 +14,9 @@ public struct KernelSet: @unchecked Sendable {
     public var depthBlock: Int, rowBlock: Int, columnBlock: Int
     /// The convolution weight-gradient tile: gradient rows × taps per call.
     public var weightGradientRows: Int, weightGradientTaps: Int
+    /// Whether every product with a transposed A large enough to pack takes the packed path: a tile
+    /// reading A in place touches one cache line of A per depth step and uses only tileRows floats of it.
+    public var packsTransposedA: Bool
 
     /// Runs the register tile on `rows` (1...tileRows) × `operands.columns` (1...tileColumns).
     public var tile: (_ rows: Int, _ operands: TileOperands) -> Void
@@ -32,7 +35,7 @@ public struct KernelSet: @unchecked Sendable {
 
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
-                weightGradientRows: Int, weightGradientTaps: Int,
+                weightGradientRows: Int, weightGradientTaps: Int, packsTransposedA: Bool,
                 tile: @escaping (Int, TileOperands) -> Void,
                 packA: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
                 packB: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
@@ -42,6 +45,7 @@ public struct KernelSet: @unchecked Sendable {
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
         self.weightGradientRows = weightGradientRows; self.weightGradientTaps = weightGradientTaps
+        self.packsTransposedA = packsTransposedA
         self.tile = tile; self.packA = packA; self.packB = packB
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
     }

@@ -9,6 +9,7 @@ public func makeKernelSet() -> KernelSet {
     KernelSet(name: Shape.name, lanes: lanes, tileRows: Shape.tileRows, tileColumns: 2 * lanes,
               depthBlock: Shape.depthBlock, rowBlock: Shape.rowBlock, columnBlock: Shape.columnBlock,
               weightGradientRows: WeightGradientTile.rows, weightGradientTaps: WeightGradientTile.taps,
+              packsTransposedA: Shape.packsTransposedA,
               tile: runTile,
               packA: { packA(transA: $0, a: $1, lda: $2, row0: $3, depth0: $4, rows: $5, depth: $6, into: $7) },
               packB: { packB(transB: $0, b: $1, ldb: $2, depth0: $3, column0: $4, depth: $5, columns: $6, into: $7) },

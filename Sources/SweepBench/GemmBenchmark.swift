@@ -54,44 +54,38 @@ func gemmBenchmark(_ arguments: [String]) throws {
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
     }
 
-    if runGemm {
-        var numpy: [Int: [Double]]?
-        if let python {
-            numpy = [:]
-            for threads in Set(threadCounts) { numpy![threads] = try numpyRates(python: python, threads: threads, samples: samples) }
-        }
-        printGemmTable(threadCounts: threadCounts, peak: peak, numpy: numpy, samples: samples)
-    }
+    if runGemm { try printGemmTable(threadCounts: threadCounts, peak: peak, python: python, samples: samples) }
     if runConv { printConvTable(threadCounts: threadCounts, samples: samples) }
 }
 
-/// With `numpy` (median GFLOP/s per thread count, one per shape), each thread count also gets numpy's
-/// rate and our share of it (median against median).
-func printGemmTable(threadCounts: [Int], peak: [Int: Double], numpy: [Int: [Double]]?, samples: Int) {
-    let numpyHeader = numpy == nil ? "" : " | numpy | share"
+/// With `python`, each thread count also gets numpy's rate, measured just before ours at each shape
+/// (so both see the same machine state), and our share of it (median against median).
+func printGemmTable(threadCounts: [Int], peak: [Int: Double], python: String?, samples: Int) throws {
+    let numpyHeader = python == nil ? "" : " | numpy | share"
     print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak\(numpyHeader)" }.joined(separator: " | ") + " |")
-    print("|---|---|" + threadCounts.map { _ in numpy == nil ? "---|---" : "---|---|---|---" }.joined(separator: "|") + "|")
-    for (index, shape) in benchmarkShapes.enumerated() {
+    print("|---|---|" + threadCounts.map { _ in python == nil ? "---|---" : "---|---|---|---" }.joined(separator: "|") + "|")
+    for shape in benchmarkShapes {
         var cells: [String] = []
         for threads in threadCounts {
+            let theirs = try python.map { try numpyRate(shape, python: $0, threads: threads, samples: samples) }
             let rate = gemmRate(shape, threads: threads, samples: samples)
             var cell = "\(format(rate.median)) [\(format(rate.best))] | \(format(100 * rate.median / peak[threads]!))%"
-            if let theirs = numpy?[threads]?[index] { cell += " | \(format(theirs)) | \(format(100 * rate.median / theirs))%" }
+            if let theirs { cell += " | \(format(theirs)) | \(format(100 * rate.median / theirs))%" }
             cells.append(cell)
         }
         print("| \(shape.label) | \(shape.op) | " + cells.joined(separator: " | ") + " |")
     }
 }
 
-/// numpy's median GFLOP/s at every benchmark shape on `threads` OpenBLAS threads (one process).
-func numpyRates(python: String, threads: Int, samples: Int) throws -> [Double] {
+/// numpy's median GFLOP/s at `shape` on `threads` OpenBLAS threads (scripts/bench-numpy-gemm.py).
+func numpyRate(_ shape: GemmShape, python: String, threads: Int, samples: Int) throws -> Double {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/bench-numpy-gemm.py").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [script, "--samples", String(samples)] + benchmarkShapes.map {
-        "\($0.transA ? 1 : 0),\($0.transB ? 1 : 0),\($0.m),\($0.n),\($0.k)"
-    }
+    let cpuTime = oneThreadCPUTime && threads == 1 ? ["--cpu-time"] : []
+    process.arguments = [script, "--samples", String(samples)] + cpuTime +
+        ["\(shape.transA ? 1 : 0),\(shape.transB ? 1 : 0),\(shape.m),\(shape.n),\(shape.k)"]
     var environment = ProcessInfo.processInfo.environment
     environment["OPENBLAS_NUM_THREADS"] = String(threads)
     process.environment = environment
@@ -100,11 +94,11 @@ func numpyRates(python: String, threads: Int, samples: Int) throws -> [Double] {
     try process.run()
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let rates = String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { Double($0.split(separator: " ")[0]) }
-    guard process.terminationStatus == 0, rates.count == benchmarkShapes.count else {
+    let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+    guard process.terminationStatus == 0, let rate = fields.first.flatMap({ Double($0) }) else {
         throw BenchmarkError("bench-numpy-gemm.py with \(python) failed (status \(process.terminationStatus))")
     }
-    return rates
+    return rate
 }
 
 func printConvTable(threadCounts: [Int], samples: Int) {

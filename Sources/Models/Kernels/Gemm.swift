@@ -37,7 +37,7 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let kernels = Kernels.current
     let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, kernels: kernels)
-    let packed = usesPackedPath(m: m, n: n, k: k, lda: lda, kernels: kernels)
+    let packed = usesPackedPath(transA: transA, m: m, n: n, k: k, lda: lda, kernels: kernels)
     // Split the longer side of C, in whole tiles, into one contiguous range per thread.
     let splitColumns = n >= m
     let tile = splitColumns ? kernels.tileColumns : kernels.tileRows
@@ -59,11 +59,12 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 /// at every layer shape of the seed models and up to 768³ (e.g. 128×784·784×1000: 217 against 184
 /// GFLOP/s), since A and a B sliver stay in L2 and nothing is copied. Packing wins once A outgrows L2
 /// several times over (1024³: 185 against 128), and when A's rows lie a multiple of 1 KiB apart: the
-/// rows a tile broadcasts from then share a few L1 sets and evict each other.
+/// rows a tile broadcasts from then share a few L1 sets and evict each other. Sets with a short tile
+/// also pack every transposed A (`KernelSet.packsTransposedA`).
 @inline(__always)
-func usesPackedPath(m: Int, n: Int, k: Int, lda: Int, kernels: KernelSet) -> Bool {
+func usesPackedPath(transA: Bool, m: Int, n: Int, k: Int, lda: Int, kernels: KernelSet) -> Bool {
     guard m > kernels.tileRows && n > 2 * kernels.tileColumns && m * n * k >= 1 << 21 else { return false }
-    return m * k >= 1 << 20 || lda % 256 == 0
+    return m * k >= 1 << 20 || lda % 256 == 0 || (transA && kernels.packsTransposedA)
 }
 
 /// The arguments of one gemm call, passed down to the paths.

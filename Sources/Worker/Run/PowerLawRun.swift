@@ -24,7 +24,7 @@ extension TrainingRun {
                 data = .samples(dataset: dataset, splits: splits)
             }
             let settings = Dictionary(uniqueKeysWithValues: configuration.entries.map { ($0.key, $0.value) })
-            try write(.start, epoch: 0)
+            try write(.start, epoch: 0, details: [("kernels", .string(Kernels.selected.name))])
             let outcome = try PowerLawCatalog.run(regime: regime, settings: values.settings,
                                                   optimizer: Registry.powerLawOptimizer(optimizer, lr: lr, settings),
                                                   batchSize: values.batchSize, seed: values.seed, data: data,

@@ -38,7 +38,7 @@ final class TrainingRun {
                 progress = restored
                 context.log("config \(configuration.index) (\(configuration.id.prefix(10))): resuming at epoch \(progress.epoch + 1), step \(progress.stepInEpoch)")
             }
-            try write(.start, epoch: progress.epoch)
+            try write(.start, epoch: progress.epoch, details: [("kernels", .string(Kernels.selected.name))])
             var trainer = Trainer(setup: setup, values: values)
             var lastCheckpoint = Date()
             while progress.epoch < values.epochs {
