@@ -6,8 +6,8 @@
 // TileOperands.swift.
 import KernelInterface
 
-/// Floats per vector register.
-let lanes = Lane.scalarCount
+/// Floats per vector register (computed, so that it is a constant wherever it is used).
+@inline(__always) var lanes: Int { Lane.scalarCount }
 
 /// 24 zero vectors: 2 × the largest tileRows of any set (unused ones are optimised away).
 ///
@@ -19,14 +19,6 @@ let lanes = Lane.scalarCount
 func zeroAccumulators() -> InlineArray<24, Lane> {
     [.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
      .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero]
-}
-
-/// Σ of v's lanes, in lane order (`SIMD.sum()` is an out-of-line generic; see `zeroAccumulators`).
-@inline(__always)
-func laneSum(_ v: Lane) -> Float {
-    var total: Float = 0
-    for l in 0..<lanes { total += v[l] }
-    return total
 }
 
 /// C[0..<rows, 0..<columns] ← alpha · A·B + beta · C over `depth` steps; C is not read when beta is 0.

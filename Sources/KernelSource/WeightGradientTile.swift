@@ -6,8 +6,10 @@
 import KernelInterface
 
 enum WeightGradientTile {
-    static let rows = Shape.weightGradientRows
-    static let taps = Shape.weightGradientTaps
+    // Computed, not stored: a stored static initialised from another is a lazily initialised global
+    // whose value the loops below would not see as a constant (they ran at half speed, not unrolled).
+    @inline(__always) static var rows: Int { Shape.weightGradientRows }
+    @inline(__always) static var taps: Int { Shape.weightGradientTaps }
 
     /// Per `lanes` positions: `rows` gradient loads and `taps` window loads feed rows·taps multiply-adds.
     @inline(never)

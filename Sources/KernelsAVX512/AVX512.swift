@@ -25,6 +25,16 @@ enum Shape {
     static let weightGradientTaps = 6
 }
 
+/// Σ of v's lanes, halves added pairwise (`SIMD.sum()` is an out-of-line generic: see
+/// `zeroAccumulators`). Out of line: inlined, the weight-gradient tile's reduction loop over its 24
+/// accumulators was no longer unrolled, and the accumulators stayed in memory, stored every step.
+@inline(never)
+func laneSum(_ v: Lane) -> Float {
+    let half = v.lowHalf + v.highHalf, quarter = half.lowHalf + half.highHalf
+    let eighth = quarter.lowHalf + quarter.highHalf
+    return eighth[0] + eighth[1]
+}
+
 @inline(__always)
 func multiplyAdd(_ acc: Lane, _ x: Lane, _ y: Lane) -> Lane { acc.addingProduct(x, y) }
 

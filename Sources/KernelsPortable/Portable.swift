@@ -20,6 +20,15 @@ enum Shape {
 }
 
 /// A multiply and an add: on the baseline target `addingProduct` is a libm `fmaf` call per lane.
+/// Σ of v's lanes, halves added pairwise (`SIMD.sum()` is an out-of-line generic: see
+/// `zeroAccumulators`). Out of line: inlined, the weight-gradient tile's reduction loop over its 24
+/// accumulators was no longer unrolled, and the accumulators stayed in memory, stored every step.
+@inline(never)
+func laneSum(_ v: Lane) -> Float {
+    let half = v.lowHalf + v.highHalf
+    return half[0] + half[1]
+}
+
 @inline(__always)
 func multiplyAdd(_ acc: Lane, _ x: Lane, _ y: Lane) -> Lane { acc + x * y }
 
