@@ -7,21 +7,18 @@ import Foundation
 
 // MARK: - Instruction set
 
-/// Kernels need AVX2+FMA at least (the default x86-64 target turns SIMD fused multiply-adds into libm
-/// calls). `SWEEP_CPU` names the LLVM CPU to build for; without it the build host decides: AVX-512
-/// hosts get `skylake-avx512` (x86-64-v4: also right for Zen 4 and later Intel), AVX2 hosts `haswell`.
-/// A cluster with mixed nodes builds once per instruction set (see `scripts/array.sh`).
+/// One binary for every x86-64 node: the matrix-multiply and convolution kernels are built once per
+/// instruction set (the Kernels* targets below, each with its own `-target-cpu`) and Models picks one at
+/// run time from cpuid. Everything else is built for `nehalem` (x86-64-v2: SSE4.2, every x86-64 server since
+/// 2009). `SWEEP_CPU` names another LLVM CPU for everything but the kernel sets (`generic` for the
+/// toolchain's default), e.g. `znver4` for a cluster of Zen 4 nodes only.
 func targetCPU() -> String? {
-    let environment = ProcessInfo.processInfo.environment
-    if let cpu = environment["SWEEP_CPU"] { return cpu.isEmpty || cpu == "generic" ? nil : cpu }
+    if let cpu = ProcessInfo.processInfo.environment["SWEEP_CPU"] { return cpu.isEmpty || cpu == "generic" ? nil : cpu }
     #if arch(x86_64)
-    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let flagsLine = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
-    if ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains) { return "skylake-avx512" }
-    if ["avx2", "fma", "bmi2"].allSatisfy(flags.contains) { return "haswell" }
-    #endif
+    return "nehalem"  // x86-64-v2; the importer does not know the v2 name
+    #else
     return nil
+    #endif
 }
 
 let cpuFlags: [String] = targetCPU().map { ["-target-cpu", $0] } ?? []
@@ -31,11 +28,22 @@ let common: [SwiftSetting] = [.unsafeFlags(cpuFlags)]
 /// release builds drop overflow and bounds checks there. `-fno-math-errno` lets `squareRoot()` on SIMD
 /// vectors become one `vsqrtps`: glibc's default errno semantics turn it into a scalar `sqrtf` call per
 /// lane (Swift's square root goes through a C shim compiled with the importer's flags).
-let numeric: [SwiftSetting] = common + [
+let optimised: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-fno-math-errno"]),
     .unsafeFlags(["-O"], .when(configuration: .debug)),
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
+let numeric: [SwiftSetting] = common + optimised
+
+/// A kernel set's target: optimised like `numeric`, for the LLVM CPU `cpu` on x86-64 (not affected by
+/// `SWEEP_CPU`); elsewhere for the default target, where Models never selects it.
+func kernelSettings(cpu: String?) -> [SwiftSetting] {
+    #if arch(x86_64)
+    return optimised + (cpu.map { [.unsafeFlags(["-target-cpu", $0])] } ?? [])
+    #else
+    return optimised
+    #endif
+}
 
 let package = Package(
     name: "sweep",
@@ -52,7 +60,8 @@ let package = Package(
         .target(name: "Optim", dependencies: ["Vocabulary"], swiftSettings: numeric),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Models", dependencies: ["Vocabulary", "CZlib"], swiftSettings: numeric),
+        .target(name: "Models", dependencies: ["Vocabulary", "CZlib", "CPUFeatures", "KernelInterface", "KernelsAVX512",
+                                              "KernelsAVX2", "KernelsPortable"], swiftSettings: numeric),
         .target(name: "Worker", dependencies: ["Vocabulary", "SweepCore", "Optim", "Models"], swiftSettings: common),
 
         // MARK: - Executables
@@ -68,6 +77,13 @@ let package = Package(
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Vocabulary", "SweepCore", "Optim", "Models", "TestSupport"],
                     swiftSettings: common),
         .testTarget(name: "CLITests", dependencies: ["sweep", "SweepCore", "Vocabulary", "TestSupport"], swiftSettings: common),
+
+        // MARK: - Kernel sets (Models picks one at run time; each shares Sources/KernelSource by symbolic links)
+        .target(name: "CPUFeatures"),
+        .target(name: "KernelInterface", swiftSettings: numeric),
+        .target(name: "KernelsAVX512", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: "skylake-avx512")),
+        .target(name: "KernelsAVX2", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: "haswell")),
+        .target(name: "KernelsPortable", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: nil)),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,8 +20,8 @@
 #SBATCH --signal=B:USR1@120
 #SBATCH --output=results/sweep-%A_%a.out
 #
-# What happens: the batch shell builds the release binary if it is missing (once per instruction set,
-# under a lock, never two tasks at once; SWEEP_BINARY names another binary instead), switches its output to the task's log in the sweep's results
+# What happens: the batch shell builds the release binary if it is missing (once for all nodes, under a
+# lock, never two tasks at once; SWEEP_BINARY names another binary instead), switches its output to the task's log in the sweep's results
 # folder (results/<name>/logs/task-<array job>_<task>.out; the file named above then goes away), and
 # runs `sweep run` in the background. SLURM's USR1, sent 120 s before the time limit, is passed on to
 # the worker, which finishes its step, checkpoints, records `preempted`, requeues this task and exits;
@@ -37,17 +37,9 @@ root=${SWEEP_HOME:-${SLURM_SUBMIT_DIR:-$PWD}}
 cd "$root" || die "cannot enter $root (set SWEEP_HOME to the repository)"
 [[ -f Package.swift ]] || die "$root is not the sweep repository: submit from its top folder or set SWEEP_HOME"
 
-# One build per instruction set, so that mixed clusters run the right binary on every node.
-if [[ -n ${SWEEP_CPU:-} ]]; then
-  isa=$SWEEP_CPU
-elif grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
-  isa=skylake-avx512
-elif grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo; then
-  isa=haswell
-else
-  isa=generic
-fi
-build=.build-$isa
+# One build for every node: the binary picks its kernel set (AVX-512, AVX2 or portable) from the CPU of
+# the node it runs on (SWEEP_KERNELS forces one).
+build=.build
 # SWEEP_BINARY runs a given build instead (the tests use the one they just built).
 binary=${SWEEP_BINARY:-$build/release/sweep}
 
@@ -77,10 +69,10 @@ if [[ -z ${SWEEP_BINARY:-} && ! -x $binary ]]; then
   trap 'rm -rf "$lock"; exit 143' TERM
   trap 'rm -rf "$lock"; exit 130' INT
   if [[ ! -x $binary ]]; then
-    echo "array.sh: building $binary for $isa on $(hostname)"
+    echo "array.sh: building $binary on $(hostname)"
     # Static: the standard library and Foundation inside the binary, so it starts in 4 ms rather than 8 and
     # runs on nodes without a Swift runtime.
-    SWEEP_CPU=$isa swift build -c release --static-swift-stdlib --scratch-path "$build" --product sweep >&2
+    swift build -c release --static-swift-stdlib --scratch-path "$build" --product sweep >&2
     built=$?
   else
     built=0
@@ -107,7 +99,7 @@ log=$results/logs/task-${SLURM_ARRAY_JOB_ID:-local}_${SLURM_ARRAY_TASK_ID:-0}.ou
 echo "array.sh: task log: $log"
 exec >>"$log" 2>&1
 rm -f "results/sweep-${SLURM_ARRAY_JOB_ID:-local}_${SLURM_ARRAY_TASK_ID:-0}.out"
-echo "array.sh: $(date -u +%FT%TZ) job ${SLURM_JOB_ID:-?} task ${SLURM_ARRAY_TASK_ID:-?} attempt ${SLURM_RESTART_COUNT:-0} on $(hostname) ($isa)"
+echo "array.sh: $(date -u +%FT%TZ) job ${SLURM_JOB_ID:-?} task ${SLURM_ARRAY_TASK_ID:-?} attempt ${SLURM_RESTART_COUNT:-0} on $(hostname)"
 
 # The worker runs in the background so that the shell can take signals while it waits (bash runs a
 # trap only when the foreground command returns).

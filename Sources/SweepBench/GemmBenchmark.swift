@@ -1,14 +1,18 @@
-// `sweep-bench gemm`: the machine's FMA peak, then gemm and convolution throughput at the shapes the
-// seed models train with, on 1 and 2 threads, as GFLOP/s and percent of the measured peak.
+// `sweep-bench gemm`: the machine's multiply-add peak, then gemm and convolution throughput at the shapes
+// the seed models train with, on 1 and 2 threads, as GFLOP/s and percent of the measured peak; with
+// `--numpy PYTHON`, numpy's OpenBLAS at the same shapes in the same run, and our share of it.
 import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2), `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time
-/// 1-thread runs by the thread's CPU time: on a machine shared with other jobs, what a dedicated core
-/// would give; wall time otherwise and always for more threads).
+/// count, default 2), `--kernels SET` (avx512, avx2 or portable; default the fastest this CPU runs, or
+/// `SWEEP_KERNELS`), `--numpy PYTHON` (also time numpy's matmul, scripts/bench-numpy-gemm.py),
+/// `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time 1-thread runs by the
+/// thread's CPU time: on a machine shared with other jobs, what a dedicated core would give; wall time
+/// otherwise and always for more threads).
 func gemmBenchmark(_ arguments: [String]) throws {
     var samples = 7, otherThreads = 2, runGemm = true, runConv = true
+    var python: String?
     var rest = arguments[...]
     while let option = rest.popFirst() {
         switch option {
@@ -21,42 +25,80 @@ func gemmBenchmark(_ arguments: [String]) throws {
                 throw BenchmarkError("--threads needs a count ≥ 1")
             }
             otherThreads = value
+        case "--kernels":
+            guard let name = rest.popFirst() else { throw BenchmarkError("--kernels needs a set (\(Kernels.names.joined(separator: ", ")))") }
+            try Kernels.select(name)
+        case "--numpy":
+            guard let path = rest.popFirst() else { throw BenchmarkError("--numpy needs a Python interpreter") }
+            python = path
         default:
-            throw BenchmarkError(
-                "unknown option \(option) (valid: --quick, --threads N, --skip-conv, --skip-gemm, --cpu-time)")
+            throw BenchmarkError("unknown option \(option) (valid: --quick, --threads N, --kernels SET, --numpy PYTHON, " +
+                                 "--skip-conv, --skip-gemm, --cpu-time)")
         }
     }
     let threadCounts = [1, otherThreads]
+    let kernels = Kernels.selected
     print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time" +
           (oneThreadCPUTime ? "; 1-thread times are thread CPU time" : ""))
-    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors\n")
+    print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors; kernels: \(kernels.name) " +
+          "(\(kernels.tileRows)×\(kernels.tileColumns) tile; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))\n")
 
     var peak: [Int: Double] = [:]
-    print("| FMA peak (16 independent zmm chains) | GFLOP/s |")
+    print("| multiply-add peak (12 independent \(kernels.lanes)-float chains) | GFLOP/s |")
     print("|---|---|")
     for threads in threadCounts {
         let iterations = 20_000_000
-        let time = timePerCall(samples: samples, threads: threads) { _ = fmaThroughput(iterations: iterations, threads: threads) }
-        let flops = Double(iterations * 16 * 16 * 2 * threads)
+        let time = timePerCall(samples: samples, threads: threads) { _ = multiplyAddThroughput(iterations: iterations, threads: threads) }
+        let flops = Double(iterations * 12 * kernels.lanes * 2 * threads)
         peak[threads] = flops / time.best / 1e9
         print("| \(threads) thread\(threads == 1 ? "" : "s") | \(format(flops / time.median / 1e9)) [\(format(peak[threads]!))] |")
     }
 
-    if runGemm { printGemmTable(threadCounts: threadCounts, peak: peak, samples: samples) }
+    if runGemm { try printGemmTable(threadCounts: threadCounts, peak: peak, python: python, samples: samples) }
     if runConv { printConvTable(threadCounts: threadCounts, samples: samples) }
 }
 
-func printGemmTable(threadCounts: [Int], peak: [Int: Double], samples: Int) {
-    print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak" }.joined(separator: " | ") + " |")
-    print("|---|---|" + threadCounts.map { _ in "---|---" }.joined(separator: "|") + "|")
+/// With `python`, each thread count also gets numpy's rate, measured just before ours at each shape
+/// (so both see the same machine state), and our share of it (median against median).
+func printGemmTable(threadCounts: [Int], peak: [Int: Double], python: String?, samples: Int) throws {
+    let numpyHeader = python == nil ? "" : " | numpy | share"
+    print("\n| gemm shape | op | " + threadCounts.map { "\($0) thr GFLOP/s | % peak\(numpyHeader)" }.joined(separator: " | ") + " |")
+    print("|---|---|" + threadCounts.map { _ in python == nil ? "---|---" : "---|---|---|---" }.joined(separator: "|") + "|")
     for shape in benchmarkShapes {
         var cells: [String] = []
         for threads in threadCounts {
+            let theirs = try python.map { try numpyRate(shape, python: $0, threads: threads, samples: samples) }
             let rate = gemmRate(shape, threads: threads, samples: samples)
-            cells.append("\(format(rate.median)) [\(format(rate.best))] | \(format(100 * rate.median / peak[threads]!))%")
+            var cell = "\(format(rate.median)) [\(format(rate.best))] | \(format(100 * rate.median / peak[threads]!))%"
+            if let theirs { cell += " | \(format(theirs)) | \(format(100 * rate.median / theirs))%" }
+            cells.append(cell)
         }
         print("| \(shape.label) | \(shape.op) | " + cells.joined(separator: " | ") + " |")
     }
+}
+
+/// numpy's median GFLOP/s at `shape` on `threads` OpenBLAS threads (scripts/bench-numpy-gemm.py).
+func numpyRate(_ shape: GemmShape, python: String, threads: Int, samples: Int) throws -> Double {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/bench-numpy-gemm.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    let cpuTime = oneThreadCPUTime && threads == 1 ? ["--cpu-time"] : []
+    process.arguments = [script, "--samples", String(samples)] + cpuTime +
+        ["\(shape.transA ? 1 : 0),\(shape.transB ? 1 : 0),\(shape.m),\(shape.n),\(shape.k)"]
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_NUM_THREADS"] = String(threads)
+    process.environment = environment
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let fields = String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+    guard process.terminationStatus == 0, let rate = fields.first.flatMap({ Double($0) }) else {
+        throw BenchmarkError("bench-numpy-gemm.py with \(python) failed (status \(process.terminationStatus))")
+    }
+    return rate
 }
 
 func printConvTable(threadCounts: [Int], samples: Int) {
@@ -82,33 +124,20 @@ func printConvTable(threadCounts: [Int], samples: Int) {
     }
 }
 
-
 // MARK: - Peak
 
-/// 16 independent FMA chains per thread (`a ← a·y + z`, bounded), so the loop runs at the FMA pipes'
-/// throughput rather than their latency.
+/// The selected kernel set's multiply-add chains on every thread: their throughput, not latency.
 @inline(never)
-func fmaThroughput(iterations: Int, threads: Int) -> Float {
+func multiplyAddThroughput(iterations: Int, threads: Int) -> Float {
+    let chains = Kernels.selected.multiplyAddChains
     var results = [Float](repeating: 0, count: threads)
     results.withUnsafeMutableBufferPointer { out in
         let out = out.baseAddress!
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            out[worker] = fmaChains(iterations: iterations, seed: Float(worker + 1))
+            out[worker] = chains(iterations, Float(worker + 1))
         }
     }
     return results.reduce(0, +)
-}
-
-@inline(never)
-func fmaChains(iterations: Int, seed: Float) -> Float {
-    let y = SIMD16<Float>(repeating: 0.5), z = SIMD16<Float>(repeating: seed)
-    var acc = InlineArray<16, SIMD16<Float>>(repeating: z)
-    for _ in 0..<iterations {
-        for i in 0..<16 { acc[i] = z.addingProduct(acc[i], y) }
-    }
-    var total = SIMD16<Float>()
-    for i in 0..<16 { total += acc[i] }
-    return total.sum()
 }
 
 // MARK: - gemm

@@ -150,6 +150,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     print("training throughput, samples/s (LSTM: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
     print("per CPU-s: the same ratio from samples per second of process CPU time")
+    print("kernels: \(Kernels.selected.name) (SWEEP_KERNELS; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
     var header = "| model | batch | threads | sweep | spread |"
     if python != nil { header += " torch | spread | sweep/torch | per CPU-s |" }
     print(header)

@@ -1,6 +1,7 @@
 // `sweep-bench`: the project's benchmarks, run from a release build (`scripts/bench NAME`).
 // Each benchmark prints a table of figures measured in one run, so ratios are comparable.
 import Foundation
+import Models
 
 /// Name → (what it measures, entry point taking the remaining arguments).
 let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void)] = [
@@ -21,6 +22,8 @@ guard let name = arguments.first, let benchmark = benchmarks.first(where: { $0.n
     exit(arguments.isEmpty ? 0 : 2)
 }
 do {
+    // As the worker does: a forced kernel set for the whole run.
+    if let kernels = ProcessInfo.processInfo.environment["SWEEP_KERNELS"], !kernels.isEmpty { try Kernels.select(kernels) }
     try benchmark.run(Array(arguments.dropFirst()))
 } catch {
     fputs("sweep-bench \(name): \(error)\n", stderr)

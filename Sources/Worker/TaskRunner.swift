@@ -39,7 +39,7 @@ public struct TaskRunner {
     public let grid: Grid
     public let environment: TaskEnvironment
     public let options: Options
-    /// The process environment (for `SWEEP_RESULTS` and `SWEEP_DATA`).
+    /// The process environment (for `SWEEP_RESULTS`, `SWEEP_DATA` and `SWEEP_KERNELS`).
     public let processEnvironment: [String: String]
 
     public init(grid: Grid, environment: TaskEnvironment, options: Options, processEnvironment: [String: String]) {
@@ -62,6 +62,7 @@ public struct TaskRunner {
         Interruption.install([SIGTERM, SIGINT, options.requeueSignal])
         LauncherWatch.follow(processEnvironment)
         Compute.threads = max(1, environment.cpus)
+        if let kernels = processEnvironment["SWEEP_KERNELS"], !kernels.isEmpty { try Kernels.select(kernels) }
 
         let index = RunIndex(shardsFolder: results.shards)
         for problem in index.problems { context.log("note: \(problem)") }

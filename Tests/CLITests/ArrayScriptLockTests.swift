@@ -20,7 +20,7 @@ import TestSupport
             {"name": "lockgrid", "fixed": {"dataset": "blobs", "model": "logreg", "optimizer": "sgd", "lr": 0.1, "epochs": 1}}
             """#)
         // The lock of a task on this host whose process is gone.
-        let lock = folder.path + "/.build-fake.lock"
+        let lock = folder.path + "/.build.lock"
         try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
         let hostname = try String(contentsOfFile: "/proc/sys/kernel/hostname", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         try "\(hostname) 999999999\n".write(toFile: lock + "/holder", atomically: true, encoding: .utf8)
@@ -30,7 +30,6 @@ import TestSupport
         process.arguments = [Repository.path("scripts/array.sh"), grid, "--results", folder.path + "/results"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "SWEEP_BINARY" }
         environment["SWEEP_HOME"] = folder.path
-        environment["SWEEP_CPU"] = "fake"
         environment["PATH"] = folder.path + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
         process.environment = environment
         let errors = Pipe()
@@ -42,7 +41,7 @@ import TestSupport
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(finished, "array.sh waited on the dead task's lock")
         #expect(process.terminationStatus == 0, "\(stderr)")
-        #expect(stderr.contains("taking over the build lock .build-fake.lock left by \(hostname) 999999999"), "\(stderr)")
+        #expect(stderr.contains("taking over the build lock .build.lock left by \(hostname) 999999999"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: lock))
     }
 }

@@ -1,5 +1,5 @@
-// The tuned convolution against its naive twin on odd shapes, and the naive twin's gradients against
-// central finite differences in Double.
+// The tuned convolution against its naive twin on odd shapes, through every kernel set this CPU runs,
+// and the naive twin's gradients against central finite differences in Double.
 import Testing
 import Models
 import TestSupport
@@ -38,7 +38,12 @@ let convCases: [ConvCase] = [
     /// Sums of c·kh·kw products in another order than the twin's: a few float roundings apart.
     static let tolerance = 1e-5
 
-    @Test(arguments: convCases) func forwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase) {
+    @Test(arguments: convCases, Kernels.runnable.map(\.name))
+    func forwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase, _ kernels: String) throws {
+        try Kernels.using(Kernels.runnableSet(named: kernels)) { forward(t) }
+    }
+
+    private func forward(_ t: ConvCase) {
         let input = randomFloats(t.inputCount, seed: 1, "input")
         let weight = randomFloats(t.weightCount, seed: 1, "weight")
         let bias = randomFloats(t.oc, seed: 1, "bias")
@@ -63,7 +68,12 @@ let convCases: [ConvCase] = [
 
     /// Backward adds into gradients that already hold values, with and without dInput and dBias, and
     /// gives the same bits on 1, 2 and 3 threads.
-    @Test(arguments: convCases) func backwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase) {
+    @Test(arguments: convCases, Kernels.runnable.map(\.name))
+    func backwardMatchesReferenceOnAnyThreadCount(_ t: ConvCase, _ kernels: String) throws {
+        try Kernels.using(Kernels.runnableSet(named: kernels)) { backward(t) }
+    }
+
+    private func backward(_ t: ConvCase) {
         let input = randomFloats(t.inputCount, seed: 2, "input")
         let weight = randomFloats(t.weightCount, seed: 2, "weight")
         let dOut = randomFloats(t.outCount, seed: 2, "dOut")

@@ -1,6 +1,7 @@
 // The tuned gemm against exact (Double) products on odd shapes, in every transpose form, with alpha,
 // beta 0 / 1 / other, padded leading dimensions, both paths (direct and packed), and 1, 2, 3 threads
-// giving bit-identical results. Leading dimensions are the widths + 3 (A), + 5 (B), + 2 (C).
+// giving bit-identical results, through every kernel set this CPU runs. Leading dimensions are the
+// widths + 3 (A), + 5 (B), + 2 (C).
 import Testing
 import Models
 import Foundation
@@ -51,6 +52,12 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
 @Suite struct GemmTests {
     @Test(arguments: gemmCases, [(false, false), (false, true), (true, false), (true, true)])
     func matchesExactProductAndIgnoresThreadCount(_ t: GemmCase, _ transposes: (Bool, Bool)) {
+        for kernels in Kernels.runnable {
+            Kernels.using(kernels) { check(t, transposes, kernels: kernels.name) }
+        }
+    }
+
+    private func check(_ t: GemmCase, _ transposes: (Bool, Bool), kernels: String) {
         let (transA, transB) = transposes
         // Leading dimensions padded by a few floats, so strides differ from widths.
         let lda = (transA ? t.m : t.k) + 3, ldb = (transB ? t.k : t.n) + 5, ldc = t.n + 2
@@ -68,7 +75,7 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
             }
             let bits = results.map { $0.map(\.bitPattern) }
             #expect(bits[1] == bits[0] && bits[2] == bits[0],
-                    "2 or 3 threads differ from 1 (alpha \(alpha), beta \(beta))")
+                    "\(kernels): 2 or 3 threads differ from 1 (alpha \(alpha), beta \(beta))")
             let exact = exactProduct(transA: transA, transB: transB, m: t.m, n: t.n, k: t.k, alpha: alpha,
                                      a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c0, ldc: ldc)
             var firstBad: String?
@@ -84,7 +91,7 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
                     firstBad = "padding C[\(i), \(j)] was written"
                 }
             }
-            #expect(firstBad == nil, "alpha \(alpha), beta \(beta): \(firstBad ?? "")")
+            #expect(firstBad == nil, "\(kernels): alpha \(alpha), beta \(beta): \(firstBad ?? "")")
         }
     }
 

@@ -1,7 +1,7 @@
 // Every model fixture: build the network from the file, load its parameters and input, run one training
 // step, and compare logits, loss, every gradient, the input gradient, LSTM states and BatchNorm running
 // statistics with the float64 reference (README tolerances for float32: 1e-4 per tensor normalised by
-// its largest reference value, 1e-5 for the loss).
+// its largest reference value, 1e-5 for the loss), through every kernel set this CPU runs.
 import Foundation
 import Testing
 import Models
@@ -11,8 +11,12 @@ import TestSupport
     static let tensorTolerance = 1e-4
     static let lossTolerance = 1e-5
 
-    @Test(arguments: try Fixtures.names("models"))
-    func matchesReference(_ name: String) throws {
+    @Test(arguments: try Fixtures.names("models"), Kernels.runnable.map(\.name))
+    func matchesReference(_ name: String, _ kernels: String) throws {
+        try Kernels.using(Kernels.runnableSet(named: kernels)) { try check(name) }
+    }
+
+    private func check(_ name: String) throws {
         let fixture = try ModelFixtureCase(name)
         switch fixture.model {
         case "lstm_lm", "lstm_lm_2layer", "lstm_lm_state": try checkLanguageModel(fixture)

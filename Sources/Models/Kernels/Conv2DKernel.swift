@@ -12,12 +12,14 @@
 //   dInput    window gradients (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P); each row r is added
 //             into the layout gradient at offset(r), which is then added back into dInput;
 //   dWeight   dWeight[o, r] += Σ_images Σ_P dOut_wide[o, P] · layout[offset(r) + P]: dot products along
-//             the positions, 4 × 6 at a time (`WeightGradientTile`).
+//             the positions, a few rows × taps at a time (the kernel set's weight-gradient tile).
+// The register tiles and their sizes come from the kernel set (`Kernels.current`, read once per call).
 //
 // Scratch: each thread's `Scratch`, so steady-state calls allocate nothing. Threads: forward and dInput
 // split the batch (images are independent); dWeight splits its (o, r) tiles, each summing over every
 // image in order. No split divides a sum, so results are bit-identical for every thread count. Work is
 // cut into 4 chunks per thread: copies are per image, so smaller chunks cost nothing.
+import KernelInterface
 
 /// `out[n,o,i,j] = bias[o] + Σ_{c,u,v} weight[o,c,u,v] · xpad[n,c,i·s+u,j·s+v]`.
 /// input is (n, c, h, w), weight is (oc, c, kh, kw), bias is (oc) or nil; writes out (n, oc, oh, ow).
@@ -27,6 +29,8 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
                           n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
                           stride: Int, padding: Int, threads: Int = Compute.threads) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    let kernels = Kernels.current
+    let mr = kernels.tileRows, nr = kernels.tileColumns
     let offsets = Scratch.current.ints(.convOffsets, count: g.kk)
     g.writeOffsets(into: offsets)
     let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
@@ -37,13 +41,13 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer
         let positions = g.widePositions
         for b in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
             g.writeLayout(of: input + b * c * h * w, into: layout)
-            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
-                for o0 in Swift.stride(from: 0, to: oc, by: GemmTile.rows) {
-                    gemmTile(rows: min(GemmTile.rows, oc - o0),
+            for j0 in Swift.stride(from: 0, to: positions, by: nr) {
+                for o0 in Swift.stride(from: 0, to: oc, by: mr) {
+                    kernels.tile(min(mr, oc - o0),
                              TileOperands(depth: g.kk, a: weight + o0 * g.kk, aRowStride: g.kk, aDepthStride: 1,
                                           b: layout + j0, bDepthStride: 0, bOffsets: offsets,
                                           c: wide + o0 * positions + j0, ldc: positions,
-                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
+                                          columns: min(nr, positions - j0), alpha: 1, beta: 0))
                 }
             }
             // Keep the first ow columns of each wide row, adding the bias.
@@ -67,6 +71,8 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
                            n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
                            stride: Int, padding: Int, threads: Int = Compute.threads) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    let kernels = Kernels.current
+    let mr = kernels.tileRows, nr = kernels.tileColumns
     let work = n * oc * g.hw * g.kk
     if let dBias {
         for b in 0..<n {
@@ -88,15 +94,17 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
         }
     }
 
-    let rowTiles = (oc + WeightGradientTile.rows - 1) / WeightGradientTile.rows
-    let tapTiles = (g.kk + WeightGradientTile.taps - 1) / WeightGradientTile.taps
+    let tileRows = kernels.weightGradientRows, tileTaps = kernels.weightGradientTaps
+    let rowTiles = (oc + tileRows - 1) / tileRows
+    let tapTiles = (g.kk + tileTaps - 1) / tileTaps
     let weightChunks = Compute.chunkCount(work: work, items: rowTiles * tapTiles, threads: threads, perThread: 4)
     Compute.forEachChunk(weightChunks, threads: threads) { chunk in
         for tile in (rowTiles * tapTiles * chunk / weightChunks)..<(rowTiles * tapTiles * (chunk + 1) / weightChunks) {
-            WeightGradientTile.run(dWeight: dWeight, o0: tile / tapTiles * WeightGradientTile.rows, oc: oc,
-                                   r0: tile % tapTiles * WeightGradientTile.taps, kk: g.kk, offsets: offsets,
-                                   gradients: gradients, gradientCount: gradientCount, wideRow: g.wideRow,
-                                   layouts: layouts, layoutCount: layoutCount, images: n)
+            kernels.weightGradientTile(
+                WeightGradientOperands(dWeight: dWeight, o0: tile / tapTiles * tileRows, oc: oc,
+                                       r0: tile % tapTiles * tileTaps, kk: g.kk, offsets: offsets,
+                                       gradients: gradients, gradientCount: gradientCount, wideRow: g.wideRow,
+                                       layouts: layouts, layoutCount: layoutCount, images: n))
         }
     }
 
@@ -109,65 +117,21 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
         let windowGradients = scratch.floats(.convWide, count: g.kk * positions)
         for b in (n * chunk / inputChunks)..<(n * (chunk + 1) / inputChunks) {
             // Every tap's window gradient at once, (kk × P) = weightᵀ (kk × oc) · dOut_wide (oc × P): full
-            // 12-row tiles however few channels there are.
+            // MR-row tiles however few channels there are.
             let gradient = gradients + b * gradientCount
-            for j0 in Swift.stride(from: 0, to: positions, by: GemmTile.columns) {
-                for r0 in Swift.stride(from: 0, to: g.kk, by: GemmTile.rows) {
-                    gemmTile(rows: min(GemmTile.rows, g.kk - r0),
+            for j0 in Swift.stride(from: 0, to: positions, by: nr) {
+                for r0 in Swift.stride(from: 0, to: g.kk, by: mr) {
+                    kernels.tile(min(mr, g.kk - r0),
                              TileOperands(depth: oc, a: weight + r0, aRowStride: 1, aDepthStride: g.kk,
                                           b: gradient + j0, bDepthStride: g.wideRow,
                                           c: windowGradients + r0 * positions + j0, ldc: positions,
-                                          columns: min(GemmTile.columns, positions - j0), alpha: 1, beta: 0))
+                                          columns: min(nr, positions - j0), alpha: 1, beta: 0))
                 }
             }
             // Each window gradient goes back to where its window lies in the layout, taps in order.
             fillZero(layoutGradient, count: layoutCount)
             for r in 0..<g.kk { add(windowGradients + r * positions, into: layoutGradient + offsets[r], count: positions) }
             g.addLayout(layoutGradient, into: dInput + b * c * h * w)
-        }
-    }
-}
-
-/// dWeight[o0 ..< o0+4, r0 ..< r0+6] += Σ_images Σ_positions dOut_wide[o, ·] · layout[offset(r) + ·]:
-/// 24 dot products accumulated lane-wise in zmm registers over every image (4 gradient rows and 6
-/// window loads feed 24 FMAs per 16 positions), then each summed across its lanes. Rows or taps past
-/// oc or kk repeat the last one and are not stored.
-enum WeightGradientTile {
-    static let rows = 4
-    static let taps = 6
-
-    @inline(never)
-    static func run(dWeight: UnsafeMutablePointer<Float>, o0: Int, oc: Int, r0: Int, kk: Int,
-                    offsets: UnsafePointer<Int>, gradients: UnsafePointer<Float>, gradientCount: Int,
-                    wideRow: Int, layouts: UnsafePointer<Float>, layoutCount: Int, images: Int) {
-        var acc = InlineArray<24, SIMD16<Float>>(repeating: .zero)
-        var rowStart = InlineArray<4, Int>(repeating: 0), tapStart = InlineArray<6, Int>(repeating: 0)
-        for i in 0..<rows { rowStart[i] = min(o0 + i, oc - 1) * wideRow }
-        for t in 0..<taps { tapStart[t] = offsets[min(r0 + t, kk - 1)] }
-        var gradient = UnsafeRawPointer(gradients), layout = UnsafeRawPointer(layouts)
-        for _ in 0..<images {
-            // A plain counted loop: with `stride(from:to:by:)` the accumulators were spilled per image.
-            var p = 0
-            while p < wideRow {
-                var d = InlineArray<4, SIMD16<Float>>(repeating: .zero)
-                for i in 0..<rows { d[i] = gradient.loadUnaligned(fromByteOffset: (rowStart[i] &+ p) &* 4, as: SIMD16<Float>.self) }
-                for t in 0..<taps {
-                    let x = layout.loadUnaligned(fromByteOffset: (tapStart[t] &+ p) &* 4, as: SIMD16<Float>.self)
-                    for i in 0..<rows { acc[i * taps + t] = acc[i * taps + t].addingProduct(d[i], x) }
-                }
-                p &+= 16
-            }
-            gradient += gradientCount * 4
-            layout += layoutCount * 4
-        }
-        // Reduce with constant indices first: indexing `acc` by the runtime edge bounds would keep it in
-        // memory, spilled and reloaded around every image.
-        var sums = InlineArray<24, Float>(repeating: 0)
-        for k in 0..<24 { sums[k] = acc[k].sum() }
-        for i in 0..<min(rows, oc - o0) {
-            for t in 0..<min(taps, kk - r0) {
-                dWeight[(o0 + i) * kk + r0 + t] += sums[i * taps + t]
-            }
         }
     }
 }

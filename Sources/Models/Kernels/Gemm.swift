@@ -1,8 +1,8 @@
 // Single-precision matrix multiply, row-major, in all transpose forms: the workhorse of every layer.
 //
 // Legend: op(A) is m×k, op(B) is k×n, C is m×n (row-major, leading dimensions lda, ldb, ldc).
-// MR × NR = 12 × 32 register tile (GemmMicrokernel.swift); KC depth, MC rows, NC columns of the
-// packed blocks (GemmPacking.swift).
+// MR × NR register tile; KC depth, MC rows, NC columns of the packed blocks: all from the kernel set
+// (`Kernels.current`, KernelChoice.swift), whose micro-kernel and packing routines these loops call.
 //
 // Two paths, chosen by shape alone (so the thread count never changes a result):
 // - direct: small products. The micro-kernel reads A and B where they lie; only a transposed B, or a
@@ -11,7 +11,8 @@
 //   updated once per KC-deep block.
 // Threads split C into independent column (or row) ranges; each C element is the same chain of
 // operations whichever thread computes it and wherever its tile lies, so results are bit-identical
-// for every thread count.
+// for every thread count (for one kernel set: sets differ in KC and in fused or separate multiply-adds).
+import KernelInterface
 
 /// `C ← alpha · op(A) · op(B) + beta · C`, row-major, where `op(A)` is m×k and `op(B)` is k×n.
 ///
@@ -33,12 +34,13 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         scaleRows(c: c, ldc: ldc, m: m, n: n, beta: beta)
         return
     }
+    let kernels = Kernels.current
     let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
-                                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    let packed = usesPackedPath(m: m, n: n, k: k, lda: lda)
+                                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, kernels: kernels)
+    let packed = usesPackedPath(transA: transA, m: m, n: n, k: k, lda: lda, kernels: kernels)
     // Split the longer side of C, in whole tiles, into one contiguous range per thread.
     let splitColumns = n >= m
-    let tile = splitColumns ? GemmTile.columns : GemmTile.rows
+    let tile = splitColumns ? kernels.tileColumns : kernels.tileRows
     let tiles = ((splitColumns ? n : m) + tile - 1) / tile
     let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
     Compute.forEachChunk(chunks, threads: threads) { chunk in
@@ -53,26 +55,16 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     }
 }
 
-/// Block sizes of the packed path, measured on Zen 5 (1 MiB L2 per core, 48 KiB L1d).
-enum GemmPlan {
-    /// Depth of a packed block. 512 measured best (+10% over 256 at 1024³): C tiles are merged half as
-    /// often; the B sliver (512 × 32 floats) then lives in L2 rather than L1, which costs less.
-    static let depth = 512
-    /// Rows of a packed A block: 384 × 512 floats = 768 KiB stays in the 1 MiB L2 across the B panel.
-    static let rows = 384
-    /// Columns of a packed B panel: 512 × 2048 floats = 4 MiB, in L3, reused by every A block.
-    static let columns = 2048
-}
-
-/// Whether to pack. Measured per shape (thread CPU time, 1 thread): the direct path wins at every layer
-/// shape of the seed models and up to 768³ (e.g. 128×784·784×1000: 217 against 184 GFLOP/s), since
-/// A and a B sliver stay in L2 and nothing is copied. Packing wins once A outgrows L2 several times over
-/// (1024³: 185 against 128), and when A's rows lie a multiple of 1 KiB apart: the 12 rows a tile
-/// broadcasts from then share a few L1 sets and evict each other.
+/// Whether to pack. Measured per shape (thread CPU time, 1 thread, AVX-512 set): the direct path wins
+/// at every layer shape of the seed models and up to 768³ (e.g. 128×784·784×1000: 217 against 184
+/// GFLOP/s), since A and a B sliver stay in L2 and nothing is copied. Packing wins once A outgrows L2
+/// several times over (1024³: 185 against 128), and when A's rows lie a multiple of 1 KiB apart: the
+/// rows a tile broadcasts from then share a few L1 sets and evict each other. Sets with a short tile
+/// also pack every transposed A (`KernelSet.packsTransposedA`).
 @inline(__always)
-func usesPackedPath(m: Int, n: Int, k: Int, lda: Int) -> Bool {
-    guard m > GemmTile.rows && n > 2 * GemmTile.columns && m * n * k >= 1 << 21 else { return false }
-    return m * k >= 1 << 20 || lda % 256 == 0
+func usesPackedPath(transA: Bool, m: Int, n: Int, k: Int, lda: Int, kernels: KernelSet) -> Bool {
+    guard m > kernels.tileRows && n > 2 * kernels.tileColumns && m * n * k >= 1 << 21 else { return false }
+    return m * k >= 1 << 20 || lda % 256 == 0 || (transA && kernels.packsTransposedA)
 }
 
 /// The arguments of one gemm call, passed down to the paths.
@@ -80,6 +72,7 @@ struct GemmOperands {
     var transA: Bool, transB: Bool, k: Int, alpha: Float
     var a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int
     var beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    var kernels: KernelSet
 }
 
 /// C ← beta · C (the k = 0 product), without reading C when beta is 0.
@@ -94,27 +87,29 @@ private func scaleRows(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int,
     }
 }
 
-/// The direct path over C[rows, columns]: column slivers of 32, row strips of 12, the whole depth per
+/// The direct path over C[rows, columns]: column slivers of NR, row strips of MR, the whole depth per
 /// tile. A is read in place, and so is B unless a sliver has to be copied (see below).
 private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
-    let mr = GemmTile.rows, nr = GemmTile.columns
+    let mr = o.kernels.tileRows, nr = o.kernels.tileColumns
     let aRowStride = o.transA ? 1 : o.lda, aDepthStride = o.transA ? o.lda : 1
     var sliver: UnsafeMutablePointer<Float>?
     for j0 in stride(from: columns.lowerBound, to: columns.upperBound, by: nr) {
         let width = min(nr, columns.upperBound - j0)
         var b = o.b + j0, bDepthStride = o.ldb
         // Copy the sliver when B is transposed, when the last sliver is not whole vectors (no reads past
-        // B's end), and when B's rows lie a multiple of 1 KiB apart (they would share L1 sets).
-        if o.transB || width % 16 != 0 || o.ldb % 256 == 0 {
+        // B's end), when B's rows lie a multiple of 1 KiB apart (they would share L1 sets), and when
+        // they span more 4 KiB pages than an L1 TLB holds (depth·ldb ≥ 2¹⁶ floats): every depth step of
+        // every row strip would touch another page (AVX2, 128×1000 · 1000×1000 on a loaded Zen 4: 65 → 88
+        // GFLOP/s, against numpy 93 and 91).
+        if o.transB || width % o.kernels.lanes != 0 || o.ldb % 256 == 0 || o.k * o.ldb >= 1 << 16 {
             let buffer = sliver ?? Scratch.current.floats(.gemmB, count: o.k * nr)
             sliver = buffer
-            packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: 0, column0: j0, depth: o.k, columns: width,
-                  into: buffer)
+            o.kernels.packB(o.transB, o.b, o.ldb, 0, j0, o.k, width, buffer)
             b = UnsafePointer(buffer)
             bDepthStride = nr
         }
         for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
-            gemmTile(rows: min(mr, rows.upperBound - i0),
+            o.kernels.tile(min(mr, rows.upperBound - i0),
                      TileOperands(depth: o.k, a: o.a + i0 * aRowStride, aRowStride: aRowStride,
                                   aDepthStride: aDepthStride, b: b, bDepthStride: bDepthStride,
                                   c: o.c + i0 * o.ldc + j0, ldc: o.ldc, columns: width, alpha: o.alpha, beta: o.beta))
@@ -124,30 +119,28 @@ private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
 
 /// The packed path over C[rows, columns] (Goto's loop order): for each NC-wide panel of columns and
 /// each KC-deep block, pack the B panel once, then for each MC block of rows pack A and sweep the tiles,
-/// A slivers innermost, so one B sliver (KC × 32) stays cached while the A block streams from L2.
+/// A slivers innermost, so one B sliver (KC × NR) stays cached while the A block streams from L2.
 private func gemmPacked(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>) {
-    let mr = GemmTile.rows, nr = GemmTile.columns
+    let mr = o.kernels.tileRows, nr = o.kernels.tileColumns
     let scratch = Scratch.current
-    let depthBlock = GemmPlan.depth
-    let panelWidth = min(GemmPlan.columns, (columns.count + nr - 1) / nr * nr)
-    let blockHeight = min(GemmPlan.rows, rows.count)
+    let depthBlock = o.kernels.depthBlock, rowBlock = o.kernels.rowBlock, columnBlock = o.kernels.columnBlock
+    let panelWidth = min(columnBlock, (columns.count + nr - 1) / nr * nr)
+    let blockHeight = min(rowBlock, rows.count)
     let packedB = scratch.floats(.gemmB, count: min(depthBlock, o.k) * panelWidth)
     let packedA = scratch.floats(.gemmA, count: min(depthBlock, o.k) * ((blockHeight + mr - 1) / mr * mr))
-    for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: GemmPlan.columns) {
-        let panelColumns = min(GemmPlan.columns, columns.upperBound - jc)
+    for jc in stride(from: columns.lowerBound, to: columns.upperBound, by: columnBlock) {
+        let panelColumns = min(columnBlock, columns.upperBound - jc)
         for pc in stride(from: 0, to: o.k, by: depthBlock) {
             let depth = min(depthBlock, o.k - pc)
             // The first block applies beta; later ones add to what it left.
             let beta = pc == 0 ? o.beta : 1
-            packB(transB: o.transB, b: o.b, ldb: o.ldb, depth0: pc, column0: jc, depth: depth,
-                  columns: panelColumns, into: packedB)
-            for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: GemmPlan.rows) {
-                let blockRows = min(GemmPlan.rows, rows.upperBound - ic)
-                packA(transA: o.transA, a: o.a, lda: o.lda, row0: ic, depth0: pc, rows: blockRows, depth: depth,
-                      into: packedA)
+            o.kernels.packB(o.transB, o.b, o.ldb, pc, jc, depth, panelColumns, packedB)
+            for ic in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
+                let blockRows = min(rowBlock, rows.upperBound - ic)
+                o.kernels.packA(o.transA, o.a, o.lda, ic, pc, blockRows, depth, packedA)
                 for jr in stride(from: 0, to: panelColumns, by: nr) {
                     for ir in stride(from: 0, to: blockRows, by: mr) {
-                        gemmTile(rows: min(mr, blockRows - ir),
+                        o.kernels.tile(min(mr, blockRows - ir),
                                  TileOperands(depth: depth, a: packedA + ir * depth, aRowStride: 1, aDepthStride: mr,
                                               b: packedB + jr * depth, bDepthStride: nr,
                                               c: o.c + (ic + ir) * o.ldc + jc + jr, ldc: o.ldc,

@@ -113,7 +113,7 @@ private func planeSum(_ x: UnsafePointer<Float>, _ count: Int, shift: Float, squ
     var i = 0
     while i + 16 <= count {
         let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - s
-        lanes = squared ? lanes.addingProduct(v, v) : lanes + v
+        lanes = squared ? lanes + v * v : lanes + v
         i += 16
     }
     var tail: Float = 0
@@ -138,7 +138,7 @@ private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, 
         if let mask { gv.replace(with: 0, where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .<= 0) }
         let xv = (UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
         sumG += gv
-        sumGX = sumGX.addingProduct(gv, xv)
+        sumGX = sumGX + gv * xv
         i += 16
     }
     var tailG: Float = 0, tailGX: Float = 0

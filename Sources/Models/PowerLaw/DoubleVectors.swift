@@ -2,7 +2,8 @@
 // linearised and spectral regimes), eight lanes at a time. Sums keep eight lane accumulators, folded by a
 // fixed tree, and the tail is added last in index order: the result depends on this code alone, never on
 // how the compiler chooses to reassociate (IEEE addition may not be reordered, so a plain loop would not
-// vectorise at all).
+// vectorise at all). Multiply then add, never `addProduct`: Models is built for baseline x86-64, where a
+// fused multiply-add is a libm `fma` call per lane.
 
 @inline(__always)
 func load8(_ p: UnsafePointer<Double>) -> SIMD8<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) }
@@ -32,7 +33,7 @@ func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ count: Int) -
     var acc = SIMD8<Double>(repeating: 0)
     var i = 0
     while i + 8 <= count {
-        acc.addProduct(load8(x + i), load8(y + i))
+        acc += load8(x + i) * load8(y + i)
         i += 8
     }
     var sum = laneSum(acc)
@@ -50,7 +51,7 @@ func axpy(_ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Dou
     var i = 0
     while i + 8 <= count {
         var v = load8(y + i)
-        v.addProduct(va, load8(x + i))
+        v += va * load8(x + i)
         store8(v, y + i)
         i += 8
     }
@@ -67,7 +68,7 @@ func axpy(_ a: Double, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Doub
     var i = 0
     while i + 8 <= count {
         var v = load8(y + i)
-        v.addProduct(va, load8(x + i))
+        v += va * load8(x + i)
         store8(v, y + i)
         i += 8
     }
@@ -104,7 +105,7 @@ func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Double>, _ count: Int) ->
     var acc = SIMD8<Double>(repeating: 0)
     var i = 0
     while i + 8 <= count {
-        acc.addProduct(load8(x + i), load8(y + i))
+        acc += load8(x + i) * load8(y + i)
         i += 8
     }
     var sum = laneSum(acc)

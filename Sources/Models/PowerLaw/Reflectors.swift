@@ -32,10 +32,10 @@ struct ReflectorSequence {
         var i = 0
         while i + 8 <= count {
             let vi = load8(v + i)
-            a0.addProduct(vi, load8(y0 + i))
-            a1.addProduct(vi, load8(y1 + i))
-            a2.addProduct(vi, load8(y2 + i))
-            a3.addProduct(vi, load8(y3 + i))
+            a0 += vi * load8(y0 + i)
+            a1 += vi * load8(y1 + i)
+            a2 += vi * load8(y2 + i)
+            a3 += vi * load8(y3 + i)
             i += 8
         }
         var s0 = laneSum(a0), s1 = laneSum(a1), s2 = laneSum(a2), s3 = laneSum(a3)
@@ -54,10 +54,10 @@ struct ReflectorSequence {
         while i + 8 <= count {
             let vi = load8(v + i)
             var z0 = load8(y0 + i), z1 = load8(y1 + i), z2 = load8(y2 + i), z3 = load8(y3 + i)
-            z0.addProduct(f0, vi)
-            z1.addProduct(f1, vi)
-            z2.addProduct(f2, vi)
-            z3.addProduct(f3, vi)
+            z0 += f0 * vi
+            z1 += f1 * vi
+            z2 += f2 * vi
+            z3 += f3 * vi
             store8(z0, y0 + i)
             store8(z1, y1 + i)
             store8(z2, y2 + i)

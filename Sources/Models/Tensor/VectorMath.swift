@@ -1,5 +1,8 @@
-// Vectorised exp, tanh and sigmoid over 16 floats at a time (AVX-512 lanes), for softmax, LSTM gates and
-// sigmoid outputs. glibc's scalar expf would cost more than the language model's decoder matmul.
+// Vectorised exp, tanh and sigmoid over 16 floats at a time, for softmax, LSTM gates and sigmoid
+// outputs. glibc's scalar expf would cost more than the language model's decoder matmul.
+//
+// Multiply then add, never `addingProduct`: Models is built for baseline x86-64, where a fused
+// multiply-add is a libm `fmaf` call per lane. (n·ln2's high part stays exact: 9 significant bits.)
 //
 // Every element goes through the same SIMD16 code, tails included (padded), so a value's result never
 // depends on where it sits in a buffer: results are the same for any batch size or thread split.
@@ -18,18 +21,18 @@ public func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     clamped.replace(with: high, where: clamped .> high)
     // Round x/ln2 to the nearest integer with the 1.5·2²³ trick: the sum's low mantissa bits hold n.
     let shifter = SIMD16<Float>(repeating: 12_582_912)
-    let shifted = shifter.addingProduct(clamped, SIMD16(repeating: 1.442_695_04))
+    let shifted = shifter + clamped * SIMD16(repeating: 1.442_695_04)
     let n = shifted - shifter
-    var r = clamped.addingProduct(n, SIMD16(repeating: -0.693_359_375))
-    r = r.addingProduct(n, SIMD16(repeating: 2.121_944_4e-4))
+    var r = clamped + n * SIMD16(repeating: -0.693_359_375)
+    r = r + n * SIMD16(repeating: 2.121_944_4e-4)
     var p = SIMD16<Float>(repeating: 1.987_569_15e-4)
-    p = SIMD16(repeating: 1.398_199_95e-3).addingProduct(p, r)
-    p = SIMD16(repeating: 8.333_451_9e-3).addingProduct(p, r)
-    p = SIMD16(repeating: 4.166_579_59e-2).addingProduct(p, r)
-    p = SIMD16(repeating: 1.666_666_55e-1).addingProduct(p, r)
-    p = SIMD16(repeating: 5.000_000_12e-1).addingProduct(p, r)
+    p = SIMD16(repeating: 1.398_199_95e-3) + p * r
+    p = SIMD16(repeating: 8.333_451_9e-3) + p * r
+    p = SIMD16(repeating: 4.166_579_59e-2) + p * r
+    p = SIMD16(repeating: 1.666_666_55e-1) + p * r
+    p = SIMD16(repeating: 5.000_000_12e-1) + p * r
     let r2 = r * r
-    let er = (r + 1).addingProduct(p, r2)
+    let er = (r + 1) + p * r2
     // 2ⁿ: n + 127 in the exponent field. The shifted value's bit pattern is 0x4B40_0000 + n.
     let bits = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127
     let scale = unsafeBitCast(bits &<< 23, to: SIMD16<Float>.self)
@@ -47,11 +50,11 @@ public func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
     large.replace(with: -large, where: x .< 0)
     let z = x * x
     var p = SIMD16<Float>(repeating: -5.704_988_727_45e-3)
-    p = SIMD16(repeating: 2.063_908_879_54e-2).addingProduct(p, z)
-    p = SIMD16(repeating: -5.373_971_555_31e-2).addingProduct(p, z)
-    p = SIMD16(repeating: 1.333_144_220_36e-1).addingProduct(p, z)
-    p = SIMD16(repeating: -3.333_328_194_22e-1).addingProduct(p, z)
-    let small = x.addingProduct(p * z, x)
+    p = SIMD16(repeating: 2.063_908_879_54e-2) + p * z
+    p = SIMD16(repeating: -5.373_971_555_31e-2) + p * z
+    p = SIMD16(repeating: 1.333_144_220_36e-1) + p * z
+    p = SIMD16(repeating: -3.333_328_194_22e-1) + p * z
+    let small = x + p * z * x
     return large.replacing(with: small, where: a .< 0.625)
 }
 

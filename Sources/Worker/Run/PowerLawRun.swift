@@ -25,7 +25,7 @@ extension TrainingRun {
             let own: [Owner: [String: KeyValue]] = Dictionary(uniqueKeysWithValues: [Owner.model, .dataset, .schedule, .optimizer].map {
                 ($0, values.settings($0).values)
             })
-            try write(.start, epoch: 0)
+            try write(.start, epoch: 0, details: [("kernels", .string(Kernels.selected.name))])
             let outcome = try PowerLawCatalog.run(regime: values.model, settings: Registry.powerLawSettings(own, schedule: values.schedule),
                                                   optimizer: Registry.powerLawOptimizer(values.optimizer, own[.optimizer]!),
                                                   batchSize: values.batchSize, seed: values.seed, data: data,

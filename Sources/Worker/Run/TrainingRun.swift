@@ -53,7 +53,7 @@ final class TrainingRun {
                 checkpoint.setAside(because: error as? CheckpointError ?? .mismatch(checkpoint.path, "\(error)"), log: context.log)
                 setup = try RunSetup(values, context: context, cache: cache)
             }
-            try write(.start, epoch: progress.epoch)
+            try write(.start, epoch: progress.epoch, details: [("kernels", .string(Kernels.selected.name))])
             var trainer = Trainer(setup: setup, values: values)
             var lastCheckpoint = Date()
             // Checkpoints are only written before the last epoch ends, so a restored run always has one to train.

@@ -1,0 +1,52 @@
+// One instruction set's kernels as a table of functions and the sizes the loops around them need.
+// Models picks one table at start-up (KernelChoice.swift) and calls through it: one indirect call per
+// register tile or packed block, nothing per element.
+
+/// The micro-kernels, packing routines and block sizes compiled for one instruction set.
+public struct KernelSet: @unchecked Sendable {
+    /// `avx512`, `avx2` or `portable`: what `SWEEP_KERNELS` and `sweep-bench --kernels` name.
+    public var name: String
+    /// Floats per vector register.
+    public var lanes: Int
+    /// The register tile: up to `tileRows` × `tileColumns` of C per micro-kernel call.
+    public var tileRows: Int, tileColumns: Int
+    /// Block sizes of the packed gemm path: depth (KC), rows of A (MC), columns of B (NC).
+    public var depthBlock: Int, rowBlock: Int, columnBlock: Int
+    /// The convolution weight-gradient tile: gradient rows × taps per call.
+    public var weightGradientRows: Int, weightGradientTaps: Int
+    /// Whether every product with a transposed A large enough to pack takes the packed path: a tile
+    /// reading A in place touches one cache line of A per depth step and uses only tileRows floats of it.
+    public var packsTransposedA: Bool
+
+    /// Runs the register tile on `rows` (1...tileRows) × `operands.columns` (1...tileColumns).
+    public var tile: (_ rows: Int, _ operands: TileOperands) -> Void
+    /// Packs rows × depth of op(A) from (row0, depth0): sliver s (rows tileRows·s ..<) at
+    /// dst + tileRows·depth·s, element (i, p) at [p·tileRows + i].
+    public var packA: (_ transA: Bool, _ a: UnsafePointer<Float>, _ lda: Int, _ row0: Int, _ depth0: Int,
+                       _ rows: Int, _ depth: Int, _ dst: UnsafeMutablePointer<Float>) -> Void
+    /// Packs depth × columns of op(B) from (depth0, column0): sliver s (columns tileColumns·s ..<) at
+    /// dst + tileColumns·depth·s, element (p, j) at [p·tileColumns + j], the last sliver zero-padded.
+    public var packB: (_ transB: Bool, _ b: UnsafePointer<Float>, _ ldb: Int, _ depth0: Int, _ column0: Int,
+                       _ depth: Int, _ columns: Int, _ dst: UnsafeMutablePointer<Float>) -> Void
+    /// Adds one convolution weight-gradient tile into dWeight.
+    public var weightGradientTile: (_ operands: WeightGradientOperands) -> Void
+    /// 16 independent multiply-add chains of vectors, `iterations` steps: the benchmark's peak probe.
+    public var multiplyAddChains: (_ iterations: Int, _ seed: Float) -> Float
+
+    public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
+                depthBlock: Int, rowBlock: Int, columnBlock: Int,
+                weightGradientRows: Int, weightGradientTaps: Int, packsTransposedA: Bool,
+                tile: @escaping (Int, TileOperands) -> Void,
+                packA: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
+                packB: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
+                weightGradientTile: @escaping (WeightGradientOperands) -> Void,
+                multiplyAddChains: @escaping (Int, Float) -> Float) {
+        self.name = name; self.lanes = lanes
+        self.tileRows = tileRows; self.tileColumns = tileColumns
+        self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
+        self.weightGradientRows = weightGradientRows; self.weightGradientTaps = weightGradientTaps
+        self.packsTransposedA = packsTransposedA
+        self.tile = tile; self.packA = packA; self.packB = packB
+        self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
+    }
+}

@@ -1,0 +1,104 @@
+// The register tile of the matrix multiply: up to Shape.tileRows rows × 2 vectors of C, accumulated over
+// a depth of k in registers, then merged into C with alpha and beta.
+//
+// Shared by the Kernels* targets (a symbolic link in each) and compiled once per instruction set: `Lane`,
+// `Shape` and `multiplyAdd` come from the target's own file. Legend as in KernelInterface's
+// TileOperands.swift.
+import KernelInterface
+
+/// Floats per vector register (computed, so that it is a constant wherever it is used).
+@inline(__always) var lanes: Int { Lane.scalarCount }
+
+/// 24 zero vectors: 2 × the largest tileRows of any set (unused ones are optimised away).
+///
+/// A literal, not `InlineArray(repeating:)`: that stays an out-of-line call to a standard-library
+/// specialization whose symbol is the same in every kernel target (and in Models), so the linker would
+/// keep one copy, compiled for whichever instruction set it met first. Kernel code calls no generic
+/// standard-library function that is not inlined (scripts/check-kernel-symbols checks it).
+@inline(__always)
+func zeroAccumulators() -> InlineArray<24, Lane> {
+    [.zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero,
+     .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero, .zero]
+}
+
+/// C[0..<rows, 0..<columns] ← alpha · A·B + beta · C over `depth` steps; C is not read when beta is 0.
+/// Specialised per shape (`rows` 1...Shape.tileRows, `vectors` 1 or 2), so loops unroll and the
+/// accumulators live in registers. `columns` ≤ lanes·vectors, and B must hold lanes·vectors readable
+/// floats per depth step. Every C element is the same chain of multiply-adds whatever the tile shape, so
+/// edge tiles round exactly as full ones.
+enum RegisterTile<let rows: Int, let vectors: Int> {
+    static func run(_ t: TileOperands) {
+        if let offsets = t.bOffsets { runWindows(t, offsets) } else { runStrided(t) }
+    }
+
+    // One depth loop per function: with both loops in one function, LLVM kept the accumulators in
+    // memory and stored all of them after every step.
+    @inline(never)
+    private static func runStrided(_ t: TileOperands) {
+        var acc = zeroAccumulators()
+        var pa = t.a, pb = UnsafeRawPointer(t.b)
+        let bStep = t.bDepthStride * MemoryLayout<Float>.stride
+        for _ in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, pb)
+            pa += t.aDepthStride
+            pb += bStep
+        }
+        merge(&acc, t)
+    }
+
+    @inline(never)
+    private static func runWindows(_ t: TileOperands, _ offsets: UnsafePointer<Int>) {
+        var acc = zeroAccumulators()
+        var pa = t.a
+        for p in 0..<t.depth {
+            step(&acc, pa, t.aRowStride, UnsafeRawPointer(t.b + offsets[p]))
+            pa += t.aDepthStride
+        }
+        merge(&acc, t)
+    }
+
+    /// One depth step: row `pb` of B times column `pa` of A into the accumulators.
+    @inline(__always)
+    private static func step(_ acc: inout InlineArray<24, Lane>, _ pa: UnsafePointer<Float>,
+                             _ aRowStride: Int, _ pb: UnsafeRawPointer) {
+        let b0 = pb.loadUnaligned(as: Lane.self)
+        let b1 = vectors == 2 ? pb.loadUnaligned(fromByteOffset: lanes * 4, as: Lane.self) : .zero
+        for i in 0..<rows {
+            let ai = Lane(repeating: pa[i * aRowStride])
+            acc[2 * i] = multiplyAdd(acc[2 * i], ai, b0)
+            if vectors == 2 { acc[2 * i + 1] = multiplyAdd(acc[2 * i + 1], ai, b1) }
+        }
+    }
+
+    /// C ← alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector and
+    /// the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
+    /// Whole tiles merge with vector loads and stores, unrolled, the accumulators staying in registers;
+    /// a tile with a partial vector goes through `mergePartial`, out of line (inline, its lane indexing
+    /// kept all the accumulators in memory for every tile).
+    @inline(__always)
+    private static func merge(_ acc: inout InlineArray<24, Lane>, _ t: TileOperands) {
+        guard t.columns == lanes * vectors else { return mergePartial(acc, t) }
+        for i in 0..<rows {
+            for v in 0..<vectors {
+                let sum = acc[2 * i + v] * t.alpha
+                let target = UnsafeMutableRawPointer(t.c + i * t.ldc + lanes * v)
+                let merged = t.beta == 0 ? sum : sum + target.loadUnaligned(as: Lane.self) * t.beta
+                target.storeBytes(of: merged, as: Lane.self)
+            }
+        }
+    }
+
+    /// `merge` for a tile whose last vector is partial: the same operations, lane by lane there.
+    @inline(never)
+    private static func mergePartial(_ acc: InlineArray<24, Lane>, _ t: TileOperands) {
+        for i in 0..<rows {
+            for v in 0..<vectors {
+                let sum = acc[2 * i + v] * t.alpha
+                let target = t.c + i * t.ldc + lanes * v
+                for j in 0..<min(lanes, t.columns - lanes * v) {
+                    target[j] = t.beta == 0 ? sum[j] : sum[j] + target[j] * t.beta
+                }
+            }
+        }
+    }
+}
