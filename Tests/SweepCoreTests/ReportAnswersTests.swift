@@ -245,4 +245,52 @@ import Foundation
             try BoundaryExpression("lr < 2*(1", variables: ["lr", "momentum"])
         }
     }
+
+    // MARK: - Files
+
+    @Test func theFolderLinksEveryNewChartAndEachIsWellFormed() throws {
+        let sweep = try SyntheticSweep(#"""
+        {"name": "files", "fixed": {"dataset": "synthetic"},
+         "grid": {"model": ["mlp", "cnn"], "optimizer": ["sgd", "sgd_c"], "lr": [0.5, 1, 2], "momentum": [-0.5, 0, 0.5]}, "seed": [0, 1]}
+        """#)
+        for index in 0..<sweep.grid.count {
+            let c = sweep.grid.configuration(index)
+            let lr = c["lr"]!.number!, momentum = c["momentum"]!.number!
+            let speed = c["optimizer"]! == .string("sgd_c") ? 2.0 : 1.0
+            if lr >= 2 * (1 + momentum) {
+                try sweep.run(index, status: .diverged, epochs: 1, metrics: { _ in [("valid_loss", 9)] }, selection: "valid_loss")
+            } else {
+                try sweep.run(index, epochs: 4, metrics: { e in [("valid_loss", 1 / (speed * lr * Double(e))), ("test_loss", 1.1 / (speed * lr * Double(e)))] },
+                              selection: "valid_loss")
+            }
+        }
+        let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
+        let answers = try ReportAnswers(report, questions: ReportQuestions(compare: ("sgd", "sgd_c"), map: ("lr", "momentum"),
+                                                                           boundary: "lr < 2*(1+momentum)"))
+        // sgd_c reaches every target first: its profile is 1 on both tasks.
+        #expect(answers.profile?.entries.map(\.optimizer) == ["sgd", "sgd_c"])
+        #expect(answers.profile?.entries[1].score == 1)
+        let out = sweep.parent + "/answers-out"
+        let written = try report.write(to: out, answers: answers)
+        let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
+        let svgs = written.filter { $0.hasSuffix(".svg") }
+        for prefix in ["budget-", "target-", "profile.svg", "compare.svg", "map-"] {
+            #expect(svgs.contains { $0.hasPrefix(prefix) }, "\(prefix)")
+        }
+        #expect(svgs.filter { $0.hasPrefix("map-") }.count == 4)
+        for file in svgs {
+            #expect(page.contains("<img src=\"\(file)\""), "\(file)")
+            let svg = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+            #expect(SVGContents.parse(svg) != nil, "\(file)")
+        }
+        let map = try String(contentsOfFile: out + "/map-1.svg", encoding: .utf8)
+        #expect(map.components(separatedBy: "data-state=\"diverged\"").count - 1 == 3)
+        #expect(map.components(separatedBy: "data-state=\"value\"").count - 1 == 6)
+        #expect(map.contains("class=\"boundary\""))
+        #expect(map.contains("diverged cells outside it: 3 of 3; finished cells inside: 6 of 6"))
+        for name in ["budget.csv", "profile.csv", "compare.csv", "maps.csv"] { #expect(written.contains(name)) }
+        let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        #expect(markdown.contains("## Performance profiles") && markdown.contains("## Map: dataset=synthetic model=mlp · sgd"))
+        #expect(markdown.contains("| momentum \\ lr | 0.5 | 1 | 2 |"))
+    }
 }

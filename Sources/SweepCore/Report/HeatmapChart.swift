@@ -26,7 +26,7 @@ public struct HeatmapChart {
 
     /// The chart as an SVG document.
     public var svg: String {
-        let width = 720.0, left = 92.0, right = 24.0, top = 46.0, plotHeight = 300.0
+        let width = 720.0, left = 92.0, right = 24.0, top = 62.0, plotHeight = 300.0
         let nx = map.xValues.count, ny = map.yValues.count
         let cellWidth = (width - left - right) / Double(nx), cellHeight = plotHeight / Double(ny)
         let plotBottom = top + plotHeight
@@ -48,7 +48,8 @@ public struct HeatmapChart {
             font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
             <title>\(escapeXML(title))</title>
             <rect width="100%" height="100%" fill="#ffffff"/>
-            <text x="\(n(width / 2))" y="24" text-anchor="middle" font-size="14" font-weight="bold">\(escapeXML(title))</text>
+            <text x="\(n(width / 2))" y="22" text-anchor="middle" font-size="15" font-weight="bold">\(escapeXML("\(map.metric) over \(map.xKey) × \(map.yKey)"))</text>
+            <text x="\(n(width / 2))" y="42" text-anchor="middle" font-size="12">\(escapeXML(map.title))</text>
 
             """
         var diverged = false, partial = false, missing = false
@@ -106,11 +107,10 @@ public struct HeatmapChart {
                 out += "<path d=\"\(d)\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"5\" stroke-linecap=\"round\"/>\n"
                 out += "<path class=\"boundary\" d=\"\(d)\" fill=\"none\" stroke=\"#d7301f\" stroke-width=\"2.5\" stroke-linecap=\"round\"/>\n"
             }
-            var note = "red line: \(boundary.text)"
+            notes.append("red line: \(boundary.text)")
             if let a = map.agreement {
-                note += " (diverged cells outside it: \(a.divergedOutside) of \(a.diverged); finished cells inside: \(a.finishedInside) of \(a.finished))"
+                notes.append("diverged cells outside it: \(a.divergedOutside) of \(a.diverged); finished cells inside: \(a.finishedInside) of \(a.finished)")
             }
-            notes.append(note)
         }
 
         // Colour bar and notes below the plot.
@@ -124,8 +124,9 @@ public struct HeatmapChart {
         out += "<rect x=\"\(n(barLeft))\" y=\"\(n(barTop))\" width=\"\(n(barWidth))\" height=\"12\" fill=\"url(#scale)\"/>\n"
         out += "<text x=\"\(n(barLeft))\" y=\"\(n(barTop + 26))\">\(escapeXML(formatSignificant(low, digits: 3)))</text>\n"
         out += "<text x=\"\(n(barLeft + barWidth))\" y=\"\(n(barTop + 26))\" text-anchor=\"end\">\(escapeXML(formatSignificant(high, digits: 3)))</text>\n"
-        let scale = "\(map.metric), mean over finished seeds (\(map.higherIsBetter ? "higher" : "lower") is better\(logarithmic ? "; log colour scale" : ""))"
-        out += "<text x=\"\(n(barLeft + barWidth + 12))\" y=\"\(n(barTop + 10))\">\(escapeXML(scale))</text>\n"
+        let scale = "mean over finished seeds, \(map.higherIsBetter ? "higher" : "lower") is better\(logarithmic ? ", log scale" : "")"
+        out += "<text x=\"\(n(barLeft + barWidth + 12))\" y=\"\(n(barTop + 10))\">\(escapeXML(map.metric))</text>\n"
+        notes.insert("colour: \(scale)", at: 0)
         if diverged { notes.append("×: every seed diverged") }
         if partial { notes.append("×n after a value: n seeds diverged, the value is the mean of the others") }
         if missing { notes.append("–: no finished or diverged run yet") }

@@ -17,7 +17,7 @@ public struct ReportAnswers {
     public let report: SweepReport
     public let questions: ReportQuestions
     public let sections: [SectionAnswers]
-    /// Across sections (tasks) by epochs to target; nil with fewer than two sections.
+    /// Across sections (tasks) by epochs to target; nil with fewer than two sections or no target.
     public let profile: PerformanceProfile?
     public let maps: [ParameterMap]
 
@@ -106,7 +106,7 @@ public struct ReportAnswers {
     /// An optimizer's time on a task is the fewest mean epochs to target over its settings whose every
     /// seed reached it; an optimizer absent from a task, or never reaching its target there, fails it.
     private static func profile(_ report: SweepReport, _ answers: [SectionAnswers]) -> PerformanceProfile? {
-        guard report.sections.count >= 2 else { return nil }
+        guard report.sections.count >= 2, answers.contains(where: { $0.target != nil }) else { return nil }
         let optimizers = report.sections.flatMap { $0.optimizers.map(\.name) }.uniqued()
         let times = zip(report.sections, answers).map { section, answers in
             optimizers.map { name -> Double? in
