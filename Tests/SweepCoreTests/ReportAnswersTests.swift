@@ -292,5 +292,8 @@ import Foundation
         let markdown = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         #expect(markdown.contains("## Performance profiles") && markdown.contains("## Map: dataset=synthetic model=mlp · sgd"))
         #expect(markdown.contains("| momentum \\ lr | 0.5 | 1 | 2 |"))
+        let text = answers.text(top: 10)
+        #expect(text.contains("Performance profiles:") && text.contains("Map: dataset=synthetic model=cnn · sgd_c:"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 }

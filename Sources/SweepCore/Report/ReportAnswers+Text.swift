@@ -35,7 +35,7 @@ extension ReportAnswers {
             }
         }
         for part in overallParts(limit: top) {
-            out += "\n\(part.heading.lowercased()):\n" + (part.text.map { wrap($0, indent: 0) } ?? "") + part.table.text(keep: 1)
+            out += "\n" + wrap(part.heading + ":", indent: 0) + (part.text.map { wrap($0, indent: 0) } ?? "") + part.table.text(keep: 1)
         }
         return out
     }
