@@ -38,7 +38,24 @@ import Foundation
             // One seed per setting: every resample is the data itself, so the band has no width.
             #expect(abs(point.low! - expected) < 1e-12 && abs(point.high! - expected) < 1e-12)
         }
-        #expect(budget.tableBudgets == [1, 4])
+        #expect(budget.tablePoints.map(\.k) == [1, 4] && budget.settings == 4)
+    }
+
+    @Test func largeGridsAreEvaluatedAtLogSpacedBudgets() {
+        let budgets = TuningBudget.budgets(1000)
+        #expect(budgets.first == 1 && budgets.last == 1000 && budgets.contains(4) && budgets.contains(16) && budgets.count <= 64)
+        #expect(TuningBudget.budgets(100) == Array(1...100))
+        // The closed form at a spaced budget still equals the enumeration-free formula's k-th point.
+        let values = (0..<150).map { Double($0) / 150 }
+        let budget = TuningBudget(optimizer: "sgd", candidates: values.map { TuningCandidate(runs: [($0, nil)], diverged: false) },
+                                  higherIsBetter: true, resamples: 1)
+        // E[max of k of the n values i/n] = Σ_i (i/n)·C(i, k−1)/C(n, k) with i counted from 0.
+        for point in budget.points where [1, 4, 150].contains(point.k) {
+            let n = 150, k = point.k
+            var expected = 0.0
+            for i in 0..<n { expected += Double(i) / 150 * TuningBudget.chooseRatio(i, k - 1, n, k) }
+            #expect(abs(point.validation! - expected) < 1e-9, "k=\(k)")
+        }
     }
 
     @Test func lowerIsBetterTakesTheSmallestOfTheDraw() {

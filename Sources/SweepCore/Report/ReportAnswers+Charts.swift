@@ -52,7 +52,7 @@ extension ReportAnswers {
         let lines = sections[s].budgets.compactMap { budget -> SVGChart.Series? in
             let points = budget.points.compactMap { p in p.validation.map { (Double(p.k), $0) } }
             guard !points.isEmpty else { return nil }
-            return SVGChart.Series(name: "\(budget.optimizer) (\(plural(budget.points.count, "setting")))", points: points,
+            return SVGChart.Series(name: "\(budget.optimizer) (\(plural(budget.settings, "setting")))", points: points,
                                    band: budget.points.compactMap { p in p.low.flatMap { low in p.high.map { (Double(p.k), low, $0) } } },
                                    markers: budget.points.count <= 12)
         }

@@ -19,9 +19,8 @@ extension ReportAnswers {
             .init(title: "P(no result)", shortTitle: "P(none)", numeric: true),
         ])
         for budget in sections[s].budgets {
-            for k in budget.tableBudgets {
-                let point = budget.points[k - 1]
-                table.rows.append([budget.optimizer, k == budget.points.count ? "\(k) (all)" : "\(k)",
+            for point in budget.tablePoints {
+                table.rows.append([budget.optimizer, point.k == budget.settings ? "\(point.k) (all)" : "\(point.k)",
                                    point.validation.map(formatNumber) ?? "-",
                                    point.low.flatMap { low in point.high.map { "\(formatNumber(low))–\(formatNumber($0))" } } ?? "-",
                                    point.test.map(formatNumber) ?? "-", point.noResult > 0 ? formatSignificant(point.noResult, digits: 2) : "0"])
@@ -139,7 +138,7 @@ extension ReportAnswers {
         for (s, section) in report.sections.enumerated() {
             for b in sections[s].budgets {
                 for p in b.points {
-                    budget.append([section.title, b.optimizer, "\(p.k)", "\(b.points.count)", section.selection ?? ""] + [p.validation, p.low, p.high].map(number)
+                    budget.append([section.title, b.optimizer, "\(p.k)", "\(b.settings)", section.selection ?? ""] + [p.validation, p.low, p.high].map(number)
                                   + [section.testMetric ?? "", number(p.test), number(p.noResult)])
                 }
             }

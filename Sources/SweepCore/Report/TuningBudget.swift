@@ -49,11 +49,12 @@ public struct TuningBudget: Sendable {
             let values = c.runs.compactMap(\.test)
             return values.count == c.runs.count && !values.isEmpty ? Self.mean(values) : nil
         }
-        let exact = Self.curve(valid: means, test: tests, diverged: candidates.map(\.diverged), higherIsBetter: higherIsBetter)
+        let weights = Self.weights(n: n, budgets: Self.budgets(n))
+        let exact = Self.curve(valid: means, test: tests, diverged: candidates.map(\.diverged), higherIsBetter: higherIsBetter, weights: weights)
 
         // Each resample draws every setting's seeds with replacement and ranks the settings again.
         var random = SplitMix(seed: 0x5EED_B00C)
-        var replicates = [[Double]](repeating: [], count: n)
+        var replicates = [[Double]](repeating: [], count: weights.count)
         for _ in 0..<resamples {
             let resampled = candidates.map { c -> Double? in
                 guard !c.runs.isEmpty else { return nil }
@@ -61,12 +62,13 @@ public struct TuningBudget: Sendable {
                 for _ in c.runs { sum += c.runs[random.below(c.runs.count)].valid }
                 return sum / Double(c.runs.count)
             }
-            let curve = Self.curve(valid: resampled, test: tests, diverged: candidates.map(\.diverged), higherIsBetter: higherIsBetter)
-            for k in 0..<n { if let v = curve[k].validation { replicates[k].append(v) } }
+            let curve = Self.curve(valid: resampled, test: tests, diverged: candidates.map(\.diverged), higherIsBetter: higherIsBetter,
+                                   weights: weights)
+            for b in curve.indices { if let v = curve[b].validation { replicates[b].append(v) } }
         }
-        points = exact.enumerated().map { k, point in
+        points = exact.enumerated().map { b, point in
             var point = point
-            let sorted = replicates[k].sorted()
+            let sorted = replicates[b].sorted()
             if !sorted.isEmpty {
                 point.low = Self.percentile(sorted, 0.05)
                 point.high = Self.percentile(sorted, 0.95)
@@ -75,10 +77,26 @@ public struct TuningBudget: Sendable {
         }
     }
 
-    /// The exact expectation for k = 1 … n. Settings are ranked best first (results before none, no
-    /// divergence before divergence, then by value); with k of n drawn, the best drawn is the setting of
-    /// rank i with probability C(n − i, k − 1) / C(n, k): the other k − 1 all come from below it.
-    static func curve(valid: [Double?], test: [Double?], diverged: [Bool], higherIsBetter: Bool) -> [Point] {
+    /// The budgets evaluated: every k up to 100 settings; beyond, about 60 spaced evenly in log k
+    /// (with 1, 4, 16 and n), which a chart on a log axis cannot tell from all of them.
+    static func budgets(_ n: Int) -> [Int] {
+        guard n > 100 else { return Array(stride(from: 1, through: n, by: 1)) }
+        let spaced = (0..<60).map { Int(exp(Double($0) / 59 * log(Double(n))).rounded()) }
+        return Set(spaced + [1, 4, 16, n]).filter { $0 >= 1 && $0 <= n }.sorted()
+    }
+
+    /// For each budget k, the probability that the best of k drawn is the setting of rank i (best
+    /// first): C(n − 1 − i, k − 1) / C(n, k), the other k − 1 all coming from below it. Computed once
+    /// per optimizer; the bootstrap only reorders the settings.
+    static func weights(n: Int, budgets: [Int]) -> [(k: Int, p: [Double])] {
+        budgets.map { k in (k, (0..<n).map { rank in chooseRatio(n - rank - 1, k - 1, n, k) }) }
+    }
+
+    /// The exact expectation at each budget of `weights`. Settings are ranked best first (results
+    /// before none, no divergence before divergence, then by value); the expectation is conditional on
+    /// some drawn setting having a result, and `noResult` is the chance that none has.
+    static func curve(valid: [Double?], test: [Double?], diverged: [Bool], higherIsBetter: Bool,
+                      weights: [(k: Int, p: [Double])]) -> [Point] {
         let n = valid.count
         let order = (0..<n).sorted { a, b in
             switch (valid[a], valid[b]) {
@@ -92,23 +110,20 @@ public struct TuningBudget: Sendable {
             }
         }
         let withResult = valid.filter { $0 != nil }.count
-        guard n > 0 else { return [] }
-        return (1...n).map { k in
+        return weights.map { k, p in
             var expected = 0.0, expectedTest = 0.0, testWeight = 0.0, weight = 0.0
             for (rank, setting) in order.enumerated() {
                 guard let value = valid[setting] else { break }
-                let p = Self.chooseRatio(n - rank - 1, k - 1, n, k)
-                expected += p * value
-                weight += p
+                expected += p[rank] * value
+                weight += p[rank]
                 if let t = test[setting] {
-                    expectedTest += p * t
-                    testWeight += p
+                    expectedTest += p[rank] * t
+                    testWeight += p[rank]
                 }
             }
-            let none = Self.chooseRatio(n - withResult, k, n, k)
             return Point(k: k, validation: weight > 0 ? expected / weight : nil,
                          test: testWeight > 0 && abs(testWeight - weight) < 1e-12 ? expectedTest / testWeight : nil,
-                         noResult: none)
+                         noResult: Self.chooseRatio(n - withResult, k, n, k))
         }
     }
 
@@ -134,6 +149,9 @@ public struct TuningBudget: Sendable {
         return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
     }
 
-    /// The budgets a table shows: 1, 4, 16 and all, those the grid allows.
-    public var tableBudgets: [Int] { ([1, 4, 16].filter { $0 < points.count } + [points.count]).filter { $0 >= 1 } }
+    /// The number of settings: the largest budget.
+    public var settings: Int { points.last?.k ?? 0 }
+
+    /// The points a table shows: k = 1, 4, 16 and all, those the grid allows.
+    public var tablePoints: [Point] { points.filter { [1, 4, 16, settings].contains($0.k) } }
 }
