@@ -6,7 +6,7 @@ import SweepCore
 
 struct Report: Command {
     static let name = "report"
-    static let abstract = "results over seeds: best settings, tuning budgets, time to target, profiles, comparisons, maps (text, md, csv, SVG)"
+    static let abstract = "results over seeds: best settings, tuning budgets, speed, comparisons, 2-D maps"
     static let usage = """
         sweep report GRID [--results DIR] [--format table|md|csv] [--csv VIEW] [--top K] [--out DIR]
                           [--target METRIC=VALUE] [--compare A,B] [--map X,Y [--boundary EXPR]]
@@ -15,10 +15,12 @@ struct Report: Command {
           --csv VIEW         with --format csv: settings (default), budget, profile, compare or maps
           --top K            the tables list each optimizer's K best (or fastest) settings (default 10; 0 lists all)
           --out DIR          also write index.html, report.md, the CSV files and the SVG charts into DIR
-          --target M=V       time to reach V in metric M (e.g. valid_accuracy=0.85); default: 95% of the best setting's value
-          --compare A,B      B against A: their best settings paired by seed, with a 95% interval of the difference
-          --map X,Y          a heatmap of the metric over two numeric keys (e.g. lr,momentum), per optimizer and other keys
-          --boundary EXPR    a line over the maps where EXPR's two sides meet (e.g. "lr < 2*(1+momentum)")
+          --target M=V       time to reach V in metric M (e.g. valid_accuracy=0.85);
+                             default: 95% of the best setting's value
+          --compare A,B      B against A: their best settings paired by seed, with a 95% interval
+          --map X,Y          heatmaps of the metric over two numeric keys (e.g. lr,momentum),
+                             one per optimizer and value of the other keys
+          --boundary EXPR    a line over the maps where EXPR's sides meet (e.g. "lr < 2*(1+momentum)")
         """
 
     let path: String
