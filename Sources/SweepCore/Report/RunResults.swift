@@ -118,7 +118,8 @@ public struct SweepResults {
 
     /// An epoch record's epoch number and metrics; nil when it has no epoch number.
     private static func epochPoint(_ line: UnsafeRawBufferPointer, at location: RecordLocation, names: MetricTable) -> EpochPoint? {
-        var point = EpochPoint(epoch: -1, location: location, elapsed: .nan, values: [])
+        // Sized for the metrics met so far, so that reading the record rarely grows it.
+        var point = EpochPoint(epoch: -1, location: location, elapsed: .nan, values: [Double](repeating: .nan, count: names.names.count))
         RecordScanner.forEachMember(line) { key, value in
             if RecordScanner.equals(key, "epoch") {
                 point.epoch = RecordScanner.integer(value) ?? -1
