@@ -165,7 +165,7 @@ public struct SweepResults {
                 names.read(value, into: &values)
                 for (id, x) in values.enumerated() where !x.isNaN { run.final[names.names[id]] = x }
             } else if RecordScanner.equals(key, "best") {
-                run.best = RecordScanner.json(value).flatMap(Self.bestEpoch)
+                run.best = Self.bestEpoch(value)
             } else if RecordScanner.equals(key, "curve") {
                 if let curve = RecordScanner.json(value)?.object, let steps = curve["step"]?.array, let losses = curve["loss"]?.array,
                    steps.count == losses.count {
@@ -176,12 +176,28 @@ public struct SweepResults {
         }
     }
 
-    private static func bestEpoch(_ value: JSONValue) -> BestEpoch? {
-        guard let object = value.object, let metric = object["metric"]?.string, let epoch = object["epoch"]?.number,
-              let best = object["value"]?.number else { return nil }
+    /// The end record's `best` object, read in place (a million end records make a full JSON parse
+    /// of each the slowest part of a report); null test values are left out.
+    private static func bestEpoch(_ object: UnsafeRawBufferPointer) -> BestEpoch? {
+        var metric: String?, epoch: Int?, best: Double?
         var test: [String: Double] = [:]
-        for (name, x) in object["test"]?.object ?? [:] { if let number = x.number { test[name] = number } }
-        return BestEpoch(metric: metric, epoch: Int(epoch), value: best, test: test)
+        RecordScanner.forEachMember(object) { key, value in
+            if RecordScanner.equals(key, "metric") {
+                metric = RecordScanner.string(value)
+            } else if RecordScanner.equals(key, "epoch") {
+                epoch = RecordScanner.number(value).flatMap { $0.isFinite ? Int($0) : nil }
+            } else if RecordScanner.equals(key, "value") {
+                best = RecordScanner.number(value).flatMap { $0.isNaN ? nil : $0 }
+            } else if RecordScanner.equals(key, "test") {
+                RecordScanner.forEachMember(value) { name, x in
+                    if let number = RecordScanner.number(x), !number.isNaN { test[String(decoding: name, as: UTF8.self)] = number }
+                    return true
+                }
+            }
+            return true
+        }
+        guard let metric, let epoch, let best else { return nil }
+        return BestEpoch(metric: metric, epoch: epoch, value: best, test: test)
     }
 }
 
