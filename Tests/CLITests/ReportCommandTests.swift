@@ -122,6 +122,8 @@ import SweepCore
         #expect(result.stdout.contains("cli-report: 8 configurations in 4 settings: 8 pending"))
         let bad = try runSweep(["report", gridPath, "--format", "xlsx"])
         #expect(bad.status == 2 && bad.stderr.contains("--format xlsx: expected one of table, md, csv"))
+        let asked = try runSweep(["report", gridPath, "--results", folder.path, "--target", "valid_accuracy=0.9", "--compare", "sgd,adam"])
+        #expect(asked.status == 0 && asked.stdout.contains("8 pending"), "\(asked.stderr)")
         let help = try runSweep(["help", "report"])
         #expect(help.status == 0 && help.stdout.contains("--out DIR"))
     }

@@ -25,7 +25,8 @@ public struct ReportAnswers {
     public init(_ report: SweepReport, questions: ReportQuestions = ReportQuestions()) throws {
         self.report = report
         self.questions = questions
-        if let target = questions.target {
+        // A target is checked against the metrics runs report, once some have: before, nothing can be wrong.
+        if let target = questions.target, !report.metrics.isEmpty {
             guard report.metrics.contains(target.metric) else {
                 throw ReportQuestionError.unknownMetric(target.metric, valid: report.metrics.filter { MetricNames.higherIsBetter($0) != nil })
             }
