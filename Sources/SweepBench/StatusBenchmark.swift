@@ -107,8 +107,8 @@ private let benchmarkGrid = """
 /// Writes (or reuses) the synthetic results folder under `parent`: configurations in index order, each
 /// in the shard of task `index mod 64`, until `records` records are written; the rest stay pending.
 /// Of the runs, 1 in 40 diverges at epoch 5, 1 in 50 fails at start, 1 in 50 is preempted at epoch 9,
-/// 1 in 30 is still running at epoch 12, the others finish.
-private func syntheticFolder(parent: String, records: Int) throws -> (Grid, String, ResultsFolder, Int) {
+/// 1 in 30 is still running at epoch 12, the others finish. The report benchmark reads the same folder.
+func syntheticFolder(parent: String, records: Int) throws -> (Grid, String, ResultsFolder, Int) {
     try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
     let gridPath = (parent as NSString).appendingPathComponent("bench-status.json")
     try benchmarkGrid.write(toFile: gridPath, atomically: true, encoding: .utf8)

@@ -12,6 +12,7 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("gemm", "FMA peak; gemm and conv2d GFLOP/s at the seed models' shapes, 1 and 2 threads", gemmBenchmark),
     ("models", "training samples/s of the seed models (batch 64/128, 1/2 threads); --torch PYTHON compares", modelsBenchmark),
     ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
+    ("report", "`sweep report` with every view (budgets, targets, comparison, maps) on the same 1,000,000 records", reportBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
 ]
 

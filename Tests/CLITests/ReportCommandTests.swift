@@ -71,14 +71,45 @@ import SweepCore
         let out = folder.path + "/site"
         let result = try runSweep(["report", gridPath, "--results", folder.path, "--top", "1", "--out", out])
         #expect(result.status == 0)
-        #expect(result.stderr == "sweep report: wrote \(out)/index.html, report.md, report.csv and 3 charts\n")
+        #expect(result.stderr == "sweep report: wrote \(out)/index.html, report.md, report.csv, budget.csv and 5 charts\n")
         #expect(result.stdout.contains("… 1 more setting (--top 0 shows all)"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
-        #expect(files == ["curves-dataset-synthetic-train_loss.svg", "curves-dataset-synthetic-valid_accuracy.svg", "index.html",
-                          "report.csv", "report.md", "sensitivity-dataset-synthetic-lr.svg"])
+        #expect(files == ["budget-dataset-synthetic.svg", "budget.csv", "curves-dataset-synthetic-train_loss.svg",
+                          "curves-dataset-synthetic-valid_accuracy.svg", "index.html", "report.csv", "report.md",
+                          "sensitivity-dataset-synthetic-lr.svg", "target-dataset-synthetic.svg"])
         let page = try String(contentsOfFile: out + "/index.html", encoding: .utf8)
         #expect(page.contains("<img src=\"sensitivity-dataset-synthetic-lr.svg\""))
         #expect(page.contains("<h3>Best setting per optimizer</h3>"))
+    }
+
+    /// The questions: a target, a paired comparison, their CSV views, and questions the grid cannot answer.
+    @Test func targetCompareAndTheirErrors() throws {
+        let (folder, gridPath) = try Self.sweep()
+        // valid_accuracy at epoch 1 is 0.5 + lr + seed/100 + 0.1: with lr 0.1 both seeds pass 0.7 at epoch 1.
+        let md = try runSweep(["report", gridPath, "--results", folder.path, "--format", "md", "--target", "valid_accuracy=0.7",
+                               "--compare", "adam,sgd"])
+        #expect(md.status == 0, "\(md.stderr)")
+        #expect(md.stdout.contains("## dataset=synthetic: time to target\n\nTarget: valid_accuracy ≥ 0.7 (given)"))
+        #expect(md.stdout.contains("| sgd | 0.1 | 1.000±0.000 | 1.000±0.000 | 2/2 |"))
+        #expect(md.stdout.contains("## dataset=synthetic: sgd against adam"))
+        #expect(md.stdout.contains("## dataset=synthetic: tuning budget"))
+
+        // The best settings (sgd lr=0.1, adam lr=0.01) differ by 0.09 in test_accuracy on both seeds.
+        let compare = try runSweep(["report", gridPath, "--results", folder.path, "--format", "csv", "--csv", "compare", "--compare", "adam,sgd"])
+        let rows = compare.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 2 && rows[1][1] == "adam" && rows[1][2] == "sgd" && rows[1][3] == "test_accuracy" && rows[1][4] == "2")
+        #expect(abs(Double(rows[1][5])! - 0.09) < 1e-9 && rows[1][9] == "bBetter")
+
+        for (arguments, message) in [
+            (["--target", "valid_acc=0.7"], "--target: no run reports \"valid_acc\"; did you mean \"valid_accuracy\"?"),
+            (["--target", "0.7"], "--target 0.7: expected METRIC=VALUE"),
+            (["--compare", "adam,sgdd"], "--compare: no optimizer \"sgdd\" in this grid; did you mean \"sgd\"?"),
+            (["--map", "lr,momentum"], "--map: \"momentum\" is not a key with two or more numeric values in this grid"),
+            (["--boundary", "lr < 2"], "--boundary needs --map X,Y"),
+        ] {
+            let result = try runSweep(["report", gridPath, "--results", folder.path] + arguments)
+            #expect(result.status == 2 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test func noResultsIsANoteAndBadFormatsAreExitTwo() throws {
@@ -90,6 +121,8 @@ import SweepCore
         #expect(result.stdout.contains("cli-report: 8 configurations in 4 settings: 8 pending"))
         let bad = try runSweep(["report", gridPath, "--format", "xlsx"])
         #expect(bad.status == 2 && bad.stderr.contains("--format xlsx: expected one of table, md, csv"))
+        let asked = try runSweep(["report", gridPath, "--results", folder.path, "--target", "valid_accuracy=0.9", "--compare", "sgd,adam"])
+        #expect(asked.status == 0 && asked.stdout.contains("8 pending"), "\(asked.stderr)")
         let help = try runSweep(["help", "report"])
         #expect(help.status == 0 && help.stdout.contains("--out DIR"))
     }

@@ -24,7 +24,7 @@ public struct ReportTable {
     public func text(keep: Int) -> String {
         var table = TextTable(columns: columns.map { TextTable.Column($0.shortTitle, $0.numeric ? .right : .left) })
         for row in rows { table.append(row) }
-        return table.render(width: 80, maxCell: 24, keep: keep) + (footnote.map { $0 + "\n" } ?? "")
+        return table.render(width: 80, maxCell: 24, keep: keep) + (footnote.map { wrap($0, indent: 0) } ?? "")
     }
 
     /// The table in GitHub-flavoured Markdown.

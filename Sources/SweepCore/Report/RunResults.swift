@@ -1,7 +1,7 @@
 // The numbers `sweep report` needs from each configuration's records: its state, its final and best
 // metrics, its learning curve (one value per epoch and metric) and, for the power-law regimes, the loss
 // curve its end record carries. Built on the same scan as `sweep status`; epoch records are read up to
-// their metrics, end records in full only where they settle a run.
+// their metrics and elapsed time, end records in full only where they settle a run.
 import Foundation
 
 /// What the results say about one configuration.
@@ -13,6 +13,8 @@ public struct RunResult: Sendable {
     /// Epoch numbers with one record, ascending, and each metric's value at them (NaN where missing).
     public var epochs: [Int] = []
     public var series: [String: [Double]] = [:]
+    /// Each epoch record's `elapsed_s` (seconds since the run started), NaN where missing.
+    public var elapsed: [Double] = []
     /// The loss curve of an end record's `curve` member (`step`, `loss`), for the power-law regimes.
     public var lossCurve: (step: [Double], loss: [Double])?
 
@@ -106,15 +108,19 @@ public struct SweepResults {
 
     /// An epoch record's epoch number and metrics; nil when it has no epoch number.
     private static func epochPoint(_ line: UnsafeRawBufferPointer, at location: RecordLocation, names: MetricTable) -> EpochPoint? {
-        var point = EpochPoint(epoch: -1, location: location, values: [])
+        // Sized for the metrics met so far, so that reading the record rarely grows it.
+        var point = EpochPoint(epoch: -1, location: location, elapsed: .nan, values: [Double](repeating: .nan, count: names.names.count))
         RecordScanner.forEachMember(line) { key, value in
             if RecordScanner.equals(key, RecordKey.epoch) {
                 point.epoch = RecordScanner.integer(value) ?? -1
             } else if RecordScanner.equals(key, RecordKey.metrics) {
                 names.read(value, into: &point.values)
+            } else if RecordScanner.equals(key, "elapsed_s") {
+                // The writer puts elapsed_s after the metrics; nothing later is needed.
+                point.elapsed = RecordScanner.number(value) ?? .nan
                 return false
             }
-            return true
+            return !RecordScanner.equals(key, "config")
         }
         return point.epoch >= 0 ? point : nil
     }
@@ -129,6 +135,7 @@ public struct SweepResults {
         }
         let ordered = latest.values.sorted { $0.epoch < $1.epoch }
         run.epochs = ordered.map(\.epoch)
+        run.elapsed = ordered.map(\.elapsed)
         for (id, name) in names.names.enumerated() {
             let values = ordered.map { id < $0.values.count ? $0.values[id] : .nan }
             if values.contains(where: { !$0.isNaN }) { run.series[name] = values }
@@ -164,6 +171,7 @@ public struct SweepResults {
 private struct EpochPoint {
     var epoch: Int
     var location: RecordLocation
+    var elapsed: Double
     var values: [Double]
 }
 

@@ -35,6 +35,9 @@ public struct SVGChart {
     /// Force a linear (false) or logarithmic (true) axis; nil decides from the values (ChartAxis).
     public var xLogarithmic: Bool?
     public var yLogarithmic: Bool?
+    /// What the shaded bands and the × marks mean, under the legend.
+    public var bandNote = "shaded: mean ± 1 std over seeds"
+    public var crossNote = "×: no run there finished; some diverged"
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], xLogarithmic: Bool? = nil,
                 yLogarithmic: Bool? = nil) {
@@ -146,8 +149,8 @@ public struct SVGChart {
     /// Lines under the legend explaining bands and × marks, when the chart has them.
     private var legendNotes: [String] {
         var notes: [String] = []
-        if series.contains(where: { !$0.band.isEmpty }) { notes.append("shaded: mean ± 1 std over seeds") }
-        if series.contains(where: { !$0.diverged.isEmpty }) { notes.append("×: no run there finished; some diverged") }
+        if series.contains(where: { !$0.band.isEmpty }) { notes.append(bandNote) }
+        if series.contains(where: { !$0.diverged.isEmpty }) { notes.append(crossNote) }
         return notes
     }
 

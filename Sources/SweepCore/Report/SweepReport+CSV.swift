@@ -5,27 +5,31 @@ import Foundation
 
 extension SweepReport {
     /// The CSV text, header first; rows in grid order.
-    public var csv: String {
+    public var csv: String { csv(extraHeader: []) { _, _ in [] } }
+
+    /// The CSV text with `extraHeader` columns appended, each row's from `extra`.
+    func csv(extraHeader: [String], extra: (Group, Int) -> [String]) -> String {
         let keys = results.grid.keysInFileOrder.filter { $0 != "seed" }
         var header = keys + ["seeds", "ok", "diverged", "failed", "preempted", "running", "pending",
                              "rank", "selection_metric", "best_mean", "best_std", "test_metric", "test_at_best_mean", "test_at_best_std"]
         for metric in metrics { header += ["final_\(metric)_mean", "final_\(metric)_std"] }
-        var rows: [[String]] = [header]
-        var ordered: [(Group, Section)] = []
-        for section in sections { for block in section.optimizers { for group in block.groups { ordered.append((group, section)) } } }
+        var rows: [[String]] = [header + extraHeader]
+        var ordered: [(Group, Int)] = []
+        for (s, section) in sections.enumerated() { for block in section.optimizers { for group in block.groups { ordered.append((group, s)) } } }
         ordered.sort { $0.0.indices[0] < $1.0.indices[0] }
-        for (group, section) in ordered {
+        for (group, s) in ordered {
+            let section = sections[s]
             var row = keys.map { key in group.value(key).map(display) ?? "" }
             row += [String(group.indices.count)] + [RunState.done, .diverged, .failed, .preempted, .running, .pending].map { String(group.counts[$0]) }
             row += [String(group.rank), section.selection ?? ""] + numbers(group.best)
             row += [section.testMetric ?? ""] + numbers(group.testAtBest)
             for metric in metrics { row += numbers(group.final[metric]) }
-            rows.append(row)
+            rows.append(row + extra(group, s))
         }
         return rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    private func numbers(_ spread: Spread?) -> [String] {
+    func numbers(_ spread: Spread?) -> [String] {
         guard let spread else { return ["", ""] }
         return [Self.fullPrecision(spread.mean), spread.std.isFinite ? Self.fullPrecision(spread.std) : ""]
     }
