@@ -37,9 +37,13 @@ public struct TransformerShape: Equatable, Sendable {
     /// RoBERTa: the pad token, which is also the position table's padding_idx (positions count from
     /// padding_idx + 1, pads sit at padding_idx and their lookups get no gradient). nil: positions are 0..<T.
     public var paddingIndex: Int32?
+    /// Whether token `paddingIndex` is a pad (RoBERTa's own ids). False for a word corpus trained with
+    /// RoBERTa's layout: positions still start at padding_idx + 1, but no token is a pad.
+    public var padsInTokens: Bool
 
     public init(vocabulary: Int, width: Int, layers: Int, heads: Int, ffn: Int, positions: Int, context: Int,
-                layout: Layout, eps: Float = 1e-5, dropout: Float = 0, attentionDropout: Float = 0, paddingIndex: Int32? = nil) {
+                layout: Layout, eps: Float = 1e-5, dropout: Float = 0, attentionDropout: Float = 0, paddingIndex: Int32? = nil,
+                padsInTokens: Bool = true) {
         self.vocabulary = vocabulary
         self.width = width
         self.layers = layers
@@ -52,6 +56,7 @@ public struct TransformerShape: Equatable, Sendable {
         self.dropout = dropout
         self.attentionDropout = attentionDropout
         self.paddingIndex = paddingIndex
+        self.padsInTokens = padsInTokens
     }
 
     /// The largest window the position table allows.
@@ -261,7 +266,9 @@ public final class TransformerLanguageModel: Network {
         }
         targetRows = kept
         for b in 0..<sequences {
-            if let pad = shape.paddingIndex {
+            if let pad = shape.paddingIndex, !shape.padsInTokens {
+                for t in 0..<steps { work.positions.pointer[b * steps + t] = pad + 1 + Int32(t) }
+            } else if let pad = shape.paddingIndex {
                 robertaPositions(out: work.positions.pointer + b * steps, tokens: work.tokens.pointer + b * steps, count: steps, paddingIndex: pad)
             } else {
                 for t in 0..<steps { work.positions.pointer[b * steps + t] = Int32(t) }
@@ -506,7 +513,7 @@ public final class TransformerLanguageModel: Network {
         }
         tokenPositionEmbeddingBackward(dWord: g + word.offset, dPosition: g + position.offset, dTypeRow: tokenType.map { g + $0.offset },
                                        dOut: work.dEmbedded.pointer, tokens: work.tokens.pointer, positions: work.positions.pointer,
-                                       paddingIndex: shape.paddingIndex, n: rows, dim: c)
+                                       paddingIndex: shape.padsInTokens ? shape.paddingIndex : nil, n: rows, dim: c)
     }
 }
 
