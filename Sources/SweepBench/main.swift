@@ -12,6 +12,8 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("models", "training samples/s of the seed models (batch 64/128, 1/2 threads); --torch PYTHON compares", modelsBenchmark),
     ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
+    ("transformer", "training tokens/s of transformer_lm (4×256, context 128) and a RoBERTa-base-sized step, 1 and 2 threads",
+     transformerBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
