@@ -81,8 +81,23 @@ public final class ByteLevelBPE {
         try self.init(vocabJSON: vocab, merges: merges)
     }
 
-    /// The ids of `text`, without special tokens.
+    /// The ids of `text`, without `<s>` and `</s>` around it. Special tokens written in the text
+    /// (`<pad>`, `<s>`, …, as the study's padded MultiWoZ files hold them) are their own ids, as
+    /// transformers' tokenizer reads them; the text between them is byte-level BPE.
     public func encode(_ text: String) -> [Int32] {
+        var ids: [Int32] = []
+        var rest = Substring(text)
+        while let (range, token) = Self.specialTokens.compactMap({ token in rest.range(of: token).map { ($0, token) } })
+            .min(by: { $0.0.lowerBound < $1.0.lowerBound }) {
+            ids += encodeOrdinary(String(rest[..<range.lowerBound]))
+            ids.append(vocabulary[token] ?? unk)
+            rest = rest[range.upperBound...]
+        }
+        return ids + encodeOrdinary(String(rest))
+    }
+
+    /// Byte-level BPE of text without special tokens.
+    private func encodeOrdinary(_ text: String) -> [Int32] {
         var ids: [Int32] = []
         for piece in Self.preTokens(text) {
             if let known = cache[piece] {
