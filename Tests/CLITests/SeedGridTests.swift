@@ -4,7 +4,7 @@ import TestSupport
 
 /// The shipped grids, read through the real registry as a user's `sweep` reads them.
 @Suite struct SeedGridTests {
-    static let grids = ["cifar", "mnist", "powerlaw", "ptb", "smoke", "transformer-synthetic"]
+    static let grids = ["cifar", "mnist", "multiwoz-roberta", "powerlaw", "ptb", "smoke", "transformer-synthetic"]
 
     @Test(arguments: grids)
     func everyShippedGridValidates(_ name: String) throws {

@@ -66,6 +66,7 @@ public enum ModelCatalog {
     /// models need images), or what is wrong. Grid validation asks before any file is read.
     public static func compatibility(model: String, dataset: String, shape: DatasetShape) -> String? {
         if transformerNames.contains(model) { return transformerCompatibility(model: model, dataset: dataset, shape: shape) }
+        if model == "lstm" && dataset == "multiwoz" { return "multiwoz is whole padded conversations, not a stream for the lstm's windows; use roberta_lm or transformer_lm" }
         switch (model, shape) {
         case ("lstm", .tokens): return nil
         case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"

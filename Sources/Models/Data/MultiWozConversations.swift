@@ -62,3 +62,33 @@ public enum MultiWozConversations {
         return (tokens, targets, examples.count, steps)
     }
 }
+
+/// Token examples per split, each a whole conversation, with the id batches are padded with.
+public struct ConversationSplits: Sendable {
+    public var train: [[Int32]]
+    public var valid: [[Int32]]
+    public var test: [[Int32]]
+    public var pad: Int32
+
+    public init(train: [[Int32]], valid: [[Int32]], test: [[Int32]], pad: Int32) {
+        self.train = train
+        self.valid = valid
+        self.test = test
+        self.pad = pad
+    }
+
+    /// Batch `index` of `examples` taken in `order` (nil: file order), `size` examples each, as a
+    /// window (T, S) for a language model: `TokenBatch` targets are the next tokens, −1 at the last position.
+    public static func window(_ index: Int, of examples: [[Int32]], order: [Int]?, size: Int, pad: Int32) -> TokenBatch {
+        let picked = (index * size..<(index + 1) * size).map { examples[order?[$0] ?? $0] }
+        let batch = MultiWozConversations.batch(picked, pad: pad)
+        var inputs = [Int32](repeating: 0, count: batch.tokens.count), targets = inputs
+        for s in 0..<batch.sequences {
+            for t in 0..<batch.steps {
+                inputs[t * batch.sequences + s] = batch.tokens[s * batch.steps + t]
+                targets[t * batch.sequences + s] = batch.targets[s * batch.steps + t]
+            }
+        }
+        return TokenBatch(inputs: inputs, targets: targets, steps: batch.steps, streams: batch.sequences)
+    }
+}
