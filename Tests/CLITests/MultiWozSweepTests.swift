@@ -29,7 +29,7 @@ import TestSupport
         let grid = """
             {"name": "multiwoz-smoke",
              "fixed": {"dataset": "multiwoz", "data_path": "\(folder.path)/data", "tokenizer": "\(Fixtures.folder("tokenizer").path)",
-                       "model": "roberta_lm", "layers": 1, "heads": 2, "width": 16, "context": 128, "dropout": 0.0,
+                       "model": "roberta_lm", "layers": 1, "heads": 2, "width": 16, "context": 128, "dropout": 0.0, "save_weights": true,
                        "epochs": 3, "batch_size": 4, "clip": 1.0, "optimizer": "adam", "lr": 0.01, "schedule": "linear"},
              "seed": [0]}
             """
@@ -52,5 +52,14 @@ import TestSupport
         try #require(train.count == 3 && valid.count == 3)
         #expect(valid.allSatisfy { $0.isFinite })
         #expect(train[2] < train[0], "training loss \(train)")
+        // save_weights: the fine-tuned model as a transformers folder.
+        let models = folder.path + "/multiwoz-smoke/models"
+        let ids = try FileManager.default.contentsOfDirectory(atPath: models)
+        try #require(ids.count == 1)
+        let saved = models + "/" + ids[0]
+        let weights = try Data(contentsOf: URL(fileURLWithPath: saved + "/model.safetensors")).count
+        #expect(weights > 8)
+        let config = try String(contentsOfFile: saved + "/config.json", encoding: .utf8)
+        #expect(config.contains("RobertaForCausalLM") && config.contains("\"vocab_size\" : 420"), "\(config)")
     }
 }

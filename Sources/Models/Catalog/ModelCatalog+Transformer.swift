@@ -25,15 +25,18 @@ extension ModelCatalog {
     static let robertaDropout = KeySpec("dropout", .number(0...1), absent: "the checkpoint's (0.1 in roberta-base)",
                                         "hidden and attention-probability dropout; < 1")
 
+    static let saveWeights = KeySpec("save_weights", .bool, .bool(false),
+                                     "write model.safetensors (+ config.json for roberta_lm) to results/<sweep>/models/<id>/ when the run ends ok")
+
     /// The transformer models' entries, appended to `entries`.
     static let transformerEntries: [ModelEntry] = [
         ModelEntry(name: "transformer_lm",
                    summary: "GPT-style decoder LM: learned positions, pre-LN blocks (causal attention, GELU FFN), LM head tied to the embedding",
-                   settings: [transformerLayers, transformerHeads, transformerWidth, transformerContext, transformerDropout],
+                   settings: [transformerLayers, transformerHeads, transformerWidth, transformerContext, transformerDropout, saveWeights],
                    data: "a token corpus"),
         ModelEntry(name: "roberta_lm",
                    summary: "RoBERTa as a causal LM (transformers' RobertaForCausalLM, is_decoder): post-LN, position ids from padding_idx, tied LM head",
-                   settings: [robertaCheckpoint, robertaLayers, robertaHeads, robertaWidth, robertaContext, robertaDropout],
+                   settings: [robertaCheckpoint, robertaLayers, robertaHeads, robertaWidth, robertaContext, robertaDropout, saveWeights],
                    data: "a token corpus (RoBERTa token ids when loading a checkpoint)"),
     ]
 
@@ -51,7 +54,13 @@ extension ModelCatalog {
         guard let vocabulary, vocabulary >= 1 else {
             throw ModelError.unsupportedData(model: name, "needs a token corpus (a vocabulary), got samples")
         }
-        if name == "roberta_lm" { return try buildRoberta(settings, vocabulary, seed) }
+        let model = name == "roberta_lm" ? try buildRoberta(settings, vocabulary, seed) : try buildDecoder(name, settings, vocabulary, seed)
+        model.savesWeights = try settings.bool(saveWeights)
+        return model
+    }
+
+    /// transformer_lm at the size keys.
+    static func buildDecoder(_ name: String, _ settings: Settings, _ vocabulary: Int, _ seed: UInt64) throws -> TransformerLanguageModel {
         let p = try settings.number(transformerDropout)
         guard p < 1 else { throw SettingError(key: transformerDropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
         let width = try settings.integer(transformerWidth), heads = try settings.integer(transformerHeads)
@@ -68,7 +77,7 @@ extension ModelCatalog {
     /// roberta_lm: from the `checkpoint` folder (sizes from its config.json; the corpus's ids must be the
     /// checkpoint tokenizer's), or seeded at the size keys with the corpus's vocabulary (then no token is
     /// a pad: a word corpus has none; positions start at 2 as in RoBERTa).
-    static func buildRoberta(_ settings: Settings, _ vocabulary: Int, _ seed: UInt64) throws -> any Network {
+    static func buildRoberta(_ settings: Settings, _ vocabulary: Int, _ seed: UInt64) throws -> TransformerLanguageModel {
         let p = try settings.given(robertaDropout)?.number
         if let p, p >= 1 { throw SettingError(key: robertaDropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
         let context = try settings.integer(robertaContext)

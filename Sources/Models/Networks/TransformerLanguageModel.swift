@@ -72,6 +72,8 @@ public final class TransformerLanguageModel: Network {
     public let buffers = BufferBlock(TensorLayout())
     public var bptt: Int? { shape.context }
     public let shape: TransformerShape
+    /// Whether the worker writes the trained weights (`saveCheckpoint`) when the run ends ok (key `save_weights`).
+    public var savesWeights = false
 
     /// The tensors of one block.
     struct Block {
