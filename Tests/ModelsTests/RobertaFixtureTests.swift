@@ -39,7 +39,8 @@ import TestSupport
         // Logits at every position: a forward where every position has a target.
         _ = try model.step(tokens: tokens, targets: tokens, sequences: batch, steps: steps, training: false)
         let logits = try Self.tensor(json["logits"], "\(name).logits")
-        report(model.outputs(), logits.value, "\(name) logits")
+        let logitsError = report(model.outputs(), logits.value, "\(name) logits")
+        print("\(name): logits max |diff| / max|ref| \(logitsError), tolerance \(Self.tensorTolerance)")
 
         // The training step: position t is scored against token t + 1; the last position has no target.
         var targets = [Int32](repeating: -1, count: tokens.count)
@@ -68,8 +69,9 @@ import TestSupport
         }
         print("\(name): worst normalised gradient error \(worst.0) (\(worst.1)), tolerance \(Self.tensorTolerance)")
         let inputGrad = try #require(json["input_grad"] as? [String: Any])
-        report(model.embeddingGradient(), try Self.tensor(inputGrad["word_embeddings_output"], "\(name).input_grad").value,
-               "\(name) d/d word_embeddings_output")
+        let inputError = report(model.embeddingGradient(), try Self.tensor(inputGrad["word_embeddings_output"], "\(name).input_grad").value,
+                                "\(name) d/d word_embeddings_output")
+        print("\(name): word_embeddings_output gradient max |diff| / max|ref| \(inputError), tolerance \(Self.tensorTolerance)")
     }
 
     /// Expects `max|got − ref| ≤ tol · max|ref|` and returns `max|got − ref| / max|ref|`.
