@@ -14,6 +14,8 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
     ("report", "`sweep report` with every view (budgets, targets, comparison, maps) on the same 1,000,000 records", reportBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
+    ("transformer", "training tokens/s of transformer_lm (4×256, context 128) and a RoBERTa-base-sized step, 1 and 2 threads",
+     transformerBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -5,7 +5,7 @@ import Vocabulary
 @Suite struct DatasetCatalogTests {
     @Test func namesInOrder() {
         #expect(DatasetCatalog.names == ["mnist", "fashion_mnist", "cifar10", "cifar100", "ptb", "wikitext2", "bike_sharing",
-                                         "sgemm", "rcv1", "covtype", "blobs", "synthetic_text"])
+                                         "sgemm", "rcv1", "covtype", "blobs", "synthetic_text", "multiwoz"])
     }
 
     @Test func everyEntryDescribesItself() throws {
@@ -50,7 +50,7 @@ import Vocabulary
             try DatasetCatalog.load(name: "mnsit", settings: Settings(), seed: 0, searchPaths: [])
         }
         #expect(error.description == "unknown dataset \"mnsit\" (valid: mnist, fashion_mnist, cifar10, cifar100, ptb, wikitext2, "
-                + "bike_sharing, sgemm, rcv1, covtype, blobs, synthetic_text)")
+                + "bike_sharing, sgemm, rcv1, covtype, blobs, synthetic_text, multiwoz)")
     }
 
     @Test(arguments: [

@@ -90,3 +90,13 @@ import Optim
         #expect(LearningRateSchedule(lr: 0.3).lr(epoch: 0, step: 0, stepsPerEpoch: 100) == 0.3)
     }
 }
+
+/// The linear schedule of transformers (`get_linear_schedule_with_warmup`, no warm-up): per step.
+@Suite struct LinearScheduleTests {
+    @Test func decaysPerStepToZero() throws {
+        let schedule = try ScheduleCatalog.make(name: "linear", [:], lr: 1, epochs: 2)
+        #expect(schedule == LearningRateSchedule(lr: 1, shape: .linear(epochs: 2)))
+        let rates = (0..<2).flatMap { epoch in (0..<2).map { schedule.lr(epoch: epoch, step: $0, stepsPerEpoch: 2) } }
+        #expect(rates == [1, 0.75, 0.5, 0.25])
+    }
+}

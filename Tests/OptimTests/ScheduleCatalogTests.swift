@@ -38,16 +38,16 @@ import Vocabulary
     }
 
     @Test func eachScheduleDeclaresItsOwnKeys() {
-        #expect(ScheduleCatalog.names == ["constant", "step", "exponential", "cosine", "cosine_restarts"])
+        #expect(ScheduleCatalog.names == ["constant", "step", "exponential", "cosine", "cosine_restarts", "linear"])
         #expect(ScheduleCatalog.schedules.map { $0.keys.map(\.name) } == [
             ["warmup_epochs"], ["milestones", "gamma", "warmup_epochs"], ["gamma", "warmup_epochs"],
-            ["t_max", "eta_min", "warmup_epochs"], ["restart_base", "eta_min", "warmup_epochs"],
+            ["t_max", "eta_min", "warmup_epochs"], ["restart_base", "eta_min", "warmup_epochs"], ["warmup_epochs"],
         ])
     }
 
     @Test func unknownScheduleAndKeys() {
         #expect(message("cosin", [:]) == "unknown schedule \"cosin\"; did you mean \"cosine\"? (valid: constant, step, "
-            + "exponential, cosine, cosine_restarts)")
+            + "exponential, cosine, cosine_restarts, linear)")
         #expect(message(["warmup_epoch": .number(1)]) == "unknown hyperparameter \"warmup_epoch\" for schedule constant; did you "
             + "mean \"warmup_epochs\"? (valid: warmup_epochs)")
         #expect(message("cosine", ["milestones": .numbers([5])]) == "hyperparameter \"milestones\" "

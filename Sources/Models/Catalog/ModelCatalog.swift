@@ -51,7 +51,7 @@ public enum ModelCatalog {
                    settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
         ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
-    ]
+    ] + transformerEntries
 
     /// The model names, in listing order.
     public static var names: [String] { entries.map(\.name) }
@@ -65,6 +65,8 @@ public enum ModelCatalog {
     /// Whether `model` can learn from `dataset` of `shape` (a language model needs a corpus; convolutional
     /// models need images), or what is wrong. Grid validation asks before any file is read.
     public static func compatibility(model: String, dataset: String, shape: DatasetShape) -> String? {
+        if transformerNames.contains(model) { return transformerCompatibility(model: model, dataset: dataset, shape: shape) }
+        if model == "lstm" && dataset == "multiwoz" { return "multiwoz is whole padded conversations, not a stream for the lstm's windows; use roberta_lm or transformer_lm" }
         switch (model, shape) {
         case ("lstm", .tokens): return nil
         case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
@@ -162,6 +164,8 @@ public enum ModelCatalog {
             let head: LossHead = try settings.string(loss) == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
             return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: Autoencoder.layers(features: features, widths: sizes),
                                           head: head, seed: seed)
+        case _ where transformerNames.contains(name):
+            return try buildTransformer(name, settings, vocabulary, seed)
         default:
             throw ModelError.unknownModel(name, valid: names)
         }

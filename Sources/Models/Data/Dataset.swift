@@ -50,6 +50,8 @@ public struct TokenSplits: Sendable {
     public var train: [Int32]
     public var valid: [Int32]
     public var test: [Int32]
+    /// Whole conversations instead of streams (MultiWoZ): batches are padded examples, not windows.
+    public var conversations: ConversationSplits?
 
     public init(vocabulary: [String], train: [Int32], valid: [Int32], test: [Int32]) {
         self.vocabulary = vocabulary

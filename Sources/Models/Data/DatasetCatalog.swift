@@ -111,6 +111,7 @@ public enum DatasetCatalog {
                    + "(covtype.bz2; unpack with bunzip2)"),
         blobs,
         syntheticText,
+        multiwoz,
     ]
 
     /// The names, in catalog order.

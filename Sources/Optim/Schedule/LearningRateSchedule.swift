@@ -21,6 +21,10 @@ public struct LearningRateSchedule: Equatable, Sendable {
         /// with one base b the cycles last b, b, 2b, 4b, … epochs; with a list, restarts follow the
         /// list. Within a cycle of length L the rate is η + (lr − η)·(1 + cos(π·j/L))/2, j = 0 … L − 1.
         case cosineRestarts(bases: [Int], etaMin: Double)
+        /// lr·(T − s)/T at global step s of T = epochs·stepsPerEpoch, per step: transformers'
+        /// `get_linear_schedule_with_warmup` with no warm-up steps, stepped after every optimizer step
+        /// (the MultiWoZ fine-tuning of the critical-gradient study).
+        case linear(epochs: Int)
     }
 
     /// The configured rate the shape scales.
@@ -39,16 +43,20 @@ public struct LearningRateSchedule: Equatable, Sendable {
     /// round(warmupEpochs·stepsPerEpoch) steps of the run, global step s uses the epoch's rate times
     /// (s + 1)/warm-up steps, so the first step is not wasted and the last warm-up step reaches it.
     public func lr(epoch: Int, step: Int, stepsPerEpoch: Int) -> Double {
-        let rate = epochLR(epoch)
+        var rate = epochLR(epoch)
         let warmupSteps = Int((warmupEpochs * Double(stepsPerEpoch)).rounded())
         let s = epoch * stepsPerEpoch + step
+        if case let .linear(epochs) = shape {
+            let total = Double(max(epochs * stepsPerEpoch, 1))
+            rate = lr * max(0, (total - Double(s)) / total)
+        }
         return s < warmupSteps ? rate * Double(s + 1) / Double(warmupSteps) : rate
     }
 
     /// The rate of epoch `epoch` (0-based), before warm-up.
     public func epochLR(_ epoch: Int) -> Double {
         switch shape {
-        case .constant:
+        case .constant, .linear:
             return lr
         case let .step(milestones, gamma):
             var passed = 0

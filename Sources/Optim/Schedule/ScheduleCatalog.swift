@@ -38,6 +38,8 @@ public enum ScheduleCatalog {
                     "a number b (cycles of b, b, 2b, 4b, … epochs) or an increasing list of epochs after which to restart"),
             etaMin, warmupEpochs,
         ]),
+        ScheduleDescription(name: "linear", summary: "lr decayed linearly per step to 0 at the end of the run (transformers' linear schedule)",
+                            keys: [warmupEpochs]),
     ]
 
     /// The schedule names, in help order.
@@ -105,6 +107,8 @@ public enum ScheduleCatalog {
                     + "the list runs out), or give one base to double it forever")
             }
             shape = .cosineRestarts(bases: bases, etaMin: try self.etaMin(checked, lr: lr))
+        case "linear":
+            shape = .linear(epochs: max(epochs, 1))
         default:
             shape = .constant
         }

@@ -50,6 +50,19 @@ struct Trainer {
                 if let outcome = finishStep(result, step: step, steps: steps, &progress) { return outcome }
             }
             progress.shuffle = generator
+        case let .tokens(corpus) where corpus.conversations != nil:
+            // Whole conversations (MultiWoZ): shuffled, batch_size a batch, the last partial batch dropped.
+            let conversations = corpus.conversations!
+            let steps = conversations.train.count / batchSize
+            guard steps > 0 else { throw RunError.emptyTrainingSet(values.dataset) }
+            var generator = progress.shuffle
+            let order = generator.permutation(conversations.train.count)
+            for step in progress.stepInEpoch..<steps {
+                tokens = ConversationSplits.window(step, of: conversations.train, order: order, size: batchSize, pad: conversations.pad)
+                let result = try network.trainStep(.tokens(tokens))
+                if let outcome = finishStep(result, step: step, steps: steps, &progress) { return outcome }
+            }
+            progress.shuffle = generator
         case let .tokens(corpus):
             let steps = try windows(corpus.train, split: "train")
             for step in progress.stepInEpoch..<steps {
@@ -87,6 +100,16 @@ struct Trainer {
         case let .samples(splits):
             for (name, set) in [("valid", splits.valid), ("test", splits.test)] where set.count > 0 {
                 metrics += describe(name, try evaluate(set))
+            }
+        case let .tokens(corpus) where corpus.conversations != nil:
+            let conversations = corpus.conversations!
+            for (name, examples) in [("valid", conversations.valid), ("test", conversations.test)] where examples.count >= batchSize {
+                var totals = MetricTotals()
+                for batch in 0..<(examples.count / batchSize) {
+                    tokens = ConversationSplits.window(batch, of: examples, order: nil, size: batchSize, pad: conversations.pad)
+                    totals.add(try network.evaluate(.tokens(tokens)))
+                }
+                metrics += describe(name, totals)
             }
         case let .tokens(corpus):
             for (name, stream) in [("valid", corpus.valid), ("test", corpus.test)] where !stream.isEmpty {

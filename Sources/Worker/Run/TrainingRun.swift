@@ -85,8 +85,15 @@ final class TrainingRun {
                 context.log(progressLine(progress.epoch, of: values.epochs, metrics, Date().timeIntervalSince(epochStarted)))
                 // A run whose last epoch is done is finished, even if a stop signal came meanwhile.
                 if progress.epoch == values.epochs {
+                    // Transformers with save_weights leave their weights in safetensors, loadable in PyTorch.
+                    var weights: [(name: String, value: JSONValue)] = []
+                    if let model = setup.network as? TransformerLanguageModel, model.savesWeights {
+                        let folder = context.results.path("models/\(configuration.id)")
+                        try model.saveCheckpoint(to: URL(fileURLWithPath: folder))
+                        weights = [("weights", .string(folder))]
+                    }
                     let ending = try end(.ok, epoch: progress.epoch, metrics: metrics, best: progress.best.map(\.record),
-                                         details: [("train_seconds", .number(progress.secondsBefore + seconds))])
+                                         details: [("train_seconds", .number(progress.secondsBefore + seconds))] + weights)
                     checkpoint.remove()
                     return ending
                 }
