@@ -88,6 +88,9 @@ public struct DialogueSet: Sendable {
     public var bsSize: Int
     /// Index of each dialogue's first turn, increasing.
     public var dialogueStarts: [Int] = []
+    /// Each turn's reference response as text (whitespace-separated words), for BLEU; empty when unknown
+    /// (BLEU then reads the target tokens' words).
+    public var responses: [String] = []
     /// The pad id batches are padded with.
     public var padding: Int32
 
