@@ -4,7 +4,7 @@ import TestSupport
 
 /// The shipped grids, read through the real registry as a user's `sweep` reads them.
 @Suite struct SeedGridTests {
-    static let grids = ["cifar", "mnist", "powerlaw", "ptb", "smoke"]
+    static let grids = ["cifar", "mnist", "multiwoz", "multiwoz-cpu", "powerlaw", "ptb", "smoke", "snli", "snli-cpu"]
 
     @Test(arguments: grids)
     func everyShippedGridValidates(_ name: String) throws {

@@ -51,6 +51,8 @@ public enum ModelCatalog {
                    settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
         ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
+        nliEntry,
+        seq2seqEntry,
     ]
 
     /// The model names, in listing order.
@@ -65,6 +67,7 @@ public enum ModelCatalog {
     /// Whether `model` can learn from `dataset` of `shape` (a language model needs a corpus; convolutional
     /// models need images), or what is wrong. Grid validation asks before any file is read.
     public static func compatibility(model: String, dataset: String, shape: DatasetShape) -> String? {
+        if let sentences = sentenceCompatibility(model: model, dataset: dataset, shape: shape) { return sentences }
         switch (model, shape) {
         case ("lstm", .tokens): return nil
         case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
@@ -162,6 +165,8 @@ public enum ModelCatalog {
             let head: LossHead = try settings.string(loss) == "mse" ? .sigmoidSquaredError : .sigmoidBinaryCrossEntropy
             return try FeedForwardNetwork(name: name, inputShape: inputShape, layers: Autoencoder.layers(features: features, widths: sizes),
                                           head: head, seed: seed)
+        case "nli", "seq2seq":
+            throw ModelError.unsupportedData(model: name, "needs \(name == "nli" ? "sentence pairs" : "dialogue turns"), got samples or tokens")
         default:
             throw ModelError.unknownModel(name, valid: names)
         }

@@ -1,6 +1,11 @@
 // The sentence datasets of the catalog: SNLI and MultiWoZ from their files, and their built-in synthetic
 // versions. The readers are SNLIReader, WordVectors, MultiWozReader and SyntheticSentences.
 import Vocabulary
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 
 extension DatasetCatalog {
     static let snliFiles = DataFiles(folders: ["snli", "snli_1.0"],
@@ -8,8 +13,8 @@ extension DatasetCatalog {
 
     static let snli: DatasetEntry = {
         let vectors = KeySpec("vectors", .string, absent: "none",
-                              "GloVe/word2vec text file (word v1 … vd per line) for the frozen embedding; words without a vector are "
-                                  + "dropped from the sentences, as the study does; without it, random vectors of word_emb_dim")
+                              "GloVe/word2vec text file (word v1 … vd per line) for the frozen embedding, a path or a name next to the SNLI "
+                                  + "files; words without a vector are dropped from the sentences, as the study does; without it, random vectors of word_emb_dim")
         let size = KeySpec("word_emb_dim", .integer(1...100_000), .number(300), "word-vector size (must match the vectors file)")
         let limit = { (key: String, what: String) in
             KeySpec(key, .integer(DatasetKeys.sizeRange), absent: "all", "use only the first this many \(what) pairs (with a gold label)")
@@ -31,7 +36,11 @@ extension DatasetCatalog {
             loader: { settings, seed, searchPaths in
                 let paths = try DataLocator.locate(snliFiles, dataPath: try settings.dataPath(), searchPaths: searchPaths)
                 var vectorFile: String?
-                if case let .string(path)? = try settings.given(vectors), !path.isEmpty { vectorFile = path }
+                if case let .string(path)? = try settings.given(vectors), !path.isEmpty {
+                    // A relative name that is not found from the working folder is looked for next to the SNLI files.
+                    let besideData = String(paths[0][..<(paths[0].lastIndex(of: "/") ?? paths[0].startIndex)]) + "/" + path
+                    vectorFile = path.hasPrefix("/") || access(path, F_OK) == 0 || access(besideData, F_OK) != 0 ? path : besideData
+                }
                 return .sentencePairs(try SNLIReader.load(train: paths[0], valid: paths[1], test: paths[2], vectors: vectorFile,
                                                           vectorSize: try settings.integer(size),
                                                           limits: try settings.splitLimits(), seed: seed))

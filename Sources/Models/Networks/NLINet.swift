@@ -42,6 +42,11 @@ public final class NLINet: Network {
     public let sentenceSize: Int
     /// Whether the training step also computes d loss / d embedding output (tests only; costs a product).
     public var computesInputGradient = false
+    /// The study's training step (experiments/snli/train.py): after the optimizer's step on the mean
+    /// gradient, the gradient is divided by the batch size, the lr shrunk so that its norm is at most
+    /// `maxNorm`, and the optimizer steps again. The training loop reads these; the network only carries them.
+    public var studyStep = false
+    public var maxNorm = 5.0
 
     /// The frozen embedding (vocabulary, E): the word vectors, never trained.
     private let embedding: AlignedBuffer<Float>

@@ -18,6 +18,8 @@ struct Trainer {
     let values: ConfigurationValues
     private var samples = SampleBatch()
     private var tokens = TokenBatch()
+    var pairs = SentencePairBatch()
+    var turns = DialogueBatch()
 
     init(setup: RunSetup, values: ConfigurationValues) {
         self.setup = setup
@@ -25,7 +27,7 @@ struct Trainer {
     }
 
     private var network: any Network { setup.network }
-    private var batchSize: Int { values.batchSize }
+    var batchSize: Int { values.batchSize }
     /// The language model's window (its `bptt` key): a token corpus reaches only a language model, by the
     /// model catalog's compatibility rule.
     private var bptt: Int { network.bptt! }
@@ -57,13 +59,15 @@ struct Trainer {
                 let result = try network.trainStep(.tokens(tokens))
                 if let outcome = finishStep(result, step: step, steps: steps, &progress) { return outcome }
             }
+        case let .sentencePairs(splits): return try trainPairs(splits, &progress)
+        case let .dialogues(splits): return try trainDialogues(splits, &progress)
         }
         return .completed
     }
 
     /// After forward and backward: check the loss, clip, step the optimizer, count. Returns an outcome
     /// when the epoch must end here.
-    private func finishStep(_ result: StepMetrics, step: Int, steps: Int, _ progress: inout RunProgress) -> EpochOutcome? {
+    func finishStep(_ result: StepMetrics, step: Int, steps: Int, _ progress: inout RunProgress) -> EpochOutcome? {
         guard result.loss.isFinite else { return .diverged(step: progress.globalStep + 1, loss: result.loss) }
         progress.lastFiniteLoss = result.loss
         let parameters = network.parameters
@@ -72,6 +76,7 @@ struct Trainer {
         }
         setup.optimizer.lr = setup.schedule.lr(epoch: progress.epoch, step: step, stepsPerEpoch: steps)
         setup.optimizer.step(parameters: parameters.values, gradients: parameters.grads)
+        if let nli = network as? NLINet, nli.studyStep { studySecondStep(nli, batch: result.count) }
         progress.totals.add(result)
         progress.stepInEpoch = step + 1
         progress.globalStep += 1
@@ -91,6 +96,14 @@ struct Trainer {
         case let .tokens(corpus):
             for (name, stream) in [("valid", corpus.valid), ("test", corpus.test)] where !stream.isEmpty {
                 metrics += describe(name, try evaluate(stream, split: name))
+            }
+        case let .sentencePairs(splits):
+            for (name, set) in [("valid", splits.valid), ("test", splits.test)] where set.count > 0 {
+                metrics += describe(name, try evaluate(set))
+            }
+        case let .dialogues(splits):
+            for (name, set) in [("valid", splits.valid), ("test", splits.test)] where set.count > 0 {
+                metrics += try dialogueMetrics(name, set, outputWords: splits.outputVocabulary)
             }
         }
         metrics.append((MetricNames.learningRate, setup.optimizer.lr))
