@@ -25,22 +25,8 @@ extension Trainer {
         return .completed
     }
 
-    /// The study's second update of an SNLI step (experiments/snli/train.py), after the first
-    /// `optimizer.step()`: every gradient divided by the batch size k, the lr multiplied by
-    /// max_norm / ‖g/k‖ when that norm exceeds max_norm, a second `step()`, and the lr restored.
     func studySecondStep(_ network: NLINet, batch k: Int) {
-        let parameters = network.parameters
-        let g = parameters.grads, scale = 1 / Float(k)
-        var total = 0.0
-        for i in 0..<parameters.count {
-            g[i] *= scale
-            total += Double(g[i]) * Double(g[i])
-        }
-        let norm = total.squareRoot()
-        let lr = setup.optimizer.lr
-        if norm > network.maxNorm { setup.optimizer.lr = lr * network.maxNorm / norm }
-        setup.optimizer.step(parameters: parameters.values, gradients: parameters.grads)
-        setup.optimizer.lr = lr
+        studySecondUpdate(network.parameters, optimizer: setup.optimizer, batch: k, maxNorm: network.maxNorm)
     }
 
     mutating func evaluate(_ set: SentencePairSet) throws -> MetricTotals {
@@ -99,4 +85,24 @@ extension Trainer {
         if decoder != nil { metrics.append(("\(split)_bleu", bleu.score)) }
         return metrics
     }
+}
+
+/// The study's second update of an SNLI step (experiments/snli/train.py), after the first
+/// `optimizer.step()` on the mean gradient: every gradient is divided by the batch size k, the lr is
+/// multiplied by max_norm / ‖g/k‖ when that norm exceeds max_norm, the optimizer steps again, and the lr
+/// is restored. Returns the norm ‖g/k‖.
+@discardableResult
+func studySecondUpdate(_ parameters: ParameterBlock, optimizer: any Optimizer, batch k: Int, maxNorm: Double) -> Double {
+    let g = parameters.grads, scale = 1 / Float(k)
+    var total = 0.0
+    for i in 0..<parameters.count {
+        g[i] *= scale
+        total += Double(g[i]) * Double(g[i])
+    }
+    let norm = total.squareRoot()
+    let lr = optimizer.lr
+    if norm > maxNorm { optimizer.lr = lr * maxNorm / norm }
+    optimizer.step(parameters: parameters.values, gradients: parameters.grads)
+    optimizer.lr = lr
+    return norm
 }
