@@ -12,6 +12,8 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("models", "training samples/s of the seed models (batch 64/128, 1/2 threads); --torch PYTHON compares", modelsBenchmark),
     ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
+    ("vectors", "read a 400k-word × 300-d vector text file keeping 36k words: seconds and peak memory", vectorsBenchmark),
+    ("sentences", "training pairs/s of the SNLI encoders and turns/s of the MultiWoZ seq2seq at the study's sizes", sentencesBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
