@@ -55,6 +55,17 @@ import Vocabulary
         #expect(Array(splits.train.premise[0]) == [2, 4, 5, 3])
         #expect(Array(splits.train.hypothesis[1]) == [2, 4, 3], "A cat runs . keeps only A")
         #expect(Array(splits.vectors[(4 * 2)..<(6 * 2)]) == [0.5, 1, 1, 2])
+        // A bare name is also looked for next to the SNLI files.
+        try folder.write("snli_1.0/beside.txt", text: vectors)
+        let beside = try load(folder, ["vectors": .string("beside.txt"), "word_emb_dim": .number(2)])
+        #expect(beside.vocabulary == splits.vocabulary && beside.vectors == splits.vectors)
+        // A missing vector file fails, naming it.
+        do {
+            _ = try load(folder, ["vectors": .string(folder.file("nowhere.txt")), "word_emb_dim": .number(2)])
+            Issue.record("a missing vector file was not reported")
+        } catch let error as DataError {
+            #expect(error.description.contains("nowhere.txt"), "\(error)")
+        }
         // A vector size other than the file's is refused, naming the file.
         #expect(throws: DataError.self) { try load(folder, ["vectors": .string(folder.file("glove.txt")), "word_emb_dim": .number(3)]) }
     }
