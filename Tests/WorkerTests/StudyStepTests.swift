@@ -37,4 +37,26 @@ import Vocabulary
         #expect(abs(x[0] + 0.3) < 1e-6 && abs(x[1] + 0.4) < 1e-6)
         #expect(sgd.lr == 0.1, "the lr is restored")
     }
+
+    /// experiments/snli/train.py's `evaluate`: the lr of sgd-family optimizers is divided by lrshrink (5)
+    /// whenever the validation accuracy, in percent rounded to 2 decimals, does not beat the best.
+    @Test func plateauRuleShrinksTheRateAndIsSaved() throws {
+        let network = try NLINet(encoder: .lstm, vectors: [Float](repeating: 0.1, count: 8), vocabulary: 4, embeddingSize: 2,
+                                 hiddenSize: 2, fcSize: 2, classes: 3, dropout: 0, seed: 0)
+        network.studyStep = true
+        for accuracy in [0.5, 0.6, 0.6, 0.599996, 0.7] { network.validationEnded(accuracy: accuracy, shrinks: true) }
+        // 0.6 again does not improve; 0.599996 rounds to 60.00, which does not either.
+        #expect(network.lrShrinks == 2 && network.bestValidAccuracy == 70)
+        #expect(abs(network.lrFactor - 1.0 / 25) < 1e-15)
+        let saved = network.saveState()
+        let restored = try NLINet(encoder: .lstm, vectors: [Float](repeating: 0.1, count: 8), vocabulary: 4, embeddingSize: 2,
+                                  hiddenSize: 2, fcSize: 2, classes: 3, dropout: 0, seed: 0)
+        try restored.restoreState(saved)
+        #expect(restored.lrShrinks == 2 && restored.bestValidAccuracy == 70)
+        // Adam and the other non-SGD optimizers keep their rate.
+        network.validationEnded(accuracy: 0.1, shrinks: false)
+        #expect(network.lrShrinks == 2)
+        network.lrShrink = 1
+        #expect(network.lrFactor == 1)
+    }
 }

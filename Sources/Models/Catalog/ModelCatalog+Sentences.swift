@@ -16,6 +16,8 @@ extension ModelCatalog {
                                  "study: two optimizer steps per batch as the study's train.py (the mean gradient, then the gradient / batch size "
                                      + "with the lr shrunk so its norm is at most max_norm); plain: one step on the mean gradient")
     static let maxNorm = KeySpec("max_norm", .number(0...1e12), .number(5), "norm bound of the study step's second update")
+    static let lrShrink = KeySpec("lr_shrink", .number(1...1e6), .number(5),
+                                  "study step, sgd-family optimizers: lr ÷ this whenever the validation accuracy does not improve (the study's lrshrink); 1: off")
 
     // MARK: - seq2seq keys
 
@@ -26,7 +28,7 @@ extension ModelCatalog {
     static let maxLen = KeySpec("max_len", .integer(1...10_000), .number(50), "tokens generated per turn by greedy decoding (BLEU)")
 
     static let nliEntry = ModelEntry(name: "nli", summary: "the study's SNLI NLINet: shared sentence encoder, [u, v, |u−v|, u·v], 3-layer classifier",
-                                     settings: [encoder, encLSTMDim, fcDim, dpoutFC, nliStep, maxNorm], data: "sentence pairs (snli, synthetic_nli)")
+                                     settings: [encoder, encLSTMDim, fcDim, dpoutFC, nliStep, maxNorm, lrShrink], data: "sentence pairs (snli, synthetic_nli)")
     static let seq2seqEntry = ModelEntry(name: "seq2seq", summary: "the study's MultiWoZ LSTM encoder, db/bs policy and attention decoder",
                                          settings: [embSize, hidSize, bidirectional, maxLen], data: "dialogue turns (multiwoz, synthetic_dialogue)")
 
@@ -56,6 +58,7 @@ extension ModelCatalog {
                                          classes: pairs.classes, dropout: Float(p), seed: seed)
                 network.studyStep = try settings.string(nliStep) == "study"
                 network.maxNorm = try settings.number(maxNorm)
+                network.lrShrink = try settings.number(lrShrink)
                 return network
             case let ("seq2seq", .dialogues(dialogues)):
                 return try Seq2Seq(inputVocabulary: dialogues.inputVocabulary.count, outputVocabulary: dialogues.outputVocabulary.count,

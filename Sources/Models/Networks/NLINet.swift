@@ -12,6 +12,8 @@
 //   infersent  BiLSTM over the packed sentence, output zero past each length, max over ALL steps, so a
 //              short sentence's feature is max(0, max over its steps) (D = 2H).
 //
+import Foundation
+
 // Sizes: T = padded steps of one side, B = pairs, E = word-vector size, H = enc_lstm_dim, D = sentence
 // embedding size, F = fc_dim, C = classes. Token tensors are sequence-major (T, B).
 
@@ -47,6 +49,26 @@ public final class NLINet: Network {
     /// `maxNorm`, and the optimizer steps again. The training loop reads these; the network only carries them.
     public var studyStep = false
     public var maxNorm = 5.0
+    /// The study's plateau rule (with `studyStep`): for SGD-family optimizers the lr is divided by
+    /// `lrShrink` each time the validation accuracy (in percent, rounded to 2 decimals) fails to beat the
+    /// best so far. The count and the best are part of the saved state.
+    public var lrShrink = 5.0
+    public private(set) var bestValidAccuracy = -1e10
+    public private(set) var lrShrinks = 0
+
+    /// Records an epoch's validation accuracy (a fraction) under the plateau rule; `shrinks` says whether
+    /// the optimizer is one the rule applies to (the study: its name contains "sgd").
+    public func validationEnded(accuracy: Double, shrinks: Bool) {
+        let percent = (accuracy * 10_000).rounded() / 100
+        if percent > bestValidAccuracy {
+            bestValidAccuracy = percent
+        } else if shrinks {
+            lrShrinks += 1
+        }
+    }
+
+    /// The factor the plateau rule puts on the scheduled lr.
+    public var lrFactor: Double { lrShrink == 1 ? 1 : pow(1 / lrShrink, Double(lrShrinks)) }
 
     /// The frozen embedding (vocabulary, E): the word vectors, never trained.
     private let embedding: AlignedBuffer<Float>
@@ -163,12 +185,16 @@ public final class NLINet: Network {
     public func resetState(_ phase: Phase) {}
 
     public func saveState() -> NetworkState {
-        NetworkState(network: name, generators: [NamedGenerator("dropout", dropoutGenerator)])
+        NetworkState(network: name, tensors: [NamedTensor("plateau", [Float(lrShrinks), Float(bestValidAccuracy)])],
+                     generators: [NamedGenerator("dropout", dropoutGenerator)])
     }
 
     public func restoreState(_ state: NetworkState) throws {
         guard state.network == name else { throw NetworkError.stateMismatch(network: name, "the state was saved by \(state.network)") }
+        let plateau = try state.tensor("plateau")
+        guard plateau.count == 2 else { throw NetworkError.stateMismatch(network: name, "plateau state of \(plateau.count) values") }
         dropoutGenerator = try state.generator("dropout")
+        (lrShrinks, bestValidAccuracy) = (Int(plateau[0]), Double(plateau[1]))
     }
 
     // MARK: - Results of the last step (tests)

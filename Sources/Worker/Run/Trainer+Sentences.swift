@@ -25,6 +25,20 @@ extension Trainer {
         return .completed
     }
 
+    /// The factor on the scheduled lr: the SNLI study's plateau rule, 1 for other models.
+    var lrFactor: Double {
+        guard let nli = setup.network as? NLINet, nli.studyStep else { return 1 }
+        return nli.lrFactor
+    }
+
+    /// After an epoch's validation: the SNLI study's plateau rule (experiments/snli/train.py's
+    /// `evaluate`) divides the lr of sgd-family optimizers when the validation accuracy did not improve.
+    func studyPlateau(_ metrics: [(name: String, value: Double)]) {
+        guard let nli = setup.network as? NLINet, nli.studyStep,
+              let accuracy = metrics.first(where: { $0.name == "valid_accuracy" })?.value else { return }
+        nli.validationEnded(accuracy: accuracy, shrinks: values.optimizer.contains("sgd"))
+    }
+
     func studySecondStep(_ network: NLINet, batch k: Int) {
         studySecondUpdate(network.parameters, optimizer: setup.optimizer, batch: k, maxNorm: network.maxNorm)
     }

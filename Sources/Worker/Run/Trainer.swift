@@ -74,7 +74,7 @@ struct Trainer {
         if let clip = values.clip {
             clipGradientNorm(parameters.grads, count: parameters.count, maxNorm: clip)
         }
-        setup.optimizer.lr = setup.schedule.lr(epoch: progress.epoch, step: step, stepsPerEpoch: steps)
+        setup.optimizer.lr = setup.schedule.lr(epoch: progress.epoch, step: step, stepsPerEpoch: steps) * lrFactor
         setup.optimizer.step(parameters: parameters.values, gradients: parameters.grads)
         if let nli = network as? NLINet, nli.studyStep { studySecondStep(nli, batch: result.count) }
         progress.totals.add(result)
@@ -111,6 +111,7 @@ struct Trainer {
         admissions.admitted += progress.admissionsBefore.admitted
         admissions.rejected += progress.admissionsBefore.rejected
         if let share = admissions.admittedShare { metrics.append((MetricNames.admittedShare, share)) }
+        studyPlateau(metrics)
         return metrics
     }
 
