@@ -42,4 +42,44 @@ import Foundation
         }
         #expect(ends == 8)
     }
+
+    /// Killed at random moments and resumed from its checkpoints, a sentence run ends with the numbers
+    /// of an uninterrupted one: the pairs' shuffle, the classifier's dropout stream, the study's plateau
+    /// state and the optimizers' buffers all come back.
+    static let resumable = """
+        {"name": "resumed", "fixed": {"epochs": 5, "batch_size": 16},
+         "grid": [
+           {"dataset": "synthetic_nli", "pairs": 5000, "model": "nli", "enc_lstm_dim": 16, "fc_dim": 16, "dpout_fc": 0.2,
+            "encoder": "infersent", "optimizer": "sgd_c", "lr": 0.5, "momentum": 0.9},
+           {"dataset": "synthetic_dialogue", "dialogues": 800, "model": "seq2seq", "emb_size": 12, "hid_size": 16, "max_len": 8,
+            "bidirectional": true, "optimizer": "adam_c", "lr": 0.01, "clip": 5}
+         ]}
+        """
+
+    @Test func killedAndResumedItMatchesAnUninterruptedRun() throws {
+        let folder = try TemporaryFolder("sentence-kill")
+        let path = try folder.write("resumed.json", Self.resumable)
+        let reference = try runSweep(["run", path, "--results", folder.path + "/reference"])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let expected = try SweepResults(folder.path + "/reference/resumed")
+        let arguments = ["run", path, "--results", folder.path + "/killed", "--checkpoint-every", "0"]
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for attempt in 0..<8 {
+            let process = try startSweep(arguments, log: folder.path + "/log-\(attempt).txt")
+            usleep(UInt32.random(in: 100_000...900_000, using: &generator))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        let finish = try runSweep(arguments)
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(kills >= 4, "only \(kills) of 8 attempts were still running when killed")
+        let results = try SweepResults(folder.path + "/killed/resumed")
+        #expect(results.finalRecords.count == 2)
+        #expect(results.finalMetrics == expected.finalMetrics)
+        #expect(results.curves == expected.curves)
+    }
 }

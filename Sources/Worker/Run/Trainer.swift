@@ -38,6 +38,8 @@ struct Trainer {
         if progress.stepInEpoch == 0 {
             network.resetState(.training)
             setup.optimizer.resetAdmissions()
+            // A checkpoint written at an epoch's end carries that epoch's counts; none belong to this one.
+            progress.admissionsBefore = AdmissionCounts()
         }
         switch setup.data {
         case let .samples(splits):
