@@ -16,6 +16,8 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
     ("transformer", "training tokens/s of transformer_lm (4×256, context 128) and a RoBERTa-base-sized step, 1 and 2 threads",
      transformerBenchmark),
+    ("vectors", "read a 400k-word × 300-d vector text file keeping 36k words: seconds and peak memory", vectorsBenchmark),
+    ("sentences", "training pairs/s of the SNLI encoders and turns/s of the MultiWoZ seq2seq at the study's sizes", sentencesBenchmark),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

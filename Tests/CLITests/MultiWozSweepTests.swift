@@ -28,7 +28,7 @@ import TestSupport
         }
         let grid = """
             {"name": "multiwoz-smoke",
-             "fixed": {"dataset": "multiwoz", "data_path": "\(folder.path)/data", "tokenizer": "\(Fixtures.folder("tokenizer").path)",
+             "fixed": {"dataset": "multiwoz_roberta", "data_path": "\(folder.path)/data", "tokenizer": "\(Fixtures.folder("tokenizer").path)",
                        "model": "roberta_lm", "layers": 1, "heads": 2, "width": 16, "context": 128, "dropout": 0.0, "save_weights": true,
                        "epochs": 3, "batch_size": 4, "clip": 1.0, "optimizer": "adam", "lr": 0.01, "schedule": "linear"},
              "seed": [0]}

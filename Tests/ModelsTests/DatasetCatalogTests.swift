@@ -5,7 +5,8 @@ import Vocabulary
 @Suite struct DatasetCatalogTests {
     @Test func namesInOrder() {
         #expect(DatasetCatalog.names == ["mnist", "fashion_mnist", "cifar10", "cifar100", "ptb", "wikitext2", "bike_sharing",
-                                         "sgemm", "rcv1", "covtype", "blobs", "synthetic_text", "multiwoz"])
+                                         "sgemm", "rcv1", "covtype", "blobs", "synthetic_text", "multiwoz_roberta", "snli", "multiwoz",
+                                         "synthetic_nli", "synthetic_dialogue"])
     }
 
     @Test func everyEntryDescribesItself() throws {
@@ -13,7 +14,7 @@ import Vocabulary
             let keys = entry.settings.map(\.name)
             #expect(Set(keys).count == keys.count, "\(entry.name) repeats a key")
             #expect(!entry.summary.isEmpty && entry.settings.allSatisfy { !$0.summary.isEmpty && !$0.defaultText.isEmpty })
-            let builtIn = ["blobs", "synthetic_text"].contains(entry.name)
+            let builtIn = ["blobs", "synthetic_text", "synthetic_nli", "synthetic_dialogue"].contains(entry.name)
             #expect(keys.contains("data_path") == !builtIn, "\(entry.name)")
             #expect((entry.source == nil) == builtIn && (entry.layout == nil) == builtIn, "\(entry.name)")
         }
@@ -50,7 +51,7 @@ import Vocabulary
             try DatasetCatalog.load(name: "mnsit", settings: Settings(), seed: 0, searchPaths: [])
         }
         #expect(error.description == "unknown dataset \"mnsit\" (valid: mnist, fashion_mnist, cifar10, cifar100, ptb, wikitext2, "
-                + "bike_sharing, sgemm, rcv1, covtype, blobs, synthetic_text, multiwoz)")
+                + "bike_sharing, sgemm, rcv1, covtype, blobs, synthetic_text, multiwoz_roberta, snli, multiwoz, synthetic_nli, synthetic_dialogue)")
     }
 
     @Test(arguments: [

@@ -17,6 +17,10 @@ import Vocabulary
         switch (owner, component) {
         case (.model, "convnet"), (.model, "resnet"): base["dataset"] = .string("fashion_mnist")
         case (.model, "lstm"), (.model, "transformer_lm"), (.model, "roberta_lm"): base["dataset"] = .string("synthetic_text")
+        case (.model, "nli"): base["dataset"] = .string("synthetic_nli")
+        case (.model, "seq2seq"): base["dataset"] = .string("synthetic_dialogue")
+        case (.dataset, "snli"), (.dataset, "synthetic_nli"): base["model"] = .string("nli")
+        case (.dataset, "multiwoz"), (.dataset, "synthetic_dialogue"): base["model"] = .string("seq2seq")
         case (.model, _) where PowerLawCatalog.names.contains(component):
             base["lr"] = .number(0.1)
             base["batch_size"] = .number(8)

@@ -51,6 +51,8 @@ public enum ModelCatalog {
                    settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
         ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
+        nliEntry,
+        seq2seqEntry,
     ] + transformerEntries
 
     /// The model names, in listing order.
@@ -66,7 +68,8 @@ public enum ModelCatalog {
     /// models need images), or what is wrong. Grid validation asks before any file is read.
     public static func compatibility(model: String, dataset: String, shape: DatasetShape) -> String? {
         if transformerNames.contains(model) { return transformerCompatibility(model: model, dataset: dataset, shape: shape) }
-        if model == "lstm" && dataset == "multiwoz" { return "multiwoz is whole padded conversations, not a stream for the lstm's windows; use roberta_lm or transformer_lm" }
+        if model == "lstm" && dataset == "multiwoz_roberta" { return "multiwoz_roberta is whole padded conversations, not a stream for the lstm's windows; use roberta_lm or transformer_lm" }
+        if let sentences = sentenceCompatibility(model: model, dataset: dataset, shape: shape) { return sentences }
         switch (model, shape) {
         case ("lstm", .tokens): return nil
         case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
@@ -166,6 +169,8 @@ public enum ModelCatalog {
                                           head: head, seed: seed)
         case _ where transformerNames.contains(name):
             return try buildTransformer(name, settings, vocabulary, seed)
+        case "nli", "seq2seq":
+            throw ModelError.unsupportedData(model: name, "needs \(name == "nli" ? "sentence pairs" : "dialogue turns"), got samples or tokens")
         default:
             throw ModelError.unknownModel(name, valid: names)
         }

@@ -65,4 +65,6 @@ public struct TokenSplits: Sendable {
 public enum LoadedDataset: Sendable {
     case samples(SampleSplits)
     case tokens(TokenSplits)
+    case sentencePairs(SentencePairSplits)
+    case dialogues(DialogueSplits)
 }

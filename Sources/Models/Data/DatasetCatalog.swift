@@ -17,6 +17,10 @@ public enum DatasetShape: Equatable, Sendable {
     case regression(features: Int, targets: Int)
     /// Token streams (`TokenSplits`); the vocabulary size is known once loaded.
     case tokens
+    /// Labelled sentence pairs (`SentencePairSplits`).
+    case sentencePairs(classes: Int)
+    /// Dialogue turns (`DialogueSplits`).
+    case dialogues
 }
 
 /// One dataset of the catalog.
@@ -111,7 +115,11 @@ public enum DatasetCatalog {
                    + "(covtype.bz2; unpack with bunzip2)"),
         blobs,
         syntheticText,
+        multiwozRoberta,
+        snli,
         multiwoz,
+        syntheticNLI,
+        syntheticDialogue,
     ]
 
     /// The names, in catalog order.

@@ -8,6 +8,10 @@ public enum Batch {
     case samples(SampleBatch)
     /// A window of token streams for a language model.
     case tokens(TokenBatch)
+    /// Padded sentence pairs with classes (natural-language inference).
+    case sentencePairs(SentencePairBatch)
+    /// Padded dialogue turns with their db/bs vectors (response generation).
+    case dialogues(DialogueBatch)
 }
 
 /// `count` samples, row after row.

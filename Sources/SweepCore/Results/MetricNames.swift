@@ -8,7 +8,7 @@ public enum MetricNames {
     /// Quantities measured on each split: `<split>_<quantity>`, e.g. `valid_accuracy`.
     /// Accuracy is a fraction in [0, 1]; perplexity is exp(mean loss per token); mse is the mean squared
     /// error per example (summed over an example's outputs).
-    public static let quantities = ["loss", "accuracy", "perplexity", "mse"]
+    public static let quantities = ["loss", "accuracy", "perplexity", "mse", "bleu"]
     /// Share of critical-gradient buffer decisions that admitted the gradient, per epoch.
     public static let admittedShare = "admitted_share"
     /// The learning rate used in the epoch (after schedule and warm-up).
@@ -17,7 +17,7 @@ public enum MetricNames {
     /// Whether larger values of `metric` are better (accuracy), smaller (loss, perplexity, mse), or nil
     /// when the metric has no direction (admitted share, learning rate).
     public static func higherIsBetter(_ metric: String) -> Bool? {
-        if metric.hasSuffix("_accuracy") { return true }
+        if metric.hasSuffix("_accuracy") || metric.hasSuffix("_bleu") { return true }
         if metric.hasSuffix("_loss") || metric.hasSuffix("_perplexity") || metric.hasSuffix("_mse") { return false }
         return nil
     }

@@ -24,6 +24,8 @@ struct RunSetup {
         case let .tokens(corpus):
             network = try ModelCatalog.make(name: values.model, settings: modelSettings, inputShape: [], classes: 0,
                                             vocabulary: corpus.vocabulary.count, seed: values.seed)
+        case .sentencePairs, .dialogues:
+            network = try ModelCatalog.makeForSentences(name: values.model, settings: modelSettings, data: data, seed: values.seed)
         }
         optimizer = try OptimizerCatalog.make(name: values.optimizer, hyperparameters: values.settings(.optimizer).values,
                                               tensors: network.parameters.ranges)
@@ -54,11 +56,14 @@ final class DataCache {
 enum RunError: Error, CustomStringConvertible {
     case emptyTrainingSet(String)
     case notSamples(String)
+    case tooFewTurns(String, turns: Int, batchSize: Int)
 
     var description: String {
         switch self {
         case let .emptyTrainingSet(dataset): return "the training set of \(dataset) is empty"
         case let .notSamples(dataset): return "\(dataset) is a token corpus; the power-law regimes need samples with targets"
+        case let .tooFewTurns(dataset, turns, batchSize):
+            return "the training set of \(dataset) has \(turns) turns: a batch needs more than batch_size = \(batchSize) (use a smaller batch_size)"
 
         }
     }

@@ -18,6 +18,8 @@ struct Trainer {
     let values: ConfigurationValues
     private var samples = SampleBatch()
     private var tokens = TokenBatch()
+    var pairs = SentencePairBatch()
+    var turns = DialogueBatch()
 
     init(setup: RunSetup, values: ConfigurationValues) {
         self.setup = setup
@@ -25,7 +27,7 @@ struct Trainer {
     }
 
     private var network: any Network { setup.network }
-    private var batchSize: Int { values.batchSize }
+    var batchSize: Int { values.batchSize }
     /// The language model's window (its `bptt` key): a token corpus reaches only a language model, by the
     /// model catalog's compatibility rule.
     private var bptt: Int { network.bptt! }
@@ -36,6 +38,8 @@ struct Trainer {
         if progress.stepInEpoch == 0 {
             network.resetState(.training)
             setup.optimizer.resetAdmissions()
+            // A checkpoint written at an epoch's end carries that epoch's counts; none belong to this one.
+            progress.admissionsBefore = AdmissionCounts()
         }
         switch setup.data {
         case let .samples(splits):
@@ -70,21 +74,24 @@ struct Trainer {
                 let result = try network.trainStep(.tokens(tokens))
                 if let outcome = finishStep(result, step: step, steps: steps, &progress) { return outcome }
             }
+        case let .sentencePairs(splits): return try trainPairs(splits, &progress)
+        case let .dialogues(splits): return try trainDialogues(splits, &progress)
         }
         return .completed
     }
 
     /// After forward and backward: check the loss, clip, step the optimizer, count. Returns an outcome
     /// when the epoch must end here.
-    private func finishStep(_ result: StepMetrics, step: Int, steps: Int, _ progress: inout RunProgress) -> EpochOutcome? {
+    func finishStep(_ result: StepMetrics, step: Int, steps: Int, _ progress: inout RunProgress) -> EpochOutcome? {
         guard result.loss.isFinite else { return .diverged(step: progress.globalStep + 1, loss: result.loss) }
         progress.lastFiniteLoss = result.loss
         let parameters = network.parameters
         if let clip = values.clip {
             clipGradientNorm(parameters.grads, count: parameters.count, maxNorm: clip)
         }
-        setup.optimizer.lr = setup.schedule.lr(epoch: progress.epoch, step: step, stepsPerEpoch: steps)
+        setup.optimizer.lr = setup.schedule.lr(epoch: progress.epoch, step: step, stepsPerEpoch: steps) * lrFactor
         setup.optimizer.step(parameters: parameters.values, gradients: parameters.grads)
+        if let nli = network as? NLINet, nli.studyStep { studySecondStep(nli, batch: result.count) }
         progress.totals.add(result)
         progress.stepInEpoch = step + 1
         progress.globalStep += 1
@@ -115,12 +122,21 @@ struct Trainer {
             for (name, stream) in [("valid", corpus.valid), ("test", corpus.test)] where !stream.isEmpty {
                 metrics += describe(name, try evaluate(stream, split: name))
             }
+        case let .sentencePairs(splits):
+            for (name, set) in [("valid", splits.valid), ("test", splits.test)] where set.count > 0 {
+                metrics += describe(name, try evaluate(set))
+            }
+        case let .dialogues(splits):
+            for (name, set) in [("valid", splits.valid), ("test", splits.test)] where set.count > 0 {
+                metrics += try dialogueMetrics(name, set, outputWords: splits.outputVocabulary)
+            }
         }
         metrics.append((MetricNames.learningRate, setup.optimizer.lr))
         var admissions = setup.optimizer.admissions
         admissions.admitted += progress.admissionsBefore.admitted
         admissions.rejected += progress.admissionsBefore.rejected
         if let share = admissions.admittedShare { metrics.append((MetricNames.admittedShare, share)) }
+        studyPlateau(metrics)
         return metrics
     }
 

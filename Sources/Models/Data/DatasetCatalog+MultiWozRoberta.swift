@@ -1,10 +1,10 @@
-// The `multiwoz` dataset: the study's MultiWoZ transformer fine-tuning data, tokenised with a RoBERTa
+// The `multiwoz_roberta` dataset: the study's MultiWoZ transformer fine-tuning data, tokenised with a RoBERTa
 // tokenizer (see MultiWozConversations).
 import Foundation
 import Vocabulary
 
 extension DatasetCatalog {
-    static let multiwoz: DatasetEntry = {
+    static let multiwozRoberta: DatasetEntry = {
         let tokenizer = KeySpec("tokenizer", .string, absent: "required",
                                 "folder with vocab.json and merges.txt (the checkpoint's, e.g. roberta-base)")
         let blockSize = KeySpec("block_size", .integer(3...100_000), .number(512),
@@ -12,7 +12,7 @@ extension DatasetCatalog {
         let files = DataFiles(folders: ["multiwoz"], files: [["multiwoz_trans_train.csv"], ["multiwoz_trans_valid.csv"],
                                                               ["multiwoz_trans_test.csv"]])
         return DatasetEntry(
-            name: "multiwoz", summary: "MultiWoZ dialogues for causal-LM fine-tuning, one conversation an example (RoBERTa BPE ids)",
+            name: "multiwoz_roberta", summary: "MultiWoZ dialogues for causal-LM fine-tuning, one conversation an example (RoBERTa BPE ids)",
             settings: [DatasetKeys.dataPath, tokenizer, blockSize],
             source: "experiments/multiwoz_transformer/transformer_preprocess.py of the critical-gradient study (multiwoz_trans_*.csv)",
             layout: layout(files),
