@@ -41,3 +41,40 @@ func benchmarkFolder(_ label: String) throws -> String {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
+
+/// Runs `sweep` with `arguments` and returns the seconds from spawn until its standard output has given
+/// `bytes` bytes (or ended); the process is then killed. How long a user of `| head` waits.
+func timeToFirstOutput(_ arguments: [String], bytes: Int) throws -> Double {
+    let executable = try sweepExecutable()
+    var pipe: [Int32] = [0, 0]
+    guard Glibc.pipe(&pipe) == 0 else { throw BenchmarkError("pipe: \(String(cString: strerror(errno)))") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipe[0])
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let start = DispatchTime.now().uptimeNanoseconds
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+        throw BenchmarkError("cannot start \(executable)")
+    }
+    close(pipe[1])
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    var received = 0
+    while received < bytes {
+        let n = read(pipe[0], &buffer, buffer.count)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        received += n
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    close(pipe[0])
+    kill(pid, SIGKILL)
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard received >= bytes else { throw BenchmarkError("sweep \(arguments.joined(separator: " ")) printed only \(received) bytes") }
+    return seconds
+}

@@ -33,6 +33,8 @@ public struct TaskRunner {
         public var ok = 0, diverged = 0, failed = 0
         /// The signal that stopped the task, if one did.
         public var stoppedBy: Int32?
+        /// Why the task stopped when a checkpoint or record could not be written (its configuration runs again).
+        public var storageFailure: String?
 
     }
 
@@ -90,8 +92,10 @@ public struct TaskRunner {
             case .finished(.diverged): summary.diverged += 1
             case .finished: summary.failed += 1
             case let .stopped(signo): summary.stoppedBy = signo
+            case let .storageFailed(reason): summary.storageFailure = reason
             }
-            if summary.stoppedBy != nil { break }
+            // A full disk or a read-only folder would fail every following configuration too.
+            if summary.stoppedBy != nil || summary.storageFailure != nil { break }
         }
         if let signo = summary.stoppedBy {
             context.log("stopped by SIG\(Interruption.name(signo)) after checkpointing; running the task again resumes it")
@@ -107,6 +111,7 @@ public struct TaskRunner {
                      "\(summary.failed) failed"]
         if summary.alreadyDone > 0 { parts.append("\(summary.alreadyDone) already done") }
         if summary.failedBefore > 0 { parts.append("\(summary.failedBefore) failed earlier (--retry failed reruns them)") }
+        if let reason = summary.storageFailure { parts.append("stopped early, as results cannot be saved (\(reason))") }
         return parts.joined(separator: ", ") + "; results in \(results.root)"
     }
 }

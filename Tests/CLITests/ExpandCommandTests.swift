@@ -51,6 +51,45 @@ import Foundation
         #expect(table.status == 0 && table.stdout.contains("\n    5  "), "\(table.stderr)")
     }
 
+    /// The table is printed page by page: the first rows of 10⁷ configurations come at once (before the
+    /// fix it was built whole, 700 MB after two minutes, and `| head` printed nothing).
+    @Test func aTableOfTenMillionStartsAtOnce() throws {
+        let folder = try TemporaryFolder()
+        let ten = "[" + (1...10).map(String.init).joined(separator: ", ") + "]"
+        let fractions = "[" + (0..<10).map { "0.0\($0)" }.joined(separator: ", ") + "]"
+        let path = try folder.write("big.json", #"{"fixed": {"model": "logreg", "dataset": "blobs", "optimizer": "sgd"}, "grid": {"#
+            + ["lr", "momentum", "dampening", "weight_decay"].map { #""\#($0)": \#(fractions)"# }.joined(separator: ", ")
+            + #", "batch_size": \#(ten), "epochs": \#(ten)}, "seed": \#(ten)}"#)
+        let process = Process()
+        process.executableURL = sweepBinary
+        process.arguments = ["expand", path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read on another thread for at most 30 s; then SIGKILL (the test runner blocks TERM, and a child
+        // inherits that mask), which also ends the read.
+        final class Received: @unchecked Sendable { var data = Data() }
+        let received = Received()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            while received.data.count < 8192 {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                received.data += chunk
+            }
+            done.signal()
+        }
+        let inTime = done.wait(timeout: .now() + 30) == .success
+        kill(process.processIdentifier, SIGKILL)
+        if !inTime { done.wait() }
+        #expect(inTime, "no 8 KB of table within 30 s")
+        let text = String(decoding: received.data, as: UTF8.self)
+        #expect(received.data.count >= 8192, "\(received.data.count) bytes")
+        #expect(text.contains("10,000,000") || text.contains("10000000"), "\(text.prefix(300))")
+        #expect(text.contains("\n    0  "), "\(text.prefix(600))")
+    }
+
     @Test func tableFitsEightyColumns() throws {
         let folder = try TemporaryFolder()
         let wide = #"{"fixed": {"epochs": 2, "model": "fc", "dataset": "blobs", "optimizer": "adam_c", "topC": 20, "decay": 0.99}, "grid": {"batch_size": [1, 2], "clip": [0.123456789, 2], "seed": [1, 2], "hidden": [[1000, 1000], [32]], "betas": [[0.9, 0.999]], "lr": [0.001, 0.0001]}}"#

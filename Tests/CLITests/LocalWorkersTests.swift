@@ -85,7 +85,14 @@ import TestSupport
         worker.standardOutput = output
         worker.standardError = output
         try worker.run()
-        usleep(500_000)
+        // Wait (at most 20 s) until the process catches USR1 (/proc's SigCgt), so that a slow start of
+        // python3 and exec is not mistaken for the worker; then signal it, while it waits for the lock.
+        _ = waitUntil(seconds: 20) {
+            let status = (try? String(contentsOfFile: "/proc/\(worker.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let caught = status.split(separator: "\n").first { $0.hasPrefix("SigCgt:") }?.split(separator: "\t").last
+            return caught.flatMap { UInt64($0, radix: 16) }.map { $0 & (1 << UInt64(SIGUSR1 - 1)) != 0 } ?? false
+        }
+        usleep(200_000)
         kill(worker.processIdentifier, SIGUSR1)
         lock.release()
         worker.waitUntilExit()

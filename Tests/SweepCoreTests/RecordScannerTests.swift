@@ -31,6 +31,17 @@ import Foundation
         }
     }
 
+    /// The one test of "is this a record" every command applies: the whole line is one JSON object.
+    @Test func aLineIsARecordOnlyIfItIsOneObjectToItsEnd() {
+        for text in [#"{"a":"x\\","b":{"c":"}\"]"},"d":[1,2]}"#, #"{ "a" : 1 , "b" : "q\"\"" } "#] {
+            withLine(text) { #expect(RecordScanner.isObject($0), "\(text)") }
+        }
+        for text in [#"{"a":"ok"GARBAGE,"b":1}"#, #"{"a":1}x"#, #"{"a":1"#, #"{"a":{"b":1}"#, #"{"a":1}{"b":2}"#, #"{"a" 1}"#, "{}x"] {
+            withLine(text) { #expect(!RecordScanner.isObject($0), "\(text)") }
+        }
+        withLine(#"{"event":"end","id":"x","index":1,"status":"ok"GARBAGE,"time":"t"}"#) { #expect(RecordScanner.head($0) == nil) }
+    }
+
     @Test func membersSkipNestedValuesAndStringsWithBrackets() {
         withLine(#"{"a":"x}y\"z","b":{"c":[1,{"d":"]"}]},"e":null,"f":-2.5e1}"#) { line in
             var seen: [(String, String)] = []

@@ -34,22 +34,24 @@ public enum RecordScanner {
     /// Whether the line is exactly one JSON object with members: each well delimited up to the closing
     /// brace, and nothing but blanks after it. Nested values are matched by brackets, not parsed.
     public static func isObject(_ line: UnsafeRawBufferPointer) -> Bool {
-        var end = line.count
-        while end > 0, isBlank(line[end - 1]) { end -= 1 }
-        guard end > 0, line[end - 1] == UInt8(ascii: "}") else { return false }
-        var last: Int?
-        let complete = forEachMember(line) { _, value in
-            last = line.baseAddress!.distance(to: value.baseAddress!) + value.count
-            return true
+        let count = line.count
+        var i = skipSpace(line, 0)
+        guard i < count, line[i] == UInt8(ascii: "{") else { return false }
+        i = skipSpace(line, i + 1)
+        while i < count {
+            guard line[i] == UInt8(ascii: "\""), let keyEnd = stringEnd(line, i) else { return false }
+            i = skipSpace(line, keyEnd)
+            guard i < count, line[i] == UInt8(ascii: ":") else { return false }
+            i = skipSpace(line, i + 1)
+            guard let valueEnd = valueEnd(line, i) else { return false }
+            i = skipSpace(line, valueEnd)
+            guard i < count else { return false }
+            if line[i] == UInt8(ascii: "}") { return skipSpace(line, i + 1) == count }
+            guard line[i] == UInt8(ascii: ",") else { return false }
+            i = skipSpace(line, i + 1)
         }
-        guard complete, var i = last else { return false }
-        // The brace the walk stopped at must be the last one.
-        while i < end - 1, isBlank(line[i]) { i += 1 }
-        return i == end - 1
+        return false
     }
-
-    @inline(__always)
-    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 
     /// Calls `visit` with each top-level member's key and value (both as bytes of the line; a string
     /// value keeps its quotes) until it returns false. Returns false if the line is not a JSON object
@@ -238,15 +240,18 @@ public enum RecordScanner {
         return j
     }
 
-    /// The position just after the string that opens at `i`.
+    /// The position just after the string that opens at `i`. Quotes are found with memchr (most of a
+    /// record's bytes are inside strings); a quote preceded by an odd run of backslashes is escaped.
     private static func stringEnd(_ line: UnsafeRawBufferPointer, _ i: Int) -> Int? {
+        let base = line.baseAddress!
         var j = i + 1
         while j < line.count {
-            switch line[j] {
-            case UInt8(ascii: "\""): return j + 1
-            case UInt8(ascii: "\\"): j += 2
-            default: j += 1
-            }
+            guard let found = memchr(base + j, Int32(UInt8(ascii: "\"")), line.count - j) else { return nil }
+            let quote = base.distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while quote - backslashes - 1 > i, line[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+            if backslashes % 2 == 0 { return quote + 1 }
+            j = quote + 1
         }
         return nil
     }
@@ -258,18 +263,21 @@ public enum RecordScanner {
         switch line[i] {
         case UInt8(ascii: "\""): return stringEnd(line, i)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // Only quotes and brackets matter here; the raw pointer keeps this loop free of checks.
+            let base = line.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var depth = 0, j = i
             while j < line.count {
-                switch line[j] {
-                case UInt8(ascii: "\""):
+                let byte = base[j]
+                if byte == UInt8(ascii: "\"") {
                     guard let end = stringEnd(line, j) else { return nil }
                     j = end
                     continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    depth += 1
+                } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
                     depth -= 1
                     if depth == 0 { return j + 1 }
-                default: break
                 }
                 j += 1
             }

@@ -11,6 +11,9 @@ enum RunEnding: Equatable {
     case finished(RunStatus)
     /// Stopped by this signal after checkpointing; the task must stop too.
     case stopped(Int32)
+    /// Its checkpoint or records could not be written (a full disk, a read-only folder): not the
+    /// configuration's fault, so it is not marked failed and runs again next time; the task stops.
+    case storageFailed(String)
 }
 
 final class TrainingRun {
@@ -107,8 +110,23 @@ final class TrainingRun {
                 }
             }
         } catch {
+            if let reason = Self.storageFailure(error) {
+                context.log("config \(configuration.index) (\(configuration.id.prefix(10))): \(reason); "
+                            + "not marked failed: it runs again (from its last checkpoint) when the task is run again")
+                return .storageFailed(reason)
+            }
             return recordFailure(error, epoch: progress.epoch)
         }
+    }
+
+    /// What went wrong if `error` is a failure to write the run's own state (checkpoint, records).
+    static func storageFailure(_ error: Error) -> String? {
+        switch error {
+        case let error as CheckpointError: if case .cannotWrite = error { return "\(error)" }
+        case let error as ResultsError: if case .cannotWrite = error { return "\(error)" }
+        default: break
+        }
+        return nil
     }
 
     /// Checkpoints the run and records it `preempted`, for the next attempt to resume.

@@ -36,7 +36,7 @@ struct Expand: Command {
             let threads = ProcessInfo.processInfo.activeProcessorCount
             try grid.writeJSONLines(indices, threads: threads) { bytes in try writeAll(bytes) }
         default:
-            print(ExpansionTable(grid: grid, indices: indices).render(), terminator: "")
+            ExpansionTable(grid: grid, indices: indices).write { print($0, terminator: "") }
         }
         return .success
     }

@@ -52,6 +52,6 @@ struct Run: Command {
         let summary = try TaskRunner(grid: grid, environment: environment, options: options,
                                      processEnvironment: ProcessInfo.processInfo.environment).run()
         if let signal = summary.stoppedBy { return .stopped(signal: signal) }
-        return summary.failed + summary.failedBefore > 0 ? .someRunFailed : .success
+        return summary.failed + summary.failedBefore > 0 || summary.storageFailure != nil ? .someRunFailed : .success
     }
 }
