@@ -262,7 +262,11 @@ public let syntheticGradientScale: Float = 0.1
 /// passes, and each adds 2·(s₀ − g) at s₀, so the synthesizer's target is the average ½(g_A + g_B) with
 /// double weight (Q4: a sum, not a mean). QUIRK (Q6, reproduce): with the switch off the synthesizer still
 /// runs once, its state advances and it still learns from g_B.
+///
+/// `combinedPass` is the Q2 fix: one backward of loss + ⟨0.1·s_T, J_T⟩, so the synthesizer's target is
+/// g_A + g_B (dni-pytorch's intended use); `lossGradient` is then that sum and `injectionGradient` nil.
 public func syntheticGradientStep(model: QRNNLanguageModel, synthesizer: Synthesizer, batch: Batch, switcher: Bool,
+                                  combinedPass: Bool = false,
                                   randomness: [(noise: [Float], masks: [[Float]])]? = nil) throws -> SyntheticGradientStep {
     guard case let .tokens(window) = batch else { throw NetworkError.wrongBatchKind(network: model.name, expected: "tokens") }
     var calls = 0
@@ -291,12 +295,15 @@ public func syntheticGradientStep(model: QRNNLanguageModel, synthesizer: Synthes
         let final = model.joinedState(.training, streams: window.streams)
         let second = draw(final.count)
         let scaled = synthesizer(final, noise: second.noise, masks: second.masks, record: false).map { $0 * syntheticGradientScale }
-        model.backward(loss: false, injected: scaled)
-        let gA = model.joinedInitialStateGradient()
-        addTarget(gA)
-        (injected, injectionGradient) = (scaled, gA)
+        injected = scaled
+        if !combinedPass {
+            model.backward(loss: false, injected: scaled)
+            let gA = model.joinedInitialStateGradient()
+            addTarget(gA)
+            injectionGradient = gA
+        }
     }
-    model.backward(loss: true, injected: nil)
+    model.backward(loss: true, injected: combinedPass ? injected : nil)
     let gB = model.joinedInitialStateGradient()
     addTarget(gB)
     synthesizer.backward(dPrediction)

@@ -54,6 +54,10 @@ public struct AltSGSchedule: Codable, Equatable, Sendable {
         public var restart: Bool
         /// The cycle end after the header (main.py's `switch_base`).
         public var switchBase: Int
+
+        public init(lr: Double, switcher: Bool, sgOn: Bool, restart: Bool, switchBase: Int) {
+            (self.lr, self.switcher, self.sgOn, self.restart, self.switchBase) = (lr, switcher, sgOn, restart, switchBase)
+        }
     }
 
     public let settings: Settings
