@@ -4,7 +4,7 @@ import TestSupport
 
 /// The shipped grids, read through the real registry as a user's `sweep` reads them.
 @Suite struct SeedGridTests {
-    static let grids = ["cifar", "mnist", "powerlaw", "ptb", "smoke"]
+    static let grids = ["altsg-ptb", "altsg-small", "altsg-wt2", "cifar", "mnist", "powerlaw", "ptb", "smoke"]
 
     @Test(arguments: grids)
     func everyShippedGridValidates(_ name: String) throws {
