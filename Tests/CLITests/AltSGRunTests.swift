@@ -102,4 +102,25 @@ import TestSupport
         #expect(finished.curves == expected.curves)
         #expect(expected.curves.values.first?[2]?["sg_on"] == 1.0.bitPattern, "epoch 2 ran with synthetic gradients")
     }
+
+    /// AR's `alpha` is the model's, RMSprop's the optimizer's: unqualified with both chosen it is refused
+    /// with both spellings; qualified it is accepted. The recipe's own schedule refuses another schedule,
+    /// and a restart list that runs out before the last epoch (the Q17 fix).
+    @Test func keysAndScheduleRulesAreCheckedBeforeAnythingRuns() throws {
+        let folder = try TemporaryFolder("altsg-keys")
+        func validate(_ fixed: String) throws -> (status: Int32, stderr: String) {
+            let path = try folder.write("grid.json", #"{"name": "keys", "fixed": {"dataset": "synthetic_text", "model": "qrnn_lm", "lr": 0.001, "#
+                                        + fixed + "}}")
+            let result = try runSweep(["validate", path])
+            return (result.status, result.stderr)
+        }
+        let clash = try validate(#""optimizer": "rmsprop", "alpha": 2"#)
+        #expect(clash.status == 2 && clash.stderr.contains(#"say whose it is: "optimizer.alpha" or "model.alpha""#), "\(clash.stderr)")
+        let qualified = try validate(#""optimizer": "rmsprop", "model.alpha": 2, "optimizer.alpha": 0.99"#)
+        #expect(qualified.status == 0, "\(qualified.stderr)")
+        let schedule = try validate(#""optimizer": "adam", "schedule": "cosine""#)
+        #expect(schedule.status == 2 && schedule.stderr.contains("runs alternate_sg's own epoch schedule"), "\(schedule.stderr)")
+        let overflow = try validate(#""optimizer": "adam", "epochs": 30, "restart_base": [5, 10]"#)
+        #expect(overflow.status == 2 && overflow.stderr.contains("runs out at epoch 11 of 30"), "\(overflow.stderr)")
+    }
 }
