@@ -7,20 +7,22 @@ import TestSupport
 
 @Suite(.serialized) struct AltSGRunTests {
     /// The five arms of alt_sg.md §10.2 at smoke size: BPTT; BPTT with restarts; DNI; alternating (PTB
-    /// phase); alternating with whenswitch 2 (WT2 phase). Restart base 2 over 4 epochs: cycles 1–2, 3–4.
+    /// phase); alternating with whenswitch 2 (WT2 phase); and the LSTM form of the recipe. Restart base 2
+    /// over 4 epochs: cycles 1–2, 3–4.
     static let grid = #"""
     {
       "name": "altsg-smoke",
-      "fixed": { "dataset": "synthetic_text", "vocabulary": 64, "tokens": 20000, "model": "qrnn_lm",
+      "fixed": { "dataset": "synthetic_text", "vocabulary": 64, "tokens": 20000,
                  "emsize": 16, "nhid": 24, "nlayers": 2, "bptt": 20, "epochs": 4, "batch_size": 8,
                  "optimizer": "adam", "lr": 0.003, "weight_decay": 1.2e-6, "clip": 0.25,
-                 "dropouti": 0.1, "dropouth": 0.1, "dropout": 0.1, "dropoute": 0.05, "wdrop": 0.1, "sg_hidden_num": 8 },
+                 "dropouti": 0.1, "dropouth": 0.1, "dropout": 0.1, "dropoute": 0.05, "wdrop": 0.1 },
       "grid": [
-        { "use_sg": false },
-        { "use_sg": false, "restart_lr": true, "restart_base": [[2]] },
-        { "use_sg": true, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
-        { "use_sg": true, "restart_lr": true, "restart_base": [[2]], "mixture": true },
-        { "use_sg": true, "restart_lr": true, "restart_base": [[2]], "mixture": true, "whenswitch": [[2]] }
+        { "model": "qrnn_lm", "use_sg": false },
+        { "model": "qrnn_lm", "use_sg": false, "restart_lr": true, "restart_base": [[2]] },
+        { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
+        { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "mixture": true },
+        { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "mixture": true, "whenswitch": [[2]] },
+        { "model": "awd_lstm", "restart_lr": true, "restart_base": [[2]] }
       ],
       "seed": [0]
     }
@@ -32,7 +34,7 @@ import TestSupport
         let result = try runSweep(["run", path, "--results", folder.path + "/results"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try SweepResults(folder.path + "/results/altsg-smoke")
-        #expect(results.finalRecords.count == 5)
+        #expect(results.finalRecords.count == 6)
         #expect(results.finalRecords.values.allSatisfy { $0.count == 1 && $0[0]["status"] as? String == "ok" })
         var sgByIndex: [Int: [Int: Double]] = [:], lrByIndex: [Int: [Int: Double]] = [:]
         for record in results.records where record["event"] as? String == "epoch" {
@@ -48,6 +50,8 @@ import TestSupport
         #expect(series(sgByIndex, 2) == [0, 1, 1, 1], "DNI: SG from epoch 2")
         #expect(series(sgByIndex, 3) == [0, 0, 1, 1], "alternating: SG after the restart at epoch 3")
         #expect(series(sgByIndex, 4) == [0, 1, 0, 0], "alternating with whenswitch 2: the opposite phase")
+        #expect(series(sgByIndex, 5) == [0, 0, 0, 0])
+        #expect(series(lrByIndex, 5) == series(lrByIndex, 1), "the LSTM form follows the same schedule")
         // No restarts: lr₀ throughout; restart base 2 with restart_lr: lr₀, lr₀/2, then lr₀ at the restart.
         #expect(series(lrByIndex, 0) == [0.003, 0.003, 0.003, 0.003])
         let restarted = series(lrByIndex, 1)

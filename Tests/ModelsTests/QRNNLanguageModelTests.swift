@@ -89,10 +89,11 @@ struct QRNNLanguageModelCase {
 
     /// Every parameter's gradient by central differences, with every AWD regulariser on (the dropout
     /// masks are redrawn identically for each evaluation by restoring the generator), AR and TAR, three
-    /// layers, and a carried state and previous input.
-    @Test func finiteDifferencesWithRegularization() throws {
+    /// layers, and a carried state and previous input; for the QRNN and the LSTM form of the recipe.
+    @Test(arguments: [RecurrentCell.qrnn, .lstm])
+    func finiteDifferencesWithRegularization(_ cell: RecurrentCell) throws {
         let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
-        let network = try QRNNLanguageModel(vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
+        let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
                                             bptt: 4, seed: 3)
         let (steps, streams) = (4, 2)
         var generator = SeededGenerator(seed: 9, stream: "tokens")
@@ -100,12 +101,13 @@ struct QRNNLanguageModelCase {
         let inputs = (0..<(steps * streams)).map { _ in Int32(generator.below(6)) }
         let window = TokenBatch(inputs: inputs, targets: inputs.reversed(), steps: steps, streams: streams)
         let cells = network.layerShapes.enumerated().map { uniformValues(streams * $1.hidden, seed: UInt64(40 + $0)) }
+        let hidden = cell == .lstm ? network.layerShapes.enumerated().map { uniformValues(streams * $1.hidden, seed: UInt64(45 + $0)) } : []
         let previous = uniformValues(streams * 4, seed: 50)
         let saved = network.saveState()
         func loss(_ values: [Float]) throws -> Double {
             try network.restoreState(saved)
             try network.parameters.load(values)
-            try network.setState(cells: cells, previous: previous, streams: streams, phase: .training)
+            try network.setState(cells: cells, hidden: hidden, previous: previous, streams: streams, phase: .training)
             _ = try network.forwardTraining(.tokens(window))
             return network.lastLoss.total
         }

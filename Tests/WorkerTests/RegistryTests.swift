@@ -16,7 +16,7 @@ import Vocabulary
         base[owner.rawValue] = .string(component)
         switch (owner, component) {
         case (.model, "convnet"), (.model, "resnet"): base["dataset"] = .string("fashion_mnist")
-        case (.model, "lstm"), (.model, "qrnn_lm"): base["dataset"] = .string("synthetic_text")
+        case (.model, "lstm"), (.model, "qrnn_lm"), (.model, "awd_lstm"): base["dataset"] = .string("synthetic_text")
         case (.model, _) where PowerLawCatalog.names.contains(component):
             base["lr"] = .number(0.1)
             base["batch_size"] = .number(8)

@@ -50,6 +50,9 @@ public enum AltSGKeys {
                                         useSG, sgtype, sgHidden, sgLayers, sgLR, sgWeightDecay, fixSG, sgCombinedPass,
                                         restartBase, restartLR, mixture, whenSwitch, validBatch, testBatch]
 
+    /// The keys of `awd_lstm`: the same recipe without the synthesizer (built for QRNN layers only).
+    public static let lstmRecipe: [KeySpec] = all.filter { ![useSG, sgtype, sgHidden, sgLayers, sgLR, sgWeightDecay, fixSG, sgCombinedPass].contains($0) }
+
     /// The AWD regularisation of `settings`; a probability of 1 or more is a `SettingError`.
     public static func regularization(_ settings: Settings) throws -> AWDRegularization {
         func probability(_ spec: KeySpec) throws -> Float {

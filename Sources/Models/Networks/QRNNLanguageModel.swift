@@ -8,6 +8,10 @@
 // Sizes: T = steps, B = streams, E = embedding size, H = hidden size, V = vocabulary, L = layers,
 // R = T·B positions (row t·B + b). Layer l maps I_l → H_l with I_0 = E, I_l = H, H_l = H except
 // H_{L−1} = E (the decoder is the embedding matrix). S = Σ H_l, the joined state's width.
+//
+// The same recipe with LSTM layers (alternate_sg `--model LSTM`, §2.3) is `cell: .lstm`: one one-layer
+// LSTM per layer (gates i, f, g, o), weight drop on W_hh only, state (h, c) per layer. The synthetic-
+// gradient step (joined state, injection) is built for the QRNN form only.
 
 /// AWD-LSTM's regularisation settings (alt_sg.md §2.1, §2.5); all off by default.
 public struct AWDRegularization: Equatable, Sendable {
@@ -45,7 +49,15 @@ public struct LanguageModelLoss: Equatable, Sendable {
     public var total: Double { crossEntropy + ar + tar }
 }
 
-/// A tied QRNN language model over windows of token streams (`Batch.tokens`).
+/// The recurrent layer of the recipe.
+public enum RecurrentCell: String, Sendable {
+    /// pytorch-qrnn's QRNN layer (window 2 for layer 0, 1 after).
+    case qrnn
+    /// One-layer LSTMs, one per layer.
+    case lstm
+}
+
+/// A tied QRNN (or LSTM) language model over windows of token streams (`Batch.tokens`).
 public final class QRNNLanguageModel: Network {
     public let name: String
     public var objective: Objective { .languageModel }
@@ -57,6 +69,7 @@ public final class QRNNLanguageModel: Network {
     public let hiddenSize: Int
     public let layers: Int
     public let regularization: AWDRegularization
+    public let cell: RecurrentCell
     /// Input size, output size and window of each layer.
     public let layerShapes: [(input: Int, hidden: Int, window: Int)]
     /// S = Σ H_l: the width of the joined state (alt_sg.md §4.1).
@@ -66,7 +79,9 @@ public final class QRNNLanguageModel: Network {
 
     private let window: Int
     private let encoderWeight: TensorSlot
+    /// QRNN: (W, b). LSTM: (W_hh, b_ih) here and (W_ih, b_hh) in `lstmSlots`; weight drop acts on `weight`.
     private let layerSlots: [(weight: TensorSlot, bias: TensorSlot)]
+    private let lstmSlots: [(weightIH: TensorSlot, biasHH: TensorSlot)]
     private let decoderBias: TensorSlot
     private var dropoutGenerator: SeededGenerator
     private var trainingState = CarriedState()
@@ -80,6 +95,8 @@ public final class QRNNLanguageModel: Network {
     /// (B, E); empty after a reset (zeros).
     private struct CarriedState {
         var cells: [[Float]] = []
+        /// LSTM only: each layer's h (B, H_l).
+        var hidden: [[Float]] = []
         var previous: [Float] = []
         var streams = 0
     }
@@ -91,6 +108,8 @@ public final class QRNNLanguageModel: Network {
         /// Locked-dropout mask (B, H_l) on the output, the dropped output and its gradient (R, H_l).
         var mask = AlignedBuffer<Float>(count: 0), dropped = AlignedBuffer<Float>(count: 0), dDropped = AlignedBuffer<Float>(count: 0)
         var dCell0 = AlignedBuffer<Float>(count: 0)
+        /// LSTM only: h (T + 1, B, H_l) with h_0 in slot 0, tanh(c) (T, B, H_l), d h_0 (B, H_l).
+        var hidden = AlignedBuffer<Float>(count: 0), tanhC = AlignedBuffer<Float>(count: 0), dHidden0 = AlignedBuffer<Float>(count: 0)
         /// Weight drop: mask, dropped weight, gradient with respect to the dropped weight.
         var weightMask = AlignedBuffer<Float>(count: 0), droppedWeight = AlignedBuffer<Float>(count: 0)
         var dDroppedWeight = AlignedBuffer<Float>(count: 0)
@@ -111,7 +130,7 @@ public final class QRNNLanguageModel: Network {
     /// A model of `layers` QRNN layers; parameters drawn from `seed` (stream `"init"`): the shared
     /// embedding U(−0.1, 0.1), each QRNN linear PyTorch's default U(±1/√(k·I)), the decoder bias 0
     /// (alt_sg.md §2.4). `bptt` is the window length (the mean of the variable windows in training).
-    public init(name: String = "qrnn_lm", vocabulary: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
+    public init(name: String = "qrnn_lm", cell: RecurrentCell = .qrnn, vocabulary: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
                 regularization: AWDRegularization = AWDRegularization(), bptt: Int, seed: UInt64) throws {
         for (value, what) in [(vocabulary, "vocabulary"), (embeddingSize, "emsize"), (hiddenSize, "nhid"), (layers, "nlayers"),
                               (bptt, "bptt")] where value < 1 {
@@ -128,25 +147,49 @@ public final class QRNNLanguageModel: Network {
         self.hiddenSize = hiddenSize
         self.layers = layers
         self.regularization = regularization
+        self.cell = cell
         window = bptt
         layerShapes = (0..<layers).map { l in
-            (l == 0 ? embeddingSize : hiddenSize, l == layers - 1 ? embeddingSize : hiddenSize, l == 0 ? 2 : 1)
+            (l == 0 ? embeddingSize : hiddenSize, l == layers - 1 ? embeddingSize : hiddenSize, cell == .qrnn && l == 0 ? 2 : 1)
         }
         var layout = TensorLayout()
         encoderWeight = layout.add("encoder.weight", shape: [vocabulary, embeddingSize])
-        layerSlots = layerShapes.enumerated().map { l, shape in
-            (layout.add("rnns.\(l).linear.weight", shape: [3 * shape.hidden, shape.window * shape.input]),
-             layout.add("rnns.\(l).linear.bias", shape: [3 * shape.hidden]))
+        var slots: [(TensorSlot, TensorSlot)] = [], lstm: [(TensorSlot, TensorSlot)] = []
+        for (l, shape) in layerShapes.enumerated() {
+            switch cell {
+            case .qrnn:
+                slots.append((layout.add("rnns.\(l).linear.weight", shape: [3 * shape.hidden, shape.window * shape.input]),
+                              layout.add("rnns.\(l).linear.bias", shape: [3 * shape.hidden])))
+            case .lstm:
+                // PyTorch's names and order of one nn.LSTM layer (AWD's WeightDrop keeps W_hh as weight_hh_l0_raw).
+                let weightIH = layout.add("rnns.\(l).weight_ih_l0", shape: [4 * shape.hidden, shape.input])
+                let weightHH = layout.add("rnns.\(l).weight_hh_l0", shape: [4 * shape.hidden, shape.hidden])
+                let biasIH = layout.add("rnns.\(l).bias_ih_l0", shape: [4 * shape.hidden])
+                let biasHH = layout.add("rnns.\(l).bias_hh_l0", shape: [4 * shape.hidden])
+                slots.append((weightHH, biasIH))
+                lstm.append((weightIH, biasHH))
+            }
         }
+        layerSlots = slots
+        lstmSlots = lstm
         decoderBias = layout.add("decoder.bias", shape: [vocabulary])
         parameters = ParameterBlock(layout)
         dropoutGenerator = SeededGenerator(seed: seed, stream: "dropout")
         var generator = SeededGenerator(seed: seed, stream: "init")
         parameters.fillUniform(encoderWeight, bound: 0.1, using: &generator)
-        for (slots, shape) in zip(layerSlots, layerShapes) {
-            let bound = 1 / Float(shape.window * shape.input).squareRoot()
-            parameters.fillUniform(slots.weight, bound: bound, using: &generator)
-            parameters.fillUniform(slots.bias, bound: bound, using: &generator)
+        for (l, shape) in layerShapes.enumerated() {
+            switch cell {
+            case .qrnn:
+                let bound = 1 / Float(shape.window * shape.input).squareRoot()
+                parameters.fillUniform(layerSlots[l].weight, bound: bound, using: &generator)
+                parameters.fillUniform(layerSlots[l].bias, bound: bound, using: &generator)
+            case .lstm:
+                // U(±1/√size), size the layer's hidden size (§2.4), in PyTorch's parameter order.
+                let bound = 1 / Float(shape.hidden).squareRoot()
+                for slot in [lstmSlots[l].weightIH, layerSlots[l].weight, layerSlots[l].bias, lstmSlots[l].biasHH] {
+                    parameters.fillUniform(slot, bound: bound, using: &generator)
+                }
+            }
         }
         parameters.fill(decoderBias, with: 0)
     }
@@ -192,6 +235,7 @@ public final class QRNNLanguageModel: Network {
     /// given. Afterwards `initialStateGradient()` is d/d (joined initial state) of what was propagated.
     public func backward(loss: Bool, injected: [Float]?) {
         precondition(trained, "\(name): backward needs a training forward first")
+        precondition(injected == nil || cell == .qrnn, "\(name): the synthetic-gradient injection is built for QRNN layers only")
         if let injected {
             precondition(injected.count == streams * joinedWidth, "\(name): injected gradient of \(injected.count) values, expected \(streams)×\(joinedWidth)")
         }
@@ -216,12 +260,15 @@ public final class QRNNLanguageModel: Network {
 
     /// Sets what the next window of `phase` starts from: cells (B, H_l) per layer, and layer 0's previous
     /// input (B, E) or an empty array for zeros.
-    public func setState(cells: [[Float]], previous: [Float], streams: Int, phase: Phase) throws {
+    public func setState(cells: [[Float]], hidden: [[Float]] = [], previous: [Float], streams: Int, phase: Phase) throws {
         guard streams >= 1, cells.count == layers, zip(cells, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }),
               previous.isEmpty || previous.count == streams * embeddingSize else {
             throw NetworkError.stateMismatch(network: name, "cells of \(cells.map(\.count)) values and a previous input of \(previous.count) do not fit \(streams) streams of \(layerShapes.map(\.hidden))")
         }
-        let state = CarriedState(cells: cells, previous: previous, streams: streams)
+        guard cell == .qrnn || zip(hidden, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }) && hidden.count == layers else {
+            throw NetworkError.stateMismatch(network: name, "an LSTM state needs h of \(layerShapes.map(\.hidden)) per stream, got \(hidden.map(\.count))")
+        }
+        let state = CarriedState(cells: cells, hidden: hidden, previous: previous, streams: streams)
         switch phase {
         case .training: trainingState = state
         case .evaluation: evaluationState = state
@@ -262,6 +309,7 @@ public final class QRNNLanguageModel: Network {
             tensors.append(NamedTensor("\(prefix).streams", [Float(state.streams)]))
             tensors.append(NamedTensor("\(prefix).previous", state.previous))
             for (l, cell) in state.cells.enumerated() { tensors.append(NamedTensor("\(prefix).cell\(l)", cell)) }
+            for (l, h) in state.hidden.enumerated() { tensors.append(NamedTensor("\(prefix).hidden\(l)", h)) }
         }
         return NetworkState(network: name, tensors: tensors, generators: [NamedGenerator("dropout", dropoutGenerator)])
     }
@@ -272,7 +320,8 @@ public final class QRNNLanguageModel: Network {
             let streams = Int(try state.tensor("\(prefix).streams").first ?? 0)
             guard streams > 0 else { return CarriedState() }
             let cells = try (0..<layers).map { try state.tensor("\(prefix).cell\($0)") }
-            let restored = CarriedState(cells: cells, previous: try state.tensor("\(prefix).previous"), streams: streams)
+            let hidden = cell == .lstm ? try (0..<layers).map { try state.tensor("\(prefix).hidden\($0)") } : []
+            let restored = CarriedState(cells: cells, hidden: hidden, previous: try state.tensor("\(prefix).previous"), streams: streams)
             guard zip(cells, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }) else {
                 throw NetworkError.stateMismatch(network: name, "\(prefix) cells do not fit \(streams) streams of \(layerShapes.map(\.hidden))")
             }
@@ -303,8 +352,8 @@ public final class QRNNLanguageModel: Network {
             }
         }
         if state.streams == 0 {
-            state = CarriedState(cells: layerShapes.map { [Float](repeating: 0, count: window.streams * $0.hidden) },
-                                 previous: [], streams: window.streams)
+            let zeros = layerShapes.map { [Float](repeating: 0, count: window.streams * $0.hidden) }
+            state = CarriedState(cells: zeros, hidden: cell == .lstm ? zeros : [], previous: [], streams: window.streams)
         } else if state.streams != window.streams {
             throw NetworkError.streamCountChanged(network: name, got: window.streams, expected: state.streams)
         }
@@ -332,11 +381,17 @@ public final class QRNNLanguageModel: Network {
         var widest = 0
         for shape in layerShapes {
             var layer = LayerWork()
-            let weightCount = 3 * shape.hidden * shape.window * shape.input
+            let gateWidth = (cell == .qrnn ? 3 : 4) * shape.hidden
+            let weightCount = cell == .qrnn ? 3 * shape.hidden * shape.window * shape.input : 4 * shape.hidden * shape.hidden
             if shape.window == 2 { layer.source = buffer(r * 2 * shape.input) }
             layer.dSource = buffer(r * shape.window * shape.input)
             layer.cells = buffer((r + b) * shape.hidden)
-            layer.gates = buffer(r * 3 * shape.hidden)
+            layer.gates = buffer(r * gateWidth)
+            if cell == .lstm {
+                layer.hidden = buffer((r + b) * shape.hidden)
+                layer.tanhC = buffer(r * shape.hidden)
+                layer.dHidden0 = buffer(b * shape.hidden)
+            }
             layer.output = buffer(r * shape.hidden)
             layer.dOutput = buffer(r * shape.hidden)
             layer.mask = buffer(b * shape.hidden)
@@ -347,7 +402,7 @@ public final class QRNNLanguageModel: Network {
             layer.droppedWeight = buffer(weightCount)
             layer.dDroppedWeight = buffer(weightCount)
             w.layers.append(layer)
-            widest = max(widest, 3 * shape.hidden)
+            widest = max(widest, gateWidth)
         }
         w.dGates = buffer(r * widest)
         w.logits = buffer(r * vocabulary)
@@ -357,6 +412,11 @@ public final class QRNNLanguageModel: Network {
     }
 
     // MARK: - Forward and backward
+
+    /// Layer l's output sequence (R, H_l) before dropout.
+    private func rawOutput(_ l: Int) -> UnsafeMutablePointer<Float> {
+        cell == .qrnn ? work.layers[l].output.pointer : work.layers[l].hidden.pointer + streams * layerShapes[l].hidden
+    }
 
     /// Whether each regulariser is active in this pass.
     private func active(_ p: Float) -> Bool { trained && p > 0 }
@@ -402,6 +462,19 @@ public final class QRNNLanguageModel: Network {
                 dropoutMask(layer.weightMask.pointer, count: count, p: reg.weight, using: &dropoutGenerator)
                 dropoutForward(out: layer.droppedWeight.pointer, input: weight, mask: layer.weightMask.pointer, count: count)
                 weight = UnsafePointer(layer.droppedWeight.pointer)
+            }
+            if cell == .lstm {
+                let h = layer.hidden.pointer, c = layer.cells.pointer
+                state.hidden[l].withUnsafeBufferPointer { h.update(from: $0.baseAddress!, count: stateSize) }
+                state.cells[l].withUnsafeBufferPointer { c.update(from: $0.baseAddress!, count: stateSize) }
+                lstmForward(h: h, c: c, gates: layer.gates.pointer, tanhC: layer.tanhC.pointer, input: input,
+                            weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight, biasIH: p + slots.bias.offset,
+                            biasHH: p + lstmSlots[l].biasHH.offset, steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
+                state.hidden[l] = Array(UnsafeBufferPointer(start: h + steps * stateSize, count: stateSize))
+                state.cells[l] = Array(UnsafeBufferPointer(start: c + steps * stateSize, count: stateSize))
+                lockedDropout(layer.dropped.pointer, rawOutput(l), mask: layer.mask.pointer,
+                              p: l < layers - 1 ? reg.hidden : reg.output, features: shape.hidden)
+                continue
             }
             let source: UnsafePointer<Float>
             if shape.window == 2 {
@@ -449,7 +522,7 @@ public final class QRNNLanguageModel: Network {
                 ar = Double(regularization.alpha) * sum / Double(count)
             }
             if regularization.beta != 0 && steps > 1 {
-                let r = last.output.pointer, stride = streams * embeddingSize
+                let r = rawOutput(layers - 1), stride = streams * embeddingSize
                 var sum = 0.0
                 for i in 0..<((steps - 1) * stride) {
                     let d = Double(r[i + stride]) - Double(r[i])
@@ -498,7 +571,7 @@ public final class QRNNLanguageModel: Network {
             if l == layers - 1 && loss && reg.beta != 0 && steps > 1 {
                 // TAR on the raw output: d/dr of β·mean((r_{t+1} − r_t)²).
                 let stride = streams * embeddingSize, scale = 2 * reg.beta / Float((steps - 1) * stride)
-                let r = layer.output.pointer, dr = layer.dOutput.pointer
+                let r = rawOutput(l), dr = layer.dOutput.pointer
                 for i in 0..<((steps - 1) * stride) {
                     let d = scale * (r[i + stride] - r[i])
                     dr[i + stride] += d
@@ -526,7 +599,18 @@ public final class QRNNLanguageModel: Network {
                              cells: layer.cells.pointer, gates: layer.gates.pointer, weight: weight, forgetMask: nil,
                              steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             }
-            if let dCellLast { dCellLast.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
+            if cell == .lstm {
+                lstmBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
+                             dBiasIH: g + slots.bias.offset, dBiasHH: g + lstmSlots[l].biasHH.offset, dH0: layer.dHidden0.pointer,
+                             dC0: layer.dCell0.pointer, dGates: work.dGates.pointer, dHidden: layer.dOutput.pointer, input: input.value,
+                             h: layer.hidden.pointer, c: layer.cells.pointer, gates: layer.gates.pointer, tanhC: layer.tanhC.pointer,
+                             weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight,
+                             steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
+            } else if let dCellLast {
+                dCellLast.withUnsafeBufferPointer { run($0.baseAddress!) }
+            } else {
+                run(nil)
+            }
             if dropped {
                 let raw = g + slots.weight.offset, mask = layer.weightMask.pointer
                 for i in 0..<slots.weight.count { raw[i] += dWeight[i] * mask[i] }

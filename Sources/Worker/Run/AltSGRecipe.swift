@@ -31,7 +31,7 @@ final class AltSGRecipe {
     init(_ model: QRNNLanguageModel, values: ConfigurationValues, lr: Double) throws {
         let settings = values.settings(.model)
         guard values.schedule == ScheduleCatalog.names[0] else {
-            throw OptimizerError.conflict("model qrnn_lm runs alternate_sg's own epoch schedule (restart_base, restart_lr, mixture, "
+            throw OptimizerError.conflict("model \(values.model) runs alternate_sg's own epoch schedule (restart_base, restart_lr, mixture, "
                 + "whenswitch); leave schedule unset instead of \(values.schedule)")
         }
         self.model = model
@@ -50,6 +50,9 @@ final class AltSGRecipe {
         schedule = try AltSGSchedule(scheduleSettings)
         windows = SeededGenerator(seed: values.seed, stream: "bptt")
         if useSG {
+            guard model.cell == .qrnn else {
+                throw OptimizerError.conflict("use_sg needs QRNN layers (model qrnn_lm): the synthesizer is built for them only")
+            }
             // Q12 fixed by construction: the synthesizer has its own seeded streams, so use_sg does not
             // change the base model's initial weights (alternate_sg builds the synthesizer first from the
             // shared torch RNG).
