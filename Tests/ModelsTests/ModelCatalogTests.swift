@@ -17,8 +17,8 @@ private func moments(_ values: [Float]) -> (mean: Double, std: Double) {
 }
 
 @Suite struct ModelCatalogTests {
-    @Test func listsTheSixModels() {
-        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder"])
+    @Test func listsTheEightModels() {
+        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder", "qrnn_lm", "awd_lstm"])
         for entry in ModelCatalog.entries {
             #expect(!entry.summary.isEmpty)
             #expect(Set(entry.settings.map(\.name)).count == entry.settings.count)

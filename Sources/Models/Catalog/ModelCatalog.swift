@@ -49,12 +49,12 @@ public enum ModelCatalog {
                    settings: [depth], data: "images (channels, height, width) with class labels"),
         ModelEntry(name: "lstm", summary: "LSTM word language model (embedding → LSTM → decoder)",
                    settings: [emsize, nhid, nlayers, dropout, bptt], data: "a token corpus"),
+        ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
+                   settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
         ModelEntry(name: "qrnn_lm", summary: "tied QRNN word language model with AWD regularisation and optional DNI synthetic gradients (alternate_sg)",
                    settings: AltSGKeys.all, data: "a token corpus"),
         ModelEntry(name: "awd_lstm", summary: "the qrnn_lm recipe with one-layer LSTMs per layer (alternate_sg --model LSTM; no synthesizer)",
                    settings: AltSGKeys.lstmRecipe, data: "a token corpus"),
-        ModelEntry(name: "autoencoder", summary: "the AggMo MNIST autoencoder 784→1000→500→250→30 and back, sigmoid output",
-                   settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
     ]
 
     /// The model names, in listing order.
