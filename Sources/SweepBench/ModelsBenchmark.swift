@@ -8,6 +8,8 @@
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
 //                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
+// The alternating-SG study's QRNN language model (`qrnn`: the small grid's 2×128; `qrnn1550`: the
+// README's 400/1550×4) is measured only when named in --models, and without a torch twin so far.
 import Foundation
 import Models
 import Vocabulary
@@ -57,7 +59,23 @@ private let benchModels: [BenchModel] = [
                make: { try ModelCatalog.make(name: "lstm", settings: Settings(), inputShape: [], classes: 0,
                                              vocabulary: vocabulary, seed: 1) },
                batch: randomWindow),
+    qrnnModel("qrnn", "QRNN LM 128/128×2, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 128, nhid: 128, nlayers: 2),
+    qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 400, nhid: 1550, nlayers: 4),
 ]
+
+/// The tied QRNN language model of the alternating-SG study, with the README commands' dropouts.
+private func qrnnModel(_ key: String, _ title: String, emsize: Int, nhid: Int, nlayers: Int) -> BenchModel {
+    let settings: [String: KeyValue] = ["emsize": .number(Double(emsize)), "nhid": .number(Double(nhid)), "nlayers": .number(Double(nlayers)),
+                                        "dropouti": .number(0.4), "dropouth": .number(0.3), "dropout": .number(0.4),
+                                        "dropoute": .number(0.1), "wdrop": .number(0.1)]
+    return BenchModel(key: key, title: title, samplesPerStep: { $0 * bptt },
+                      make: { try ModelCatalog.make(name: "qrnn_lm", settings: Settings(settings), inputShape: [], classes: 0,
+                                                    vocabulary: vocabulary, seed: 1) },
+                      batch: randomWindow)
+}
+
+/// The models measured when --models is not given.
+private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") }
 
 /// This process's CPU time (user + system), in seconds.
 private func processCPUSeconds() -> Double {
@@ -123,7 +141,7 @@ private func spread(_ values: [Double]) -> Double { (values.max()! - values.min(
 
 func modelsBenchmark(_ arguments: [String]) throws {
     var seconds = 1.5, repeats = 3, threadCounts = [1, 2], batches = [64, 128]
-    var keys = benchModels.map(\.key)
+    var keys = defaultBenchModels
     var python: String?
     var rest = arguments[...]
     func list(_ text: String) throws -> [Int] {

@@ -64,7 +64,7 @@ public enum Registry {
 
     /// The catalog grids are validated against and runs are built from.
     public static let catalog = Catalog(run: run, selectors: [optimizers, schedules, models, datasets],
-                                        combinations: [powerLawCheck, jacobiCheck])
+                                        combinations: [powerLawCheck, jacobiCheck, altsgCheck])
 
     // MARK: - Rules across components
 
@@ -99,6 +99,21 @@ public enum Registry {
         guard case let .string(model)? = values["model"], !PowerLawCatalog.names.contains(model) else { return nil }
         return "the jacobi schedule steps the power-law regimes (\(PowerLawCatalog.names.joined(separator: ", "))), "
             + "not model \(model), which trains by epochs"
+    }
+
+    /// `qrnn_lm` runs alternate_sg's own epoch schedule (model keys restart_base, restart_lr, mixture,
+    /// whenswitch), so it takes the constant schedule only, and a restart list must reach the last epoch
+    /// (alternate_sg stops with an IndexError past it: the Q17 fix refuses such grids).
+    static let altsgCheck = CombinationCheck(owners: [.run, .model], onlyWhere: (.model, ["qrnn_lm", "awd_lstm"])) { values in
+        if case let .string(schedule)? = values["schedule"], schedule != ScheduleCatalog.names[0] {
+            return "model \(values["model"]?.string ?? "qrnn_lm") runs alternate_sg's own epoch schedule (restart_base, restart_lr, mixture, whenswitch); "
+                + "leave schedule unset instead of \(schedule)"
+        }
+        guard let bases = values["model.restart_base"]?.numbers, bases.count > 1 else { return nil }
+        let epochs = Int(values["run.epochs"]?.number ?? epochs.fallback?.number ?? 1)
+        return problem {
+            try AltSGSchedule.validate(.init(lr: 1, restartBase: bases.map { Int($0) }), epochs: epochs)
+        }
     }
 
     /// Qualified values (`model.steps`) by owner and bare name.

@@ -4,9 +4,9 @@ import TestSupport
 
 /// The shipped grids, read through the real registry as a user's `sweep` reads them.
 @Suite struct SeedGridTests {
-    static let grids = ["aggmo-ae", "aggmo-ae-full", "cgo-fashion", "cgo-fashion-full", "cifar", "mnist", "multiwoz", "multiwoz-cpu",
-                        "multiwoz-roberta", "plo-phase", "plo-phase-full", "powerlaw", "ptb", "smoke", "snli", "snli-cpu",
-                        "transformer-synthetic"]
+    static let grids = ["aggmo-ae", "aggmo-ae-full", "altsg-ptb", "altsg-small", "altsg-wt2", "cgo-fashion", "cgo-fashion-full", "cifar",
+                        "mnist", "multiwoz", "multiwoz-cpu", "multiwoz-roberta", "plo-phase", "plo-phase-full", "powerlaw", "ptb",
+                        "smoke", "snli", "snli-cpu", "transformer-synthetic"]
 
     @Test(arguments: grids)
     func everyShippedGridValidates(_ name: String) throws {

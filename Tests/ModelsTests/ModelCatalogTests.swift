@@ -18,8 +18,8 @@ private func moments(_ values: [Float]) -> (mean: Double, std: Double) {
 
 @Suite struct ModelCatalogTests {
     @Test func listsTheModels() {
-        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder", "nli", "seq2seq", "transformer_lm",
-                                       "roberta_lm"])
+        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder", "qrnn_lm", "awd_lstm", "nli", "seq2seq",
+                                       "transformer_lm", "roberta_lm"])
         for entry in ModelCatalog.entries {
             #expect(!entry.summary.isEmpty)
             #expect(Set(entry.settings.map(\.name)).count == entry.settings.count)

@@ -44,6 +44,7 @@ struct RunCheckpoint {
             file.integers["best.epoch"] = [Int64(best.epoch)]
             file.doubles["best"] = [best.value] + best.test.map(\.value)
         }
+        try setup.altsg?.save(into: &file)
         try file.write(to: path)
     }
 
@@ -85,6 +86,7 @@ struct RunCheckpoint {
         for (name, values) in file.integers where name.hasPrefix("optimizer.") { optimizer.ints[String(name.dropFirst(10))] = values.map(Int.init) }
         try setup.optimizer.restoreState(optimizer)
         setup.optimizer.resetAdmissions()
+        try setup.altsg?.restore(from: file, path: path)
 
         var progress = RunProgress(seed: 0)
         progress.epoch = Int(counters[0])

@@ -12,6 +12,8 @@ struct RunSetup {
     let network: any Network
     let optimizer: any Optimizer
     let schedule: LearningRateSchedule
+    /// alternate_sg's recipe when the model is `qrnn_lm` (variable windows, epoch schedule, synthesizer).
+    let altsg: AltSGRecipe?
 
     init(_ values: ConfigurationValues, context: RunContext, cache: DataCache) throws {
         let modelSettings = values.settings(.model)
@@ -31,6 +33,11 @@ struct RunSetup {
                                               tensors: network.parameters.ranges)
         schedule = try ScheduleCatalog.make(name: values.schedule, values.settings(.schedule).values, lr: optimizer.lr,
                                             epochs: values.epochs)
+        if let languageModel = network as? QRNNLanguageModel {
+            altsg = try AltSGRecipe(languageModel, values: values, lr: optimizer.lr)
+        } else {
+            altsg = nil
+        }
     }
 }
 

@@ -35,6 +35,10 @@ struct Trainer {
     /// Trains from `progress`'s position to the end of the current epoch, unless the loss stops being
     /// finite or a stop signal arrives (checked after every step).
     mutating func trainEpoch(_ progress: inout RunProgress) throws -> EpochOutcome {
+        if let recipe = setup.altsg, case let .tokens(corpus) = setup.data {
+            return try recipe.trainEpoch(&progress, train: corpus.train, streams: batchSize, optimizer: setup.optimizer,
+                                         clip: values.clip, dataset: values.dataset)
+        }
         if progress.stepInEpoch == 0 {
             network.resetState(.training)
             setup.optimizer.resetAdmissions()
@@ -132,6 +136,7 @@ struct Trainer {
             }
         }
         metrics.append((MetricNames.learningRate, setup.optimizer.lr))
+        metrics += setup.altsg?.epochMetrics ?? []
         var admissions = setup.optimizer.admissions
         admissions.admitted += progress.admissionsBefore.admitted
         admissions.rejected += progress.admissionsBefore.rejected
@@ -155,6 +160,7 @@ struct Trainer {
     /// The BPTT windows of a split cut into `batch_size` streams; a split too short for that is an error
     /// that says which batch size would fit.
     private func windows(_ stream: [Int32], split: String) throws -> Int {
+        let batchSize = streams(split)
         let count = TokenBatch.windowCount(tokens: stream.count, streams: batchSize, bptt: bptt)
         guard count > 0 else {
             throw DataError(.tooFewTokens(split: split, tokens: stream.count, streams: batchSize), dataset: values.dataset)
@@ -162,11 +168,16 @@ struct Trainer {
         return count
     }
 
+    /// The streams a split is cut into: the batch size, or the recipe's evaluation batch sizes.
+    private func streams(_ split: String) -> Int {
+        split == "train" ? batchSize : setup.altsg?.evaluationStreams(split) ?? batchSize
+    }
+
     private mutating func evaluate(_ stream: [Int32], split: String) throws -> MetricTotals {
         network.resetState(.evaluation)
         var totals = MetricTotals()
         for window in 0..<(try windows(stream, split: split)) {
-            tokens.window(window, of: stream, streams: batchSize, bptt: bptt)
+            tokens.window(window, of: stream, streams: streams(split), bptt: bptt)
             totals.add(try network.evaluate(.tokens(tokens)))
         }
         return totals

@@ -1,0 +1,132 @@
+// One quasi-recurrent layer (pytorch-qrnn's `QRNNLayer` with an output gate, as alternate_sg runs it),
+// forward and backward through time. A QRNN stack is this applied layer after layer (alt_sg.md §2.2).
+// Sizes: steps = T, batch = B, inputSize = I, hidden = H, window = k (1 or 2). Gate rows are z, f, o.
+//
+//     s_t = x_t  (k = 1)     s_t = [x_t ; x_{t−1}]  (k = 2; x_0 = the previous call's last input, or 0)
+//     y_t = W·s_t + b        z = tanh(y[0:H])   f = σ(y[H:2H])·m_t   o = σ(y[2H:3H])
+//     c_t = f ⊙ z + (1 − f) ⊙ c_{t−1}      ("ForgetMult": the forget gate weights the new candidate)
+//     h_t = o ⊙ c_t
+//
+// m_t is the optional zoneout mask (0/1, not rescaled; only the DNI synthesizer uses one). The state a
+// layer carries to the next segment is the cell c_T, not h_T.
+
+/// Builds the window-2 source rows (T·B, 2I): row t·B + b is [x_t ; x_{t−1}], with x_0 = `previous`
+/// (B, I) or zeros when nil. input is (T, B, I).
+public func qrnnSource(_ source: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, previous: UnsafePointer<Float>?,
+                       steps: Int, batch: Int, inputSize: Int) {
+    let width = 2 * inputSize
+    for t in 0..<steps {
+        for b in 0..<batch {
+            let row = source + (t * batch + b) * width
+            row.update(from: input + (t * batch + b) * inputSize, count: inputSize)
+            if t > 0 {
+                (row + inputSize).update(from: input + ((t - 1) * batch + b) * inputSize, count: inputSize)
+            } else if let previous {
+                (row + inputSize).update(from: previous + b * inputSize, count: inputSize)
+            } else {
+                (row + inputSize).update(repeating: 0, count: inputSize)
+            }
+        }
+    }
+}
+
+/// Runs the layer over T steps.
+///
+/// - source: (T, B, k·I): the input itself for k = 1, or `qrnnSource`'s rows for k = 2.
+/// - weight (3H, k·I), bias (3H).
+/// - cells: (T + 1, B, H). Slot 0 holds the initial cell c_0 (read); slots 1…T receive c_t.
+/// - output: (T, B, H), receives h_t.
+/// - gates: (T, B, 3H), receives the activated z, σ(y_f) (before the mask) and o; kept for the backward.
+/// - forgetMask: (T, B, H) zoneout mask multiplied into f, or nil.
+public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
+                        gates: UnsafeMutablePointer<Float>, source: UnsafePointer<Float>,
+                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?,
+                        steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
+    let gateWidth = 3 * hidden, stateSize = batch * hidden
+    // All pre-activations at once: the QRNN's only matrix product.
+    linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
+    for row in 0..<(steps * batch) {
+        let y = gates + row * gateWidth
+        mapVector(y, y, hidden, vectorTanh)
+        mapVector(y + hidden, y + hidden, 2 * hidden, vectorSigmoid)
+    }
+    for t in 0..<steps {
+        let cPrev = cells + t * stateSize, cNext = cells + (t + 1) * stateSize
+        for b in 0..<batch {
+            let y = gates + (t * batch + b) * gateWidth
+            let cp = cPrev + b * hidden, cn = cNext + b * hidden, h = output + (t * batch + b) * hidden
+            if let forgetMask {
+                let m = forgetMask + (t * batch + b) * hidden
+                for j in 0..<hidden {
+                    let f = y[hidden + j] * m[j]
+                    cn[j] = f * y[j] + (1 - f) * cp[j]
+                    h[j] = y[2 * hidden + j] * cn[j]
+                }
+            } else {
+                for j in 0..<hidden {
+                    let f = y[hidden + j]
+                    cn[j] = f * y[j] + (1 - f) * cp[j]
+                    h[j] = y[2 * hidden + j] * cn[j]
+                }
+            }
+        }
+    }
+}
+
+/// Backpropagates through the T steps.
+///
+/// - dOutput: (T, B, H), d loss / d h_t from above. dCellLast: (B, H), d loss / d c_T from whoever
+///   received the carried state (the DNI injection), or nil for 0 (plain truncated BPTT).
+/// - Adds into dSource (T, B, k·I) (may be nil), dWeight (3H, k·I), dBias (3H).
+/// - Writes dCell0 (B, H): d loss / d c_0. It also serves as the running cell gradient.
+/// - dGates: (T, B, 3H) scratch, receives d loss / d pre-activations.
+/// - source, cells, gates, weight, forgetMask: as the forward saw or left them.
+///
+/// For k = 2 the caller routes dSource's halves with `qrnnSourceBackward`; the x_0 half is dropped,
+/// because the stored previous input is detached.
+public func qrnnBackward(dSource: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
+                         dBias: UnsafeMutablePointer<Float>, dCell0: UnsafeMutablePointer<Float>,
+                         dGates: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, dCellLast: UnsafePointer<Float>?,
+                         source: UnsafePointer<Float>, cells: UnsafePointer<Float>, gates: UnsafePointer<Float>,
+                         weight: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?,
+                         steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
+    let gateWidth = 3 * hidden, stateSize = batch * hidden
+    // dCell0 carries (1 − f_{t+1}) ⊙ dc_{t+1} down the steps; at the top it is dc_T from outside.
+    if let dCellLast { dCell0.update(from: dCellLast, count: stateSize) } else { dCell0.update(repeating: 0, count: stateSize) }
+    for t in stride(from: steps - 1, through: 0, by: -1) {
+        let cPrev = cells + t * stateSize, cNow = cells + (t + 1) * stateSize
+        for b in 0..<batch {
+            let row = t * batch + b
+            let y = gates + row * gateWidth, dy = dGates + row * gateWidth
+            let dh = dOutput + row * hidden, carry = dCell0 + b * hidden
+            let m = forgetMask.map { $0 + row * hidden }
+            let cp = cPrev + b * hidden, c = cNow + b * hidden
+            for j in 0..<hidden {
+                let z = y[j], fRaw = y[hidden + j], o = y[2 * hidden + j]
+                let mask: Float = m?[j] ?? 1
+                let f = fRaw * mask
+                let dc = dh[j] * o + carry[j]
+                dy[2 * hidden + j] = dh[j] * c[j] * o * (1 - o)
+                dy[hidden + j] = dc * (z - cp[j]) * mask * fRaw * (1 - fRaw)
+                dy[j] = dc * f * (1 - z * z)
+                carry[j] = (1 - f) * dc
+            }
+        }
+    }
+    linearBackward(dInput: dSource, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
+                   n: steps * batch, c: sourceSize, oc: gateWidth)
+}
+
+/// Adds a window-2 source gradient (T, B, 2I) into dInput (T, B, I): the x_t half to step t, the x_{t−1}
+/// half to step t − 1. At t = 1 the x_0 half belongs to the detached previous input and is dropped.
+public func qrnnSourceBackward(dInput: UnsafeMutablePointer<Float>, dSource: UnsafePointer<Float>,
+                               steps: Int, batch: Int, inputSize: Int) {
+    let width = 2 * inputSize
+    for t in 0..<steps {
+        for b in 0..<batch {
+            let row = dSource + (t * batch + b) * width
+            addRow(dInput + (t * batch + b) * inputSize, row, inputSize)
+            if t > 0 { addRow(dInput + ((t - 1) * batch + b) * inputSize, row + inputSize, inputSize) }
+        }
+    }
+}
