@@ -1,7 +1,8 @@
 // `sweep-bench grid`: how fast `sweep expand` turns a grid into configurations, as a user's process sees
 // it (start-up included): JSON lines of a 1,000,000-configuration grid, and --count and --task on
 // 10,000,000-configuration grids of two shapes, whose answers must not depend on the grid's size, and
-// how soon the table form of a 10,000,000-configuration grid starts printing.
+// how soon the table form of a 10,000,000-configuration grid starts printing; and validation of grids with
+// 300 values on each of three keys that a schedule or an optimizer checks together.
 import Foundation
 
 func gridBenchmark(_ arguments: [String]) throws {
@@ -40,6 +41,22 @@ func gridBenchmark(_ arguments: [String]) throws {
          "seed": \(ten { "\($0)" })}
         """.write(toFile: deep, atomically: true, encoding: .utf8)
 
+    // 300 values on each of three interacting keys: 2.7·10⁷ configurations whose checks must stay
+    // proportional to the distinct values of the keys each check sees together.
+    func hundreds(_ value: (Int) -> String) -> String { "[" + (0..<300).map(value).joined(separator: ", ") + "]" }
+    let interacting = [
+        ("step schedule: lr × epochs × gamma", #""schedule": "step", "milestones": [5]"#,
+         #""lr": \#(hundreds { "\(Double($0 + 1) * 1e-3)" }), "epochs": \#(hundreds { "\($0 + 10)" }), "gamma": \#(hundreds { "\(Double($0 + 1) * 1e-2)" })"#),
+        ("cosine_restarts: lr × restart_base × eta_min", #""schedule": "cosine_restarts""#,
+         #""lr": \#(hundreds { "\(Double($0 + 1) * 1e-3)" }), "restart_base": \#(hundreds { "[\($0 + 1)]" }), "eta_min": \#(hundreds { "\(Double($0) * 1e-6)" })"#),
+        ("sgd: lr × momentum × dampening", #""nesterov": false"#,
+         #""lr": \#(hundreds { "\(Double($0 + 1) * 1e-3)" }), "momentum": \#(hundreds { "\(Double($0) * 3e-3)" }), "dampening": \#(hundreds { "\(Double($0) * 3e-3)" })"#),
+    ]
+    for (index, grid) in interacting.enumerated() {
+        try #"{"name": "interacting", "fixed": {"model": "logreg", "dataset": "blobs", "optimizer": "sgd", \#(grid.1)}, "grid": {\#(grid.2)}}"#
+            .write(toFile: folder + "/interacting-\(index).json", atomically: true, encoding: .utf8)
+    }
+
     func median(_ run: () throws -> Double) rethrows -> (median: Double, best: Double) {
         let times = try (0..<samples).map { _ in try run() }.sorted()
         return (times[times.count / 2], times[0])
@@ -66,5 +83,10 @@ func gridBenchmark(_ arguments: [String]) throws {
     let table = try median { try timeToFirstOutput(["expand", deep], bytes: 65_536) }
     print("| expand (table), first 64 KB of output, seven axes of ten | 10,000,000 | "
           + "\(String(format: "%.1f ms [%.1f]", table.median * 1000, table.best * 1000)) | |")
-    print("\ntargets: ≥ 1,000,000 configurations/s written; --count and --task under 20 ms; the table's first rows at once")
+    for (index, grid) in interacting.enumerated() {
+        let time = try median { try timeSweep(["validate", folder + "/interacting-\(index).json"]) }
+        print("| validate, 300 values each, \(grid.0) | 27,000,000 | \(String(format: "%.1f ms [%.1f]", time.median * 1000, time.best * 1000)) | |")
+    }
+    print("\ntargets: ≥ 1,000,000 configurations/s written; --count and --task under 20 ms; the table's first rows at once; "
+          + "validation of 300 values on three interacting keys under 1 s")
 }

@@ -20,7 +20,8 @@ public struct KeySpec: Equatable, Sendable {
         self.summary = summary
     }
 
-    /// A key without a default value; `absent` says what leaving it out means ("required", "all").
+    /// A key without a default value; `absent` says what leaving it out means ("all", "the run's epochs"),
+    /// or is `KeySpec.required`.
     public init(_ name: String, _ kind: KeyKind, absent: String, _ summary: String) {
         self.name = name
         self.kind = kind
@@ -28,6 +29,12 @@ public struct KeySpec: Equatable, Sendable {
         self.defaultText = absent
         self.summary = summary
     }
+
+    /// What `absent` says of a key every configuration of its component must give.
+    public static let required = "required"
+
+    /// Whether a configuration that chooses this key's component must give it.
+    public var isRequired: Bool { fallback == nil && defaultText == Self.required }
 }
 
 /// A key a component's reference accepts but never reads: refused rather than silently ignored, with the

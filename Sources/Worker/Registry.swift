@@ -37,8 +37,10 @@ public enum Registry {
             return Component(name: name, summary: description.summary, keys: description.keys,
                              checkedTogether: ScheduleCatalog.checkedTogether(name)) { values in
                 // Keys outside the checked group are checked in another group (or by their kinds alone):
-                // an lr or epochs not in this group cannot fail it.
-                let own = values.filter { QualifiedKey($0.key).owner == nil }
+                // an lr or epochs not in this group cannot fail it, and a required key the validator has
+                // found given is stood in for by a value of its kind.
+                var own = values.filter { QualifiedKey($0.key).owner == nil }
+                for spec in description.keys where spec.isRequired && own[spec.name] == nil { own[spec.name] = spec.kind.example }
                 return problem {
                     try ScheduleCatalog.validate(name: name, own, lr: values["optimizer.lr"]?.number ?? .infinity,
                                                  epochs: Int(values["run.epochs"]?.number ?? 1))

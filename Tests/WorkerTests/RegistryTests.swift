@@ -61,7 +61,7 @@ import Vocabulary
             let base = owner == .run ? Self.base(for: .model, "logreg") : Self.base(for: owner, component.name)
             // Keys a component requires are given in every trial.
             var required = base
-            for spec in component.keys where spec.fallback == nil && spec.defaultText == "required" {
+            for spec in component.keys where spec.isRequired {
                 required[spec.name] = Self.json(spec.kind.example)
             }
             #expect(try Self.validate(required) == [], "\(owner) \(component.name): the base configuration")
@@ -95,7 +95,7 @@ import Vocabulary
 
     @Test func aRequiredKeyLeftOutIsRefusedBeforeAnyRun() throws {
         var configuration = Self.base(for: .schedule, "exponential")
-        #expect(try Self.validate(configuration) == [#"schedule exponential needs "gamma": the factor per epoch, e.g. 0.95"#])
+        #expect(try Self.validate(configuration) == [#"schedule exponential needs "gamma": factor per epoch"#])
         configuration["gamma"] = .number(0.9)
         #expect(try Self.validate(configuration) == [])
     }

@@ -5,7 +5,7 @@ import Vocabulary
 
 extension DatasetCatalog {
     static let multiwozRoberta: DatasetEntry = {
-        let tokenizer = KeySpec("tokenizer", .string, absent: "required",
+        let tokenizer = KeySpec("tokenizer", .string, absent: KeySpec.required,
                                 "folder with vocab.json and merges.txt (the checkpoint's, e.g. roberta-base)")
         let blockSize = KeySpec("block_size", .integer(3...100_000), .number(512),
                                 "the study's block: conversations longer than block_size − 2 tokens are left out")

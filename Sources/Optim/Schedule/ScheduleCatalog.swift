@@ -19,13 +19,13 @@ public enum ScheduleCatalog {
     public static let schedules: [ScheduleDescription] = [
         ScheduleDescription(name: "constant", summary: "lr throughout (after any warm-up)", keys: [warmupEpochs]),
         ScheduleDescription(name: "step", summary: "lr multiplied by gamma at each milestone epoch", keys: [
-            KeySpec("milestones", .integers(1...Int.max, count: 1...Int.max), absent: "required",
+            KeySpec("milestones", .integers(1...Int.max, count: 1...Int.max), absent: KeySpec.required,
                     "epochs (increasing) at which lr is multiplied by gamma"),
             KeySpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true), .number(0.1), "factor at each milestone"),
             warmupEpochs,
         ]),
         ScheduleDescription(name: "exponential", summary: "lr multiplied by gamma every epoch", keys: [
-            KeySpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true), absent: "required", "factor per epoch"),
+            KeySpec("gamma", .number(0...Double.infinity, exclusiveMinimum: true), absent: KeySpec.required, "factor per epoch"),
             warmupEpochs,
         ]),
         ScheduleDescription(name: "cosine", summary: "cosine annealing from lr to eta_min over t_max epochs", keys: [
@@ -34,7 +34,7 @@ public enum ScheduleCatalog {
             etaMin, warmupEpochs,
         ]),
         ScheduleDescription(name: "cosine_restarts", summary: "cosine annealing with warm restarts (seeds.md §4)", keys: [
-            KeySpec("restart_base", .integers(1...Int.max, count: 1...Int.max), absent: "required",
+            KeySpec("restart_base", .integers(1...Int.max, count: 1...Int.max), absent: KeySpec.required,
                     "a number b (cycles of b, b, 2b, 4b, … epochs) or an increasing list of epochs after which to restart"),
             etaMin, warmupEpochs,
         ]),
@@ -46,14 +46,13 @@ public enum ScheduleCatalog {
     public static var names: [String] { schedules.map(\.name) }
 
     /// The keys whose validity `make` decides beyond their kinds, in the groups that must be seen together
-    /// with the optimizer's `lr` and the run's `epochs` (qualified). A required key is in each of its
-    /// schedule's groups, since `make` needs it whatever else it checks.
+    /// with the optimizer's `lr` and the run's `epochs` (qualified).
     public static func checkedTogether(_ name: String) -> [[String]] {
         switch name {
         case "step": return [["milestones"]]
         case "exponential": return [["gamma"]]
         case "cosine": return [["eta_min", "optimizer.lr"]]
-        case "cosine_restarts": return [["restart_base", "run.epochs"], ["restart_base", "eta_min", "optimizer.lr"]]
+        case "cosine_restarts": return [["restart_base", "run.epochs"], ["eta_min", "optimizer.lr"]]
         default: return []
         }
     }

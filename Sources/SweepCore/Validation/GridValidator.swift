@@ -89,7 +89,19 @@ public struct GridValidator: Sendable {
                 }
             }
 
-            // Each chosen component's check, over the distinct combinations of the keys it decides.
+            // Each chosen component's required keys, then its check over the distinct combinations of the
+            // keys it decides.
+            for (selectorRow, selection) in selections {
+                for (owner, component) in selection.components {
+                    for spec in component.keys where spec.isRequired && !keys.contains(where: { key in
+                        guard catalog.selector(key) == nil, case let .owned(o, given) = catalog.ownership(of: key, in: selection) else { return false }
+                        return o == owner && given.name == spec.name
+                    }) {
+                        fail(.missingKey, at: selectorRow[owner.rawValue]?.offset ?? leaf.offset,
+                             "\(Selection.describe(owner, component)) needs \"\(spec.name)\": \(spec.summary)")
+                    }
+                }
+            }
             for (selectorRow, selection) in selections {
                 for (owner, component) in selection.components {
                     guard let check = component.check else { continue }
