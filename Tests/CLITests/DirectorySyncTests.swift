@@ -1,5 +1,5 @@
 // A new shard and a renamed checkpoint are durable only once their directory is flushed: checked on the
-// system calls of a real `sweep run` (strace, where it is installed).
+// system calls of a real `sweep run` (strace, installed by scripts/setup).
 import Foundation
 import Testing
 import TestSupport
@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct DirectorySyncTests {
     static let strace = "/usr/bin/strace"
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: strace)))
+    @Test
     func theShardsAndCheckpointsFoldersAreFsyncedAfterNewEntries() throws {
         let folder = try TemporaryFolder("dirsync")
         let grid = try folder.write("g.json", #"""

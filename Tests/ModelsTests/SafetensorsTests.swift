@@ -105,8 +105,8 @@ import TestSupport
         }
     }
 
-    /// Where Python has the reference safetensors library (`pip install safetensors numpy`), it reads a
-    /// file we wrote to the same tensors; elsewhere this test checks nothing.
+    /// The reference safetensors library (`pip install safetensors numpy`, done by scripts/setup) reads a
+    /// file we wrote to the same tensors.
     @Test func referenceReaderReadsOurFile() throws {
         let script = """
             import json, sys
@@ -126,11 +126,13 @@ import TestSupport
         process.arguments = ["python3", "-c", script, out.appendingPathComponent(TransformerLanguageModel.weightsFile).path]
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return }
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return }  // no Python or no safetensors library here
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try #require(process.terminationStatus == 0, "python3 could not read our file (scripts/setup installs safetensors): \(stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         #expect(json["meta"] as? [String: String] == ["format": "pt"])
         let tensors = try #require(json["tensors"] as? [String: [Any]])
