@@ -13,16 +13,16 @@ func reportBenchmark(_ arguments: [String]) throws {
     while let option = rest.popFirst() {
         switch option {
         case "--records":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw ReportBenchmarkError("--records needs a count ≥ 1") }
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--records needs a count ≥ 1") }
             records = value
         case "--samples":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw ReportBenchmarkError("--samples needs a count ≥ 1") }
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
             samples = value
         case "--keep":
-            guard let text = rest.popFirst() else { throw ReportBenchmarkError("--keep needs a folder") }
+            guard let text = rest.popFirst() else { throw BenchmarkError("--keep needs a folder") }
             keep = text
         default:
-            throw ReportBenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
+            throw BenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
         }
     }
     let parent = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-report-\(getpid())").path
@@ -59,33 +59,3 @@ func reportBenchmark(_ arguments: [String]) throws {
     print("settings: \(report!.sections.flatMap { $0.optimizers.flatMap(\.groups) }.count), maps: \(answers!.maps.count)")
 }
 
-private struct ReportBenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-private func row(_ label: String, _ time: (median: Double, best: Double)) {
-    print("| \(label) | " + String(format: "%.3f [%.3f]", time.median, time.best) + " |")
-}
-
-private func measure(_ samples: Int, _ body: () throws -> Void) rethrows -> (median: Double, best: Double) {
-    var times: [Double] = []
-    for _ in 0..<samples {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    times.sort()
-    return (times[times.count / 2], times[0])
-}
-
-private func runQuietly(_ command: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: command[0])
-    process.arguments = Array(command.dropFirst())
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw ReportBenchmarkError("\(command.joined(separator: " ")) exited \(process.terminationStatus)") }
-}

@@ -15,16 +15,16 @@ func statusBenchmark(_ arguments: [String]) throws {
     while let option = rest.popFirst() {
         switch option {
         case "--records":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw StatusBenchmarkError("--records needs a count ≥ 1") }
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--records needs a count ≥ 1") }
             records = value
         case "--samples":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw StatusBenchmarkError("--samples needs a count ≥ 1") }
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
             samples = value
         case "--keep":
-            guard let text = rest.popFirst() else { throw StatusBenchmarkError("--keep needs a folder") }
+            guard let text = rest.popFirst() else { throw BenchmarkError("--keep needs a folder") }
             keep = text
         default:
-            throw StatusBenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
+            throw BenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
         }
     }
 
@@ -57,37 +57,6 @@ func statusBenchmark(_ arguments: [String]) throws {
     let counts = status!.overall
     print("states: " + RunState.allCases.map { "\($0.rawValue) \(counts[$0])" }.joined(separator: ", ")
           + "; records read: \(status!.recordCount)")
-}
-
-private struct StatusBenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-private func row(_ label: String, _ time: (median: Double, best: Double)) {
-    print("| \(label) | " + String(format: "%.3f [%.3f]", time.median, time.best) + " |")
-}
-
-private func measure(_ samples: Int, _ body: () throws -> Void) rethrows -> (median: Double, best: Double) {
-    var times: [Double] = []
-    for _ in 0..<samples {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    times.sort()
-    return (times[times.count / 2], times[0])
-}
-
-private func runQuietly(_ command: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: command[0])
-    process.arguments = Array(command.dropFirst())
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw StatusBenchmarkError("\(command.joined(separator: " ")) exited \(process.terminationStatus)") }
 }
 
 /// The grid: critical-gradient optimizers over lr × topC × decay × momentum and their bases over
