@@ -1,4 +1,4 @@
-// Timing shared by the benchmarks that time a phase in process and the `sweep` command end to end.
+// Options and timing shared by the benchmarks that time a phase in process and the `sweep` command end to end.
 import Foundation
 
 /// One table row: a label and its median [best] seconds.
@@ -28,4 +28,27 @@ func runQuietly(_ command: [String]) throws {
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else { throw BenchmarkError("\(command.joined(separator: " ")) exited \(process.terminationStatus)") }
+}
+
+/// `--records N` (default 10⁶), `--samples N` and `--keep DIR` (the synthetic results folder, kept).
+func recordsOptions(_ arguments: [String], samples defaultSamples: Int) throws -> (records: Int, samples: Int, keep: String?) {
+    var records = 1_000_000, samples = defaultSamples
+    var keep: String?
+    var rest = arguments[...]
+    while let option = rest.popFirst() {
+        switch option {
+        case "--records":
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--records needs a count ≥ 1") }
+            records = value
+        case "--samples":
+            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
+            samples = value
+        case "--keep":
+            guard let text = rest.popFirst() else { throw BenchmarkError("--keep needs a folder") }
+            keep = text
+        default:
+            throw BenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
+        }
+    }
+    return (records, samples, keep)
 }

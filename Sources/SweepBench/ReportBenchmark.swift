@@ -7,24 +7,7 @@ import SweepCore
 /// Runs the report benchmark. Options: `--records N` (default 1,000,000), `--keep DIR` (reuse or keep
 /// the folder, as the status benchmark does), `--samples N` (default 3).
 func reportBenchmark(_ arguments: [String]) throws {
-    var records = 1_000_000, samples = 3
-    var keep: String?
-    var rest = arguments[...]
-    while let option = rest.popFirst() {
-        switch option {
-        case "--records":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--records needs a count ≥ 1") }
-            records = value
-        case "--samples":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
-            samples = value
-        case "--keep":
-            guard let text = rest.popFirst() else { throw BenchmarkError("--keep needs a folder") }
-            keep = text
-        default:
-            throw BenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
-        }
-    }
+    let (records, samples, keep) = try recordsOptions(arguments, samples: 3)
     let parent = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-report-\(getpid())").path
     defer { if keep == nil { try? FileManager.default.removeItem(atPath: parent) } }
     let (grid, gridPath, folder, bytes) = try syntheticFolder(parent: parent, records: records)

@@ -9,25 +9,7 @@ import SweepCore
 /// Runs the status benchmark. Options: `--records N` (default 1,000,000), `--keep DIR` (write the
 /// folder under DIR and keep it; an existing one of the same size is reused), `--samples N` (default 5).
 func statusBenchmark(_ arguments: [String]) throws {
-    var records = 1_000_000, samples = 5
-    var keep: String?
-    var rest = arguments[...]
-    while let option = rest.popFirst() {
-        switch option {
-        case "--records":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--records needs a count ≥ 1") }
-            records = value
-        case "--samples":
-            guard let text = rest.popFirst(), let value = Int(text), value >= 1 else { throw BenchmarkError("--samples needs a count ≥ 1") }
-            samples = value
-        case "--keep":
-            guard let text = rest.popFirst() else { throw BenchmarkError("--keep needs a folder") }
-            keep = text
-        default:
-            throw BenchmarkError("unknown option \(option) (valid: --records N, --samples N, --keep DIR)")
-        }
-    }
-
+    let (records, samples, keep) = try recordsOptions(arguments, samples: 5)
     let parent = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-status-\(getpid())").path
     defer { if keep == nil { try? FileManager.default.removeItem(atPath: parent) } }
     let (grid, gridPath, folder, bytes) = try syntheticFolder(parent: parent, records: records)

@@ -99,7 +99,11 @@ public struct TaskRunner {
         }
         if let signo = summary.stoppedBy {
             context.log("stopped by SIG\(Interruption.name(signo)) after checkpointing; running the task again resumes it")
-            if signo == options.requeueSignal, environment.jobID != nil { Requeue.task(environment, log: context.log) }
+            if signo == options.requeueSignal, environment.jobID != nil {
+                // The next attempt may start while this process is still exiting: it must find the task free.
+                lock.release()
+                Requeue.task(environment, log: context.log)
+            }
         } else {
             context.log(describe(summary, results: results))
         }

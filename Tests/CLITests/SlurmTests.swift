@@ -143,15 +143,20 @@ func waitForJob(_ job: String, seconds: Double = 300) -> Bool {
         // eligible again; release it now rather than wait.
         #expect(waitUntil(seconds: 30) { ((try? slurm(["squeue", "-h", "-j", task, "-o", "%T"])) ?? "") == "PENDING" })
         try slurm(["scontrol", "update", "JobId=\(task)", "StartTime=now"])
+        // squeue can show nothing for a moment while the requeued task changes state, so wait for the
+        // resumed attempt's end record itself (SLURM starts the task by the two-minute mark regardless).
+        #expect(waitUntil(seconds: 300) {
+            ((try? SweepResults(folder.path + "/preempt"))?.finalRecords.isEmpty == false)
+        })
         #expect(waitForJob(job))
 
         let results = try SweepResults(folder.path + "/preempt")
         let expected = try SweepResults(folder.path + "/reference/preempt")
-        #expect(results.finalMetrics == expected.finalMetrics)
+        let log = try String(contentsOfFile: folder.path + "/preempt/logs/task-\(job)_0.out", encoding: .utf8)
+        #expect(results.finalMetrics == expected.finalMetrics, "task log:\n\(log)")
         #expect(results.curves == expected.curves)
         let final = try #require(results.finalRecords.values.first?.first)
         #expect(final["attempt"] as? Int == 1)
-        let log = try String(contentsOfFile: folder.path + "/preempt/logs/task-\(job)_0.out", encoding: .utf8)
         #expect(log.contains("requeued \(task)") && log.contains("resuming at epoch"))
     }
 }

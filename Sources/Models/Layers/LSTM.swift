@@ -90,7 +90,20 @@ public func lstmBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: Unsafe
         gemm(transA: false, transB: false, m: batch, n: hidden, k: gateWidth, alpha: 1, a: da, lda: gateWidth,
              b: weightHH, ldb: hidden, beta: 0, c: dH0, ldc: hidden)
     }
-    let rows = steps * batch
+    lstmParameterGradients(dGates: dGates, h: h, input: input, rows: steps * batch, hidden: hidden, inputSize: inputSize,
+                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
+                           dInput: dInput)
+}
+
+/// The parameter and input gradients of an LSTM from its gate gradients, all steps at once:
+/// dGates (rows, 4H), h (rows, H) the states before each step, input (rows, I); padded rows have zero
+/// dGates. Accumulates into dW_hh (4H, H), dW_ih (4H, I), both biases and dInput (rows, I).
+func lstmParameterGradients(dGates: UnsafePointer<Float>, h: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
+                            hidden: Int, inputSize: Int, weightIH: UnsafePointer<Float>,
+                            dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
+                            dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
+                            dInput: UnsafeMutablePointer<Float>?) {
+    let gateWidth = 4 * hidden
     // dW_hh (4H, H) += dGatesᵀ (4H, T·B) · h_{t−1} (T·B, H), the states before each step.
     gemm(transA: true, transB: false, m: gateWidth, n: hidden, k: rows, alpha: 1, a: dGates, lda: gateWidth,
          b: h, ldb: hidden, beta: 1, c: dWeightHH, ldc: hidden)

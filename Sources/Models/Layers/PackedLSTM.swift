@@ -115,21 +115,9 @@ public func packedLSTMBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: 
             (dH0 + b * hidden).update(from: scratch + b * hidden, count: hidden)
         }
     }
-    let rows = steps * batch
-    // dW_hh (4H, H) += dGatesᵀ (4H, T·B) · h_{t−1} (T·B, H); padded rows have zero dGates.
-    gemm(transA: true, transB: false, m: gateWidth, n: hidden, k: rows, alpha: 1, a: dGates, lda: gateWidth,
-         b: h, ldb: hidden, beta: 1, c: dWeightHH, ldc: hidden)
-    // dW_ih (4H, I) += dGatesᵀ · input (T·B, I)
-    gemm(transA: true, transB: false, m: gateWidth, n: inputSize, k: rows, alpha: 1, a: dGates, lda: gateWidth,
-         b: input, ldb: inputSize, beta: 1, c: dWeightIH, ldc: inputSize)
-    if let dInput {
-        gemm(transA: false, transB: false, m: rows, n: inputSize, k: gateWidth, alpha: 1, a: dGates, lda: gateWidth,
-             b: weightIH, ldb: inputSize, beta: 1, c: dInput, ldc: inputSize)
-    }
-    for row in 0..<rows {
-        addRow(dBiasIH, dGates + row * gateWidth, gateWidth)
-        addRow(dBiasHH, dGates + row * gateWidth, gateWidth)
-    }
+    lstmParameterGradients(dGates: dGates, h: h, input: input, rows: steps * batch, hidden: hidden, inputSize: inputSize,
+                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
+                           dInput: dInput)
 }
 
 /// `dst[t, b] = src[lengths[b] − 1 − t, b]` for t < lengths[b], and 0 for t ≥ lengths[b]: each sequence's

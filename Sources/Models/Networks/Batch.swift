@@ -101,3 +101,25 @@ public struct TokenBatch: Sendable {
         self.streams = streams
     }
 }
+
+extension Batch {
+    /// The token window of a language model's batch, checked: tokens, not samples; at least one row; as
+    /// many inputs and targets as steps × streams; every token below `vocabulary`.
+    func tokenWindow(network name: String, vocabulary: Int) throws -> TokenBatch {
+        guard case let .tokens(window) = self else { throw NetworkError.wrongBatchKind(network: name, expected: "tokens") }
+        let rows = window.steps * window.streams
+        guard rows >= 1 else { throw NetworkError.emptyBatch(network: name) }
+        guard window.inputs.count == rows else {
+            throw NetworkError.targetCountMismatch(network: name, what: "input tokens", got: window.inputs.count, expected: rows)
+        }
+        guard window.targets.count == rows else {
+            throw NetworkError.targetCountMismatch(network: name, what: "target tokens", got: window.targets.count, expected: rows)
+        }
+        for tokens in [window.inputs, window.targets] {
+            if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= vocabulary }) {
+                throw NetworkError.tokenOutOfRange(network: name, index: bad, token: tokens[bad], vocabulary: vocabulary)
+            }
+        }
+        return window
+    }
+}

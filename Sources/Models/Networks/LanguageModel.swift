@@ -196,27 +196,14 @@ public final class LanguageModel: Network {
     // MARK: - Batch
 
     private func load(_ batch: Batch, state: inout CarriedState) throws {
-        guard case let .tokens(window) = batch else { throw NetworkError.wrongBatchKind(network: name, expected: "tokens") }
-        let rows = window.steps * window.streams
-        guard rows >= 1 else { throw NetworkError.emptyBatch(network: name) }
-        guard window.inputs.count == rows else {
-            throw NetworkError.targetCountMismatch(network: name, what: "input tokens", got: window.inputs.count, expected: rows)
-        }
-        guard window.targets.count == rows else {
-            throw NetworkError.targetCountMismatch(network: name, what: "target tokens", got: window.targets.count, expected: rows)
-        }
-        for tokens in [window.inputs, window.targets] {
-            if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= vocabulary }) {
-                throw NetworkError.tokenOutOfRange(network: name, index: bad, token: tokens[bad], vocabulary: vocabulary)
-            }
-        }
+        let window = try batch.tokenWindow(network: name, vocabulary: vocabulary)
         if state.streams == 0 {
             state = CarriedState(h: Array(repeating: 0, count: layers * window.streams * hiddenSize),
                                  c: Array(repeating: 0, count: layers * window.streams * hiddenSize), streams: window.streams)
         } else if state.streams != window.streams {
             throw NetworkError.streamCountChanged(network: name, got: window.streams, expected: state.streams)
         }
-        reserve(rows: rows, streams: window.streams)
+        reserve(rows: window.steps * window.streams, streams: window.streams)
         work.tokens.copy(from: window.inputs)
         work.targets.copy(from: window.targets)
         steps = window.steps
