@@ -33,6 +33,19 @@ public struct KernelSet: @unchecked Sendable {
     /// 16 independent multiply-add chains of vectors, `iterations` steps: the benchmark's peak probe.
     public var multiplyAddChains: (_ iterations: Int, _ seed: Float) -> Float
 
+    // Element-wise loops (KernelSource/Elementwise.swift); every set computes the same bits.
+    /// y_j = exp(z_j − shift) for j < count; returns Σ y_j.
+    public var expShiftedRow: (_ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ shift: Float,
+                               _ count: Int) -> Float
+    /// dA += g, dB += g (either may be nil), g = dOut where mask > 0, else 0.
+    public var maskedAccumulate: (_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?,
+                                  _ dOut: UnsafePointer<Float>, _ mask: UnsafePointer<Float>, _ count: Int) -> Void
+    /// (Σ g, Σ g·x̂) over a BatchNorm plane.
+    public var planeDotSums: (_ plane: BatchNormPlane) -> (Float, Float)
+    /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane.
+    public var batchNormInputGradient: (_ plane: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float,
+                                        _ meanG: Float, _ meanGX: Float) -> Void
+
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
                 weightGradientRows: Int, weightGradientTaps: Int, packsTransposedA: Bool,
@@ -40,7 +53,12 @@ public struct KernelSet: @unchecked Sendable {
                 packA: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
                 packB: @escaping (Bool, UnsafePointer<Float>, Int, Int, Int, Int, Int, UnsafeMutablePointer<Float>) -> Void,
                 weightGradientTile: @escaping (WeightGradientOperands) -> Void,
-                multiplyAddChains: @escaping (Int, Float) -> Float) {
+                multiplyAddChains: @escaping (Int, Float) -> Float,
+                expShiftedRow: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Float, Int) -> Float,
+                maskedAccumulate: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
+                                             UnsafePointer<Float>, Int) -> Void,
+                planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
+                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void) {
         self.name = name; self.lanes = lanes
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
@@ -48,5 +66,7 @@ public struct KernelSet: @unchecked Sendable {
         self.packsTransposedA = packsTransposedA
         self.tile = tile; self.packA = packA; self.packB = packB
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
+        self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
+        self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
     }
 }

@@ -14,7 +14,9 @@ public func makeKernelSet() -> KernelSet {
               packA: { packA(transA: $0, a: $1, lda: $2, row0: $3, depth0: $4, rows: $5, depth: $6, into: $7) },
               packB: { packB(transB: $0, b: $1, ldb: $2, depth0: $3, column0: $4, depth: $5, columns: $6, into: $7) },
               weightGradientTile: WeightGradientTile.run,
-              multiplyAddChains: multiplyAddChains)
+              multiplyAddChains: multiplyAddChains,
+              expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
+              planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient)
 }
 
 /// 12 independent chains `acc ← acc·y + z` (bounded), so the loop runs at the multiply-add units'

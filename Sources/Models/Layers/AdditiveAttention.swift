@@ -53,10 +53,11 @@ public func attentionForward(context: UnsafeMutablePointer<Float>, z: UnsafeMuta
             weights[b * steps + s] = energy
         }
     }
+    let kernels = Kernels.current
     for b in 0..<batch {
         let row = weights + b * steps
         let maxValue = rowMax(row, steps)
-        let sum = expShiftedRow(row, row, shift: maxValue, steps)
+        let sum = kernels.expShiftedRow(row, row, maxValue, steps)
         for s in 0..<steps { row[s] /= sum }
         let ctx = context + b * hidden
         ctx.update(repeating: 0, count: hidden)

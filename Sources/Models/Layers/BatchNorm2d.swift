@@ -1,6 +1,7 @@
 // 2-D batch normalisation (PyTorch's `nn.BatchNorm2d`), forward and backward over NCHW buffers.
 // Sizes: n = batch, c = channels, hw = height·width. Statistics are per channel over the n·hw values.
 import Foundation
+import KernelInterface
 
 /// Training-mode forward: normalises with the batch statistics and updates the running ones.
 ///
@@ -69,35 +70,27 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
                                 weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 n: Int, c: Int, hw: Int, reluOutput: UnsafePointer<Float>? = nil) {
     let m = Float(n * hw)
+    let kernels = Kernels.current
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
         for ch in channels {
-            let mu = mean[ch], inv = invStd[ch]
+            func plane(_ sample: Int) -> BatchNormPlane {
+                let offset = (sample * c + ch) * hw
+                return BatchNormPlane(g: dOut + offset, x: input + offset, mask: reluOutput.map { $0 + offset }, count: hw,
+                                      mean: mean[ch], invStd: invStd[ch])
+            }
             var sumDOut = 0.0, sumDOutXHat = 0.0
             for sample in 0..<n {
-                let offset = (sample * c + ch) * hw
-                let (g, gx) = planeDotSums(dOut + offset, input + offset, reluOutput.map { $0 + offset }, hw, mean: mu, invStd: inv)
+                let (g, gx) = kernels.planeDotSums(plane(sample))
                 sumDOut += Double(g)
                 sumDOutXHat += Double(gx)
             }
             dBias[ch] += Float(sumDOut)
             dWeight[ch] += Float(sumDOutXHat)
             guard let dInput else { continue }
-            let k = weight[ch] * inv
+            let k = weight[ch] * invStd[ch]
             let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m
             for sample in 0..<n {
-                let offset = (sample * c + ch) * hw
-                let g = dOut + offset, x = input + offset, d = dInput + offset
-                if let y = reluOutput.map({ $0 + offset }) {
-                    for i in 0..<hw {
-                        let xHat = (x[i] - mu) * inv
-                        d[i] += k * ((y[i] > 0 ? g[i] : 0) - meanG - xHat * meanGX)
-                    }
-                } else {
-                    for i in 0..<hw {
-                        let xHat = (x[i] - mu) * inv
-                        d[i] += k * (g[i] - meanG - xHat * meanGX)
-                    }
-                }
+                kernels.batchNormInputGradient(plane(sample), dInput + (sample * c + ch) * hw, k, meanG, meanGX)
             }
         }
     }
@@ -123,32 +116,6 @@ private func planeSum(_ x: UnsafePointer<Float>, _ count: Int, shift: Float, squ
         i += 1
     }
     return horizontalSum(lanes) + tail
-}
-
-/// (Σ g, Σ g·x̂) over one plane with x̂ = (x − mean)·invStd, g taken as 0 where `mask` (a ReLU's
-/// output) is not positive.
-@inline(__always)
-private func planeDotSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?, _ count: Int,
-                          mean: Float, invStd: Float) -> (Float, Float) {
-    var sumG = SIMD16<Float>(repeating: 0), sumGX = SIMD16<Float>(repeating: 0)
-    let mu = SIMD16<Float>(repeating: mean), inv = SIMD16<Float>(repeating: invStd)
-    var i = 0
-    while i + 16 <= count {
-        var gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self)
-        if let mask { gv.replace(with: 0, where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .<= 0) }
-        let xv = (UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
-        sumG += gv
-        sumGX = sumGX + gv * xv
-        i += 16
-    }
-    var tailG: Float = 0, tailGX: Float = 0
-    while i < count {
-        let gi = mask.map { $0[i] > 0 ? g[i] : 0 } ?? g[i]
-        tailG += gi
-        tailGX += gi * ((x[i] - mean) * invStd)
-        i += 1
-    }
-    return (horizontalSum(sumG) + tailG, horizontalSum(sumGX) + tailGX)
 }
 
 /// `out = (x − mean)·scale + bias` (then max(·, 0) with `relu`) over channel `channel` of every sample.

@@ -12,6 +12,7 @@ import Foundation
 public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
                                        labels: UnsafePointer<Int32>, n: Int, classes: Int) -> (lossSum: Double, correct: Int) {
     let rowGrain = max(1, elementGrain / classes)
+    let kernels = Kernels.current
     let blocks = (n + rowGrain - 1) / rowGrain
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(blocks, 1)) { partial in
         parallelRanges(n, grain: rowGrain) { rows in
@@ -20,7 +21,7 @@ public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logit
                 let z = logits + row * classes, p = probs + row * classes
                 let label = Int(labels[row])
                 let maxValue = rowMax(z, classes)
-                let sum = expShiftedRow(p, z, shift: maxValue, classes)
+                let sum = kernels.expShiftedRow(p, z, maxValue, classes)
                 let inverse = 1 / sum
                 for j in 0..<classes { p[j] *= inverse }
                 lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
@@ -54,10 +55,11 @@ public func softmaxCrossEntropyBackward(dLogits: UnsafeMutablePointer<Float>, pr
 
 /// `out_i = logits_i − logsumexp(logits_i)` for each row; input and out are (n, classes).
 public func logSoftmaxForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, n: Int, classes: Int) {
+    let kernels = Kernels.current
     for row in 0..<n {
         let z = input + row * classes, y = out + row * classes
         let maxValue = rowMax(z, classes)
-        let sum = expShiftedRow(y, z, shift: maxValue, classes)
+        let sum = kernels.expShiftedRow(y, z, maxValue, classes)
         let logSum = Float(log(Double(sum))) + maxValue
         for j in 0..<classes { y[j] = z[j] - logSum }
     }
@@ -102,25 +104,4 @@ func rowMax(_ z: UnsafePointer<Float>, _ count: Int) -> Float {
     var result = lanes.max()
     while j < count { result = max(result, z[j]); j += 1 }
     return result
-}
-
-/// Writes `y_j = exp(z_j − shift)` and returns their sum, accumulated in 16 Float lanes in a fixed order.
-@inline(__always)
-func expShiftedRow(_ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, shift: Float, _ count: Int) -> Float {
-    var lanes = SIMD16<Float>(repeating: 0)
-    let s = SIMD16<Float>(repeating: shift)
-    var j = 0
-    while j + 16 <= count {
-        let e = vectorExp(UnsafeRawPointer(z + j).loadUnaligned(as: SIMD16<Float>.self) - s)
-        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: SIMD16<Float>.self)
-        lanes += e
-        j += 16
-    }
-    if j < count {
-        var v = SIMD16<Float>(repeating: 0)
-        for k in 0..<(count - j) { v[k] = z[j + k] - shift }
-        let e = vectorExp(v)
-        for k in 0..<(count - j) { y[j + k] = e[k]; lanes[k] += e[k] }
-    }
-    return horizontalSum(lanes)
 }

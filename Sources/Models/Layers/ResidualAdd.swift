@@ -1,4 +1,5 @@
 // The merge of a residual block: the sum of two equally shaped tensors, and its backward.
+import KernelInterface
 
 /// `out = a + b` over `count` elements, or `max(a + b, 0)` with `relu` (a basic block's closing ReLU).
 public func residualAddForward(out: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
@@ -16,15 +17,12 @@ public func residualAddForward(out: UnsafeMutablePointer<Float>, a: UnsafePointe
 /// fused a ReLU, `reluOutput` is its output and dOut counts only where it is positive.
 public func residualAddBackward(dA: UnsafeMutablePointer<Float>?, dB: UnsafeMutablePointer<Float>?,
                                 dOut: UnsafePointer<Float>, count: Int, reluOutput: UnsafePointer<Float>? = nil) {
+    let kernels = Kernels.current
     parallelRanges(count, grain: elementGrain) { range in
+        let start = range.lowerBound
         if let y = reluOutput {
-            for i in range {
-                let g = y[i] > 0 ? dOut[i] : 0
-                if let dA { dA[i] += g }
-                if let dB { dB[i] += g }
-            }
+            kernels.maskedAccumulate(dA.map { $0 + start }, dB.map { $0 + start }, dOut + start, y + start, range.count)
         } else {
-            let start = range.lowerBound
             if let dA { addRow(dA + start, dOut + start, range.count) }
             if let dB { addRow(dB + start, dOut + start, range.count) }
         }

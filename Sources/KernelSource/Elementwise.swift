@@ -1,0 +1,103 @@
+// The element-wise loops that cost most outside the matrix products (profiled: the language model's
+// softmax over 10k classes, ResNet-20's BatchNorm and residual backward), compiled per instruction set
+// like the register tile. Each does the same unfused multiplies and adds in the same order as a baseline
+// build would, so every kernel set gives the same bits.
+//
+// Shared by the Kernels* targets (a symbolic link in each), compiled once per instruction set.
+import KernelInterface
+
+/// Writes y_j = exp(z_j − shift) for j < count and returns their sum, accumulated in 16 Float lanes in a
+/// fixed order; the tail is padded through the same vector code.
+func expShiftedRow(_ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, _ shift: Float, _ count: Int) -> Float {
+    var lanes = SIMD16<Float>(repeating: 0)
+    let s = SIMD16<Float>(repeating: shift)
+    var j = 0
+    while j + 16 <= count {
+        let e = vectorExp(UnsafeRawPointer(z + j).loadUnaligned(as: SIMD16<Float>.self) - s)
+        UnsafeMutableRawPointer(y + j).storeBytes(of: e, as: SIMD16<Float>.self)
+        lanes += e
+        j += 16
+    }
+    if j < count {
+        var v = SIMD16<Float>(repeating: 0)
+        for k in 0..<(count - j) { v[k] = z[j + k] - shift }
+        let e = vectorExp(v)
+        for k in 0..<(count - j) { y[j + k] = e[k]; lanes[k] += e[k] }
+    }
+    return horizontalSum(lanes)
+}
+
+/// dA += g and dB += g (either may be nil) over `count` floats, g = dOut where `mask` (a fused ReLU's
+/// output) is positive and 0 elsewhere.
+func maskedAccumulate(_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?, _ dOut: UnsafePointer<Float>,
+                      _ mask: UnsafePointer<Float>, _ count: Int) {
+    var i = 0
+    while i + 16 <= count {
+        let g = SIMD16<Float>(repeating: 0).replacing(with: UnsafeRawPointer(dOut + i).loadUnaligned(as: SIMD16<Float>.self),
+                                                      where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .> 0)
+        if let dA { addVector(dA + i, g) }
+        if let dB { addVector(dB + i, g) }
+        i += 16
+    }
+    while i < count {
+        let g = mask[i] > 0 ? dOut[i] : 0
+        if let dA { dA[i] += g }
+        if let dB { dB[i] += g }
+        i += 1
+    }
+}
+
+/// (Σ g, Σ g·x̂) over one plane, x̂ = (x − mean)·invStd, in 16 lanes then a fixed tree.
+func planeDotSums(_ p: BatchNormPlane) -> (Float, Float) {
+    var sumG = SIMD16<Float>(repeating: 0), sumGX = SIMD16<Float>(repeating: 0)
+    let mu = SIMD16<Float>(repeating: p.mean), inv = SIMD16<Float>(repeating: p.invStd)
+    var i = 0
+    while i + 16 <= p.count {
+        let gv = maskedGradient(p, i)
+        let xv = (UnsafeRawPointer(p.x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
+        sumG += gv
+        sumGX = sumGX + gv * xv
+        i += 16
+    }
+    var tailG: Float = 0, tailGX: Float = 0
+    while i < p.count {
+        let gi = p.mask.map { $0[i] > 0 ? p.g[i] : 0 } ?? p.g[i]
+        tailG += gi
+        tailGX += gi * ((p.x[i] - p.mean) * p.invStd)
+        i += 1
+    }
+    return (horizontalSum(sumG) + tailG, horizontalSum(sumGX) + tailGX)
+}
+
+/// d += k·(g − meanG − x̂·meanGX) over one plane, x̂ = (x − mean)·invStd.
+func batchNormInputGradient(_ p: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float, _ meanG: Float,
+                            _ meanGX: Float) {
+    let mu = SIMD16<Float>(repeating: p.mean), inv = SIMD16<Float>(repeating: p.invStd)
+    let kv = SIMD16<Float>(repeating: k), mg = SIMD16<Float>(repeating: meanG), mgx = SIMD16<Float>(repeating: meanGX)
+    var i = 0
+    while i + 16 <= p.count {
+        let xHat = (UnsafeRawPointer(p.x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
+        addVector(d + i, kv * (maskedGradient(p, i) - mg - xHat * mgx))
+        i += 16
+    }
+    while i < p.count {
+        let gi = p.mask.map { $0[i] > 0 ? p.g[i] : 0 } ?? p.g[i]
+        d[i] += k * (gi - meanG - (p.x[i] - p.mean) * p.invStd * meanGX)
+        i += 1
+    }
+}
+
+/// The plane's 16 gradients from i, 0 where the mask is not positive.
+@inline(__always)
+private func maskedGradient(_ p: BatchNormPlane, _ i: Int) -> SIMD16<Float> {
+    let g = UnsafeRawPointer(p.g + i).loadUnaligned(as: SIMD16<Float>.self)
+    guard let mask = p.mask else { return g }
+    return SIMD16<Float>(repeating: 0).replacing(with: g, where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .> 0)
+}
+
+/// p[0..<16] += v.
+@inline(__always)
+private func addVector(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+    let raw = UnsafeMutableRawPointer(p)
+    raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + v, as: SIMD16<Float>.self)
+}

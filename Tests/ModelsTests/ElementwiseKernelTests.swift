@@ -1,0 +1,81 @@
+// The element-wise kernels (KernelSource/Elementwise.swift) through every kernel set this CPU runs:
+// each against a scalar reference, and every set giving the same bits (they multiply and add unfused, in
+// the same order). Lengths 1043 and 37 leave a tail after the 16-lane loop.
+import Foundation
+import KernelInterface
+import Models
+import Testing
+
+@Suite struct ElementwiseKernelTests {
+    static let counts = [1043, 37]
+
+    @Test(arguments: counts)
+    func expShiftedRowIsExpAndItsSum(_ count: Int) throws {
+        let z = randomFloats(count, seed: 3, "z").map { $0 * 20 }
+        var results: [[Float]] = []
+        for set in Kernels.runnable {
+            var y = [Float](repeating: .nan, count: count)
+            let sum = set.expShiftedRow(&y, z, 1.5, count)
+            for j in 0..<count {
+                let expected = exp(Double(z[j] - 1.5))  // the kernel subtracts in Float
+                #expect(abs(Double(y[j]) - expected) <= 3e-7 * expected, "\(set.name) y[\(j)]")
+            }
+            #expect(abs(Double(sum) - y.reduce(0.0) { $0 + Double($1) }) <= 1e-6 * Double(sum), "\(set.name)")
+            results.append(y + [sum])
+        }
+        expectSameBits(results)
+    }
+
+    @Test(arguments: counts)
+    func maskedAccumulateAddsWhereTheMaskIsPositive(_ count: Int) {
+        let g = randomFloats(count, seed: 4, "g"), mask = randomFloats(count, seed: 4, "mask")
+        let start = randomFloats(count, seed: 4, "start")
+        for set in Kernels.runnable {
+            var dA = start, dB = start.map { -$0 }
+            set.maskedAccumulate(&dA, &dB, g, mask, count)
+            for i in 0..<count {
+                let gi: Float = mask[i] > 0 ? g[i] : 0
+                #expect(dA[i] == start[i] + gi && dB[i] == -start[i] + gi, "\(set.name) at \(i)")
+            }
+            var onlyB = start
+            set.maskedAccumulate(nil, &onlyB, g, mask, count)
+            #expect(onlyB == dA, "\(set.name) with dA nil")
+        }
+    }
+
+    @Test(arguments: counts, [false, true])
+    func batchNormPlaneKernelsMatchTheScalarFormulas(_ count: Int, _ masked: Bool) {
+        let g = randomFloats(count, seed: 5, "g"), x = randomFloats(count, seed: 5, "x")
+        let mask = randomFloats(count, seed: 5, "mask"), start = randomFloats(count, seed: 5, "start")
+        let mean: Float = 0.125, invStd: Float = 1.75, k: Float = 0.5, meanG: Float = 0.03, meanGX: Float = -0.2
+        var results: [[Float]] = []
+        for set in Kernels.runnable {
+            var d = start
+            let (sumG, sumGX) = g.withUnsafeBufferPointer { gp in
+                x.withUnsafeBufferPointer { xp in
+                    mask.withUnsafeBufferPointer { mp in
+                        let plane = BatchNormPlane(g: gp.baseAddress!, x: xp.baseAddress!, mask: masked ? mp.baseAddress! : nil,
+                                                   count: count, mean: mean, invStd: invStd)
+                        set.batchNormInputGradient(plane, &d, k, meanG, meanGX)
+                        return set.planeDotSums(plane)
+                    }
+                }
+            }
+            var referenceG = 0.0, referenceGX = 0.0
+            for i in 0..<count {
+                let gi: Float = !masked || mask[i] > 0 ? g[i] : 0
+                let xHat = (x[i] - mean) * invStd
+                #expect(d[i] == start[i] + k * (gi - meanG - xHat * meanGX), "\(set.name) d[\(i)]")
+                referenceG += Double(gi)
+                referenceGX += Double(gi) * Double(xHat)
+            }
+            #expect(abs(Double(sumG) - referenceG) <= 1e-4 && abs(Double(sumGX) - referenceGX) <= 1e-4, "\(set.name)")
+            results.append(d + [sumG, sumGX])
+        }
+        expectSameBits(results)
+    }
+
+    private func expectSameBits(_ results: [[Float]]) {
+        for other in results.dropFirst() { #expect(other.map(\.bitPattern) == results[0].map(\.bitPattern)) }
+    }
+}
