@@ -1,21 +1,41 @@
 // Signals that ask a worker to stop: the handler only records which arrived (an atomic store is
-// async-signal-safe); the training loop looks between steps, checkpoints and stops.
+// async-signal-safe); the training loop looks between steps, checkpoints and stops. A second Ctrl-C
+// means "now": a worker then dies of it at once, without the checkpoint.
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The signal that asked this process to stop, 0 while none has.
 private let stopRequest = Atomic<Int32>(0)
+/// How many SIGINTs have arrived.
+private let interrupts = Atomic<Int>(0)
+/// Whether the second SIGINT ends the process in the handler (a worker) or is left to the caller.
+private let secondInterruptEnds = Atomic<Bool>(false)
 
 /// Which signals stop a worker, and whether one has arrived.
 public enum Interruption {
-    /// Routes `signals` to the stop request. Call once, before training.
-    public static func install(_ signals: [Int32]) {
-        _ = stopRequest.load(ordering: .relaxed) // initialise the global before a handler can touch it
+    /// Routes `signals` to the stop request. Call once, before training. With `secondInterruptKills`, a
+    /// second SIGINT ends the process as SIGINT's default action would.
+    public static func install(_ signals: [Int32], secondInterruptKills: Bool) {
+        // Initialise the globals before a handler can touch them.
+        _ = stopRequest.load(ordering: .relaxed)
+        _ = interrupts.load(ordering: .relaxed)
+        secondInterruptEnds.store(secondInterruptKills, ordering: .relaxed)
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for signo in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { received in stopRequest.store(received, ordering: .relaxed) }
+            action.__sigaction_handler.sa_handler = { received in
+                if received == SIGINT, interrupts.add(1, ordering: .relaxed).newValue >= 2,
+                   secondInterruptEnds.load(ordering: .relaxed) {
+                    // signal and raise are async-signal-safe; the raised SIGINT is delivered on return.
+                    _ = Glibc.signal(SIGINT, SIG_DFL)
+                    raise(SIGINT)
+                }
+                stopRequest.store(received, ordering: .relaxed)
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(signo, &action, nil)
@@ -31,6 +51,9 @@ public enum Interruption {
         let signo = stopRequest.load(ordering: .relaxed)
         return signo == 0 ? nil : signo
     }
+
+    /// How many SIGINTs (Ctrl-C) have arrived.
+    public static var interruptCount: Int { interrupts.load(ordering: .relaxed) }
 
     /// A signal's name as users write it ("TERM", "USR1"), for messages.
     public static func name(_ signo: Int32) -> String {

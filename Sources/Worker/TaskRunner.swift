@@ -61,7 +61,7 @@ public struct TaskRunner {
         let context = RunContext(grid: grid, results: results, environment: environment, dataSearchPaths: searchPaths,
                                  requeueSignal: options.requeueSignal, checkpointInterval: options.checkpointInterval)
         if case let .changed(summary, _) = check { context.log("the grid changed; manifest frozen anew:\n\(summary)") }
-        Interruption.install([SIGTERM, SIGINT, options.requeueSignal])
+        Interruption.install([SIGTERM, SIGINT, options.requeueSignal], secondInterruptKills: true)
         LauncherWatch.follow(processEnvironment)
         Compute.threads = max(1, environment.cpus)
         if let kernels = processEnvironment["SWEEP_KERNELS"], !kernels.isEmpty { try Kernels.select(kernels) }

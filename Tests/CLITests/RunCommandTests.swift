@@ -93,6 +93,44 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: preempted["checkpoint"] as! String))
     }
 
+    /// Issue 18 item 7. One epoch of one step: the trainer never stops before an epoch's last step, so a
+    /// signal arriving any time after the start record lands in the final epoch's last step or evaluation.
+    /// That run is finished: it ends `ok` with its metrics and leaves no checkpoint (it used to end
+    /// `preempted` with a checkpoint of a finished run, which the resume turned into an empty `ok`).
+    @Test func terminatedDuringTheFinalEpochsLastStepTheRunEndsOk() throws {
+        let folder = try TemporaryFolder("term-final")
+        let path = try folder.write("grid.json", #"""
+        {"name": "final", "fixed": {"dataset": "blobs", "features": 128, "classes": 4, "samples": 16000, "model": "fc",
+         "hidden": [512, 512], "optimizer": "adam", "lr": 0.001, "epochs": 1, "batch_size": 16000}, "grid": {"seed": [1, 2]}}
+        """#)
+        let results = folder.path + "/stopped/final"
+        let process = try startSweep(["run", path, "--results", folder.path + "/stopped"], log: folder.path + "/log.txt")
+        #expect(waitUntil(seconds: 60) {
+            ((try? SweepResults(results))?.records.contains { ($0["event"] as? String) == "start" }) ?? false
+        })
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        // The task stopped for the signal before its second configuration: the signal came during the first.
+        #expect(process.terminationStatus == 128 + SIGTERM)
+        let stopped = try SweepResults(results)
+        #expect(stopped.records.filter { ($0["event"] as? String) == "start" }.count == 1)
+        let ends = stopped.records.filter { ($0["event"] as? String) == "end" }
+        #expect(ends.count == 1)
+        let end = try #require(ends.first)
+        #expect(end["status"] as? String == "ok", "\(end)")
+        let metrics = end["metrics"] as? [String: Any] ?? [:]
+        #expect(metrics["test_accuracy"] != nil && metrics["train_loss"] != nil, "\(end)")
+        let checkpoints = (try? FileManager.default.contentsOfDirectory(atPath: results + "/checkpoints")) ?? []
+        #expect(checkpoints.isEmpty, "\(checkpoints)")
+
+        let resumed = try runSweep(["run", path, "--results", folder.path + "/stopped"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let finished = try SweepResults(results)
+        #expect(finished.finalRecords.count == 2)
+        #expect(finished.finalRecords.values.allSatisfy { $0.count == 1 && ($0[0]["metrics"] as? [String: Any])?.isEmpty == false })
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: results + "/checkpoints")) ?? []).isEmpty)
+    }
+
     @Test func sixteenWritersLoseAndTearNothing() throws {
         let folder = try TemporaryFolder("writers")
         // 160 tiny configurations of 98 epochs: start, 98 epoch and end records each, so every one of 16

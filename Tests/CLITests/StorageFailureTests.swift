@@ -32,4 +32,26 @@ import TestSupport
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try SweepResults(folder.path + "/store").finalRecords.values.allSatisfy { $0.count == 1 && $0[0]["status"] as? String == "ok" })
     }
+
+    /// Issue 18 item 23: a results folder that cannot be made says which folder and why, in the system's
+    /// words, not Foundation's "The operation could not be completed". (A file in the way and /proc fail
+    /// for root too, where permission bits are not enforced.)
+    @Test func aResultsFolderThatCannotBeMadeIsNamedWithItsReason() throws {
+        let folder = try TemporaryFolder("storage-folder")
+        let grid = try folder.write("g.json", #"""
+            {"name": "store", "fixed": {"dataset": "blobs", "features": 4, "classes": 2, "samples": 8, "model": "logreg",
+             "optimizer": "sgd", "lr": 0.1, "epochs": 1, "batch_size": 8}}
+            """#)
+        let blocker = try folder.write("a-file", "not a folder\n")
+        let inTheWay = try runSweep(["run", grid, "--results", blocker + "/results"])
+        #expect(inTheWay.status == 2)
+        #expect(inTheWay.stderr.contains("cannot write \(blocker): a file of this name is in the way"), "\(inTheWay.stderr)")
+        #expect(!inTheWay.stderr.contains("could not be completed"), "\(inTheWay.stderr)")
+
+        let unwritable = try runSweep(["run", grid, "--results", "/proc/sweep-results"])
+        #expect(unwritable.status == 2)
+        #expect(unwritable.stderr.contains("cannot write /proc/sweep-results: cannot create this folder ("), "\(unwritable.stderr)")
+        #expect(unwritable.stderr.contains("give --results or SWEEP_RESULTS a folder this user can write"), "\(unwritable.stderr)")
+        #expect(!unwritable.stderr.contains("could not be completed"), "\(unwritable.stderr)")
+    }
 }

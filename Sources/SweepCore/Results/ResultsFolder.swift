@@ -27,14 +27,26 @@ public struct ResultsFolder: Sendable, Equatable {
 
     public func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
 
-    /// Creates the folder and its sub-folders.
+    /// Creates the folder and its sub-folders. A folder that cannot be made is named with the system's
+    /// reason (read-only file system, permission denied, a file in the way), not Foundation's generic words.
     public func create() throws {
-        for folder in [root, shards, checkpoints, logs] {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw ResultsError.cannotWrite(path: folder, reason: error.localizedDescription)
-            }
+        for folder in [root, shards, checkpoints, logs] { try Self.makeFolder(folder) }
+    }
+
+    /// `mkdir -p`: each missing ancestor in turn, so the error names the one that failed.
+    private static func makeFolder(_ folder: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue { return }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder { try makeFolder(parent) }
+        guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
+            let reason = String(cString: strerror(errno))
+            throw ResultsError.cannotWrite(path: folder, reason: "cannot create this folder (\(reason)); "
+                + "give --results or SWEEP_RESULTS a folder this user can write, on a file system with space")
+        }
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ResultsError.cannotWrite(path: folder, reason: "a file of this name is in the way of the results folder; "
+                + "move it, or give --results or SWEEP_RESULTS another folder")
         }
     }
 

@@ -1,6 +1,7 @@
 // `sweep local`: the whole sweep on this machine, as N worker processes that each get what a SLURM array
 // task gets (task id, task count, cores per task), with a live progress line. Ctrl-C reaches every
-// worker, which checkpoints and stops; running `sweep local` again resumes.
+// worker, which checkpoints and stops; running `sweep local` again resumes. A second Ctrl-C kills the
+// workers at once (they resume from their last checkpoint).
 import Foundation
 import SweepCore
 
@@ -38,7 +39,7 @@ public struct LocalLauncher {
         // Freeze the manifest once here, so the workers find it rather than race to write it.
         _ = try results.freezeOrCompare(grid, acceptChanges: runOptions.contains("--accept-grid-change"))
         try results.create()
-        Interruption.install([SIGINT, SIGTERM])
+        Interruption.install([SIGINT, SIGTERM], secondInterruptKills: false)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var processes: [Process] = []
         // Each worker's exit wakes the progress loop at once (it otherwise redraws every quarter second).
@@ -66,11 +67,15 @@ public struct LocalLauncher {
         var tail = ShardTail(folder: results.shards)
         tail.update()
         let doneBefore = tail.count(.done) + tail.count(.diverged)
-        var forwarded = false
+        var forwarded = false, killed = false
         while processes.contains(where: \.isRunning) {
             if let signo = Interruption.received, !forwarded {
                 for process in processes where process.isRunning { kill(process.processIdentifier, signo) }
                 forwarded = true
+            }
+            if Interruption.interruptCount >= 2, !killed {
+                for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                killed = true
             }
             tail.update()
             progress(line(tail, doneBefore: doneBefore, since: started, stopping: forwarded))

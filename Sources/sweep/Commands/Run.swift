@@ -45,7 +45,7 @@ struct Run: Command {
 
     func run() throws -> ExitStatus {
         // Before anything slow (a large grid, the manifest): a signal sent early is noted, not fatal.
-        Interruption.install([SIGTERM, SIGINT, options.requeueSignal])
+        Interruption.install([SIGTERM, SIGINT, options.requeueSignal], secondInterruptKills: true)
         let grid = try loadGrid(path)
         let environment = try TaskEnvironment.resolve(environment: ProcessInfo.processInfo.environment,
                                                       task: share?.task, tasks: share?.tasks)
