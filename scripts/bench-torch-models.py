@@ -2,8 +2,8 @@
 """PyTorch twin of `sweep-bench models`: training samples per second of one seed model.
 
 The same models, sizes and step as Sources/SweepBench/ModelsBenchmark.swift: random data preloaded,
-forward, cross-entropy, backward, plain SGD update (torch.optim.SGD, no momentum). Prints two numbers:
-samples/s (tokens/s for the LSTM language model), and samples per second of process CPU time (which the
+forward, cross-entropy (plus AR and TAR for the QRNN language models), backward, plain SGD update (torch.optim.SGD, no momentum). Prints two numbers:
+samples/s (tokens/s for the language models), and samples per second of process CPU time (which the
 shared machine's other load disturbs less). `sweep-bench models --torch PYTHON` calls it once per
 configuration and repetition, alternating with its own measurement.
 
@@ -99,10 +99,99 @@ class LanguageModel(nn.Module):
         return self.decoder(output).view(-1, VOCABULARY), hidden
 
 
+class LockedDropout(nn.Module):
+    """AWD's variational dropout: one [1, B, N] mask shared over all time steps."""
+
+    def __init__(self, p):
+        super().__init__()
+        self.p = p
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return x
+        mask = x.new_empty(1, x.size(1), x.size(2)).bernoulli_(1 - self.p) / (1 - self.p)
+        return x * mask
+
+
+class QRNNLayer(nn.Module):
+    """pytorch-qrnn 0.2.1's QRNNLayer as alternate_sg runs it on CPU (alt_sg.md §2.2): window 1 or 2 with the
+    previous input saved across calls, output gate, zoneout 0, weight drop (DropConnect on W, always installed),
+    and CPUForgetMult, the forget-mult as a Python loop over time steps."""
+
+    def __init__(self, inputs, hidden, window, wdrop):
+        super().__init__()
+        self.hidden, self.window, self.wdrop = hidden, window, wdrop
+        self.linear = nn.Linear(window * inputs, 3 * hidden)
+        self.prevX = None
+
+    def forward(self, x, c0):
+        source = x
+        if self.window == 2:
+            xm1 = torch.cat([self.prevX if self.prevX is not None else x[:1] * 0, x[:-1]], 0)
+            source = torch.cat([x, xm1], 2)
+            self.prevX = x[-1:].detach()
+        weight = F.dropout(self.linear.weight, self.wdrop, self.training)
+        y = F.linear(source, weight, self.linear.bias)
+        z, f, o = y.chunk(3, dim=2)
+        z, f, o = torch.tanh(z), torch.sigmoid(f), torch.sigmoid(o)
+        cells, prev, forgets = [], c0, f.split(1, dim=0)
+        for t, h in enumerate((f * z).split(1, dim=0)):
+            if prev is not None:
+                h = h + (1 - forgets[t]) * prev
+            h = h.view(h.size()[1:])
+            cells.append(h)
+            prev = h
+        c = torch.stack(cells)
+        return o * c, c[-1:]
+
+
+class QRNNLanguageModel(nn.Module):
+    """alternate_sg's tied RNNModel with --model QRNN (alt_sg.md §2.1): embedding dropout, locked dropout on
+    input, between layers and on the output, a decoder sharing the embedding; the loss adds AR and TAR."""
+
+    def __init__(self, vocabulary, emsize, nhid, nlayers, dropoute=0.1, dropouti=0.4, dropouth=0.3, dropout=0.4,
+                 wdrop=0.1, alpha=2, beta=1):
+        super().__init__()
+        self.encoder = nn.Embedding(vocabulary, emsize)
+        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
+        self.decoder_bias = nn.Parameter(torch.zeros(vocabulary))
+        sizes = [emsize] + [nhid] * (nlayers - 1) + [emsize]
+        self.rnns = nn.ModuleList(QRNNLayer(sizes[l], sizes[l + 1], 2 if l == 0 else 1, wdrop) for l in range(nlayers))
+        self.lockdrop_i, self.lockdrop_h, self.lockdrop = LockedDropout(dropouti), LockedDropout(dropouth), LockedDropout(dropout)
+        self.dropoute, self.alpha, self.beta = dropoute, alpha, beta
+
+    def embed(self, tokens):
+        weight = self.encoder.weight
+        if self.training and self.dropoute > 0:
+            keep = weight.new_empty(weight.size(0), 1).bernoulli_(1 - self.dropoute) / (1 - self.dropoute)
+            weight = weight * keep
+        return F.embedding(tokens, weight, padding_idx=-1)  # row V-1: no lookup gradient (alt_sg.md §2.5)
+
+    def loss(self, tokens, targets, hidden):
+        x = self.lockdrop_i(self.embed(tokens))
+        states = []
+        for l, rnn in enumerate(self.rnns):
+            raw, c = rnn(x, hidden[l])
+            states.append(c)
+            x = self.lockdrop_h(raw) if l < len(self.rnns) - 1 else raw
+        output = self.lockdrop(raw)
+        logits = output.view(-1, output.size(2)) @ self.encoder.weight.t() + self.decoder_bias
+        loss = F.cross_entropy(logits, targets)
+        loss = loss + self.alpha * output.pow(2).mean() + self.beta * (raw[1:] - raw[:-1]).pow(2).mean()
+        return loss, states
+
+
+QRNN_SIZES = {"qrnn": (2_000, 128, 128, 2), "qrnn1550": (10_000, 400, 1550, 4)}
+
+
 def build(model, batch):
     """The model, one batch of inputs and targets, and the samples one step trains on."""
     generator = torch.Generator().manual_seed(1)
     images = {"logreg": (1, 28, 28), "fc": (1, 28, 28), "mnist": (1, 28, 28), "cifar10": (3, 32, 32), "resnet20": (3, 32, 32)}
+    if model in QRNN_SIZES:
+        vocabulary, emsize, nhid, nlayers = QRNN_SIZES[model]
+        tokens = torch.randint(vocabulary, (BPTT + 1, batch), generator=generator)
+        return QRNNLanguageModel(vocabulary, emsize, nhid, nlayers), tokens[:-1], tokens[1:].reshape(-1), batch * BPTT
     if model == "lstm":
         tokens = torch.randint(VOCABULARY, (BPTT + 1, batch), generator=generator)
         return LanguageModel(), tokens[:-1], tokens[1:].reshape(-1), batch * BPTT
@@ -120,7 +209,7 @@ def build(model, batch):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, choices=["logreg", "fc", "mnist", "cifar10", "resnet20", "lstm"])
+    parser.add_argument("--model", required=True, choices=["logreg", "fc", "mnist", "cifar10", "resnet20", "lstm", "qrnn", "qrnn1550"])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=1.5)
@@ -133,16 +222,23 @@ def main():
     hidden = None
     if args.model == "lstm":
         hidden = (torch.zeros(1, args.batch, 128), torch.zeros(1, args.batch, 128))
+    if args.model in QRNN_SIZES:
+        hidden = [None] * len(net.rnns)  # the cells c_T carried from window to window
 
     def step():
         nonlocal hidden
         optimizer.zero_grad()
-        if hidden is not None:
+        if args.model in QRNN_SIZES:
+            hidden = [None if c is None else c.detach() for c in hidden]
+            loss, hidden = net.loss(x, y, hidden)
+            loss.backward()
+        elif hidden is not None:
             hidden = tuple(h.detach() for h in hidden)
             logits, hidden = net(x, hidden)
+            F.cross_entropy(logits, y).backward()
         else:
             logits = net(x)
-        F.cross_entropy(logits, y).backward()
+            F.cross_entropy(logits, y).backward()
         optimizer.step()
 
     step()

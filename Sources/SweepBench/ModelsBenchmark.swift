@@ -8,8 +8,10 @@
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
 //                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
-// The alternating-SG study's QRNN language model (`qrnn`: the small grid's 2×128; `qrnn1550`: the
-// README's 400/1550×4) is measured only when named in --models, and without a torch twin so far.
+// The alternating-SG study's QRNN language model (`qrnn`: grids/altsg-small.json's 2×128 with V 2k;
+// `qrnn1550`: the README's 400/1550×4 with PTB's V 10k) is measured only when named in --models, at the
+// study's batch 20 unless --batches says otherwise; its torch twin runs the forget-mult as a Python loop
+// over time steps, as the original does on CPU (alt_sg.md §2.2).
 import Foundation
 import Models
 import Vocabulary
@@ -20,11 +22,13 @@ private struct BenchModel {
     var title: String
     /// Samples (or token positions) one step trains on, for a batch size.
     var samplesPerStep: (Int) -> Int
+    /// The batch sizes measured when --batches is not given.
+    var batches = [64, 128]
     var make: () throws -> any Network
     var batch: (Int) -> Batch
 }
 
-/// The language model's window length and vocabulary (PTB's 10,000 words).
+/// The language models' window length and the LSTM's vocabulary (PTB's 10,000 words).
 private let bptt = 35, vocabulary = 10_000
 
 private func randomSamples(_ n: Int, shape: [Int], classes: Int) -> Batch {
@@ -34,7 +38,7 @@ private func randomSamples(_ n: Int, shape: [Int], classes: Int) -> Batch {
     return .samples(SampleBatch(features: features, labels: labels, count: n))
 }
 
-private func randomWindow(_ streams: Int) -> Batch {
+private func randomWindow(_ streams: Int, vocabulary: Int = vocabulary) -> Batch {
     var generator = SeededGenerator(seed: 1, stream: "bench")
     let tokens = (0..<((bptt + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
     return .tokens(TokenBatch(inputs: Array(tokens[..<(bptt * streams)]), targets: Array(tokens[streams...]),
@@ -58,20 +62,21 @@ private let benchModels: [BenchModel] = [
     BenchModel(key: "lstm", title: "LSTM LM 64/128, V 10k, bptt 35 (tokens/s)", samplesPerStep: { $0 * bptt },
                make: { try ModelCatalog.make(name: "lstm", settings: Settings(), inputShape: [], classes: 0,
                                              vocabulary: vocabulary, seed: 1) },
-               batch: randomWindow),
-    qrnnModel("qrnn", "QRNN LM 128/128×2, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 128, nhid: 128, nlayers: 2),
-    qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 400, nhid: 1550, nlayers: 4),
+               batch: { randomWindow($0) }),
+    qrnnModel("qrnn", "QRNN LM 128/128×2, V 2k, bptt 35, AWD (tokens/s)", vocabulary: 2_000, emsize: 128, nhid: 128, nlayers: 2),
+    qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD (tokens/s)", vocabulary: 10_000, emsize: 400, nhid: 1550, nlayers: 4),
 ]
 
-/// The tied QRNN language model of the alternating-SG study, with the README commands' dropouts.
-private func qrnnModel(_ key: String, _ title: String, emsize: Int, nhid: Int, nlayers: Int) -> BenchModel {
+/// The tied QRNN language model of the alternating-SG study, with the README commands' dropouts and
+/// the default AR/TAR (α 2, β 1), at their batch size 20.
+private func qrnnModel(_ key: String, _ title: String, vocabulary: Int, emsize: Int, nhid: Int, nlayers: Int) -> BenchModel {
     let settings: [String: KeyValue] = ["emsize": .number(Double(emsize)), "nhid": .number(Double(nhid)), "nlayers": .number(Double(nlayers)),
                                         "dropouti": .number(0.4), "dropouth": .number(0.3), "dropout": .number(0.4),
                                         "dropoute": .number(0.1), "wdrop": .number(0.1)]
-    return BenchModel(key: key, title: title, samplesPerStep: { $0 * bptt },
+    return BenchModel(key: key, title: title, samplesPerStep: { $0 * bptt }, batches: [20],
                       make: { try ModelCatalog.make(name: "qrnn_lm", settings: Settings(settings), inputShape: [], classes: 0,
                                                     vocabulary: vocabulary, seed: 1) },
-                      batch: randomWindow)
+                      batch: { randomWindow($0, vocabulary: vocabulary) })
 }
 
 /// The models measured when --models is not given.
@@ -140,7 +145,8 @@ private func median(_ values: [Double]) -> Double {
 private func spread(_ values: [Double]) -> Double { (values.max()! - values.min()!) / median(values) * 100 }
 
 func modelsBenchmark(_ arguments: [String]) throws {
-    var seconds = 1.5, repeats = 3, threadCounts = [1, 2], batches = [64, 128]
+    var seconds = 1.5, repeats = 3, threadCounts = [1, 2]
+    var batches: [Int]?
     var keys = defaultBenchModels
     var python: String?
     var rest = arguments[...]
@@ -165,7 +171,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
         default: throw BenchError("unknown option \(flag) (valid: --seconds, --repeats, --threads, --batches, --models, --torch)")
         }
     }
-    print("training throughput, samples/s (LSTM: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
+    print("training throughput, samples/s (language models: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
     print("per CPU-s: the same ratio from samples per second of process CPU time")
     print("kernels: \(Kernels.selected.name) (SWEEP_KERNELS; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
@@ -176,7 +182,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     let savedThreads = Compute.threads
     defer { Compute.threads = savedThreads }
     for model in benchModels where keys.contains(model.key) {
-        for batchSize in batches {
+        for batchSize in batches ?? model.batches {
             let network = try model.make()
             let batch = model.batch(batchSize)
             for threads in threadCounts {

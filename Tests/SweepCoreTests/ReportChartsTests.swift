@@ -142,6 +142,45 @@ final class SVGContents: NSObject, XMLParserDelegate {
         #expect(!FileManager.default.fileExists(atPath: out + "/index.html.tmp-\(getpid())"))
     }
 
+    /// Runs logging `sg_on` (the alternating-SG recipe) get perplexity curves of every arm with a dot on
+    /// each epoch whose synthetic gradients were on in all of the arm's runs.
+    @Test func syntheticGradientPhasesAreMarkedPerArm() throws {
+        let grid = #"""
+        {"name": "sg", "fixed": {"dataset": "ptb", "model": "qrnn_lm", "optimizer": "adam", "epochs": 5},
+         "grid": [{"use_sg": false}, {"use_sg": true, "mixture": true}, {"use_sg": true, "whenswitch": [[2]]}], "seed": [0, 1]}
+        """#
+        let sweep = try SyntheticSweep(grid)
+        // Arms (index / 2): BPTT, SG in epochs 3–4 (alternating), SG from epoch 2 on; seed 1 of the
+        // alternating arm has SG off in epoch 4, so only epoch 3 is on in both of its runs.
+        let on: [[Int]] = [[], [], [3, 4], [3], [2, 3, 4, 5], [2, 3, 4, 5]]
+        for index in 0..<6 {
+            try sweep.run(index, epochs: 5, metrics: { epoch in
+                [("train_perplexity", 300.0 / Double(epoch)), ("valid_perplexity", 400.0 / Double(epoch) + Double(index)),
+                 ("sg_on", on[index].contains(epoch) ? 1 : 0)]
+            }, selection: "valid_perplexity", recordBest: false)
+        }
+        let report = SweepReport(SweepResults(grid: sweep.grid, folder: sweep.folder))
+        let charts = report.charts().sections[0]
+        let phases = charts.filter { $0.file.hasPrefix("phases-") }
+        #expect(phases.map(\.file) == ["phases-dataset-ptb-model-qrnn_lm-valid_perplexity.svg",
+                                       "phases-dataset-ptb-model-qrnn_lm-train_perplexity.svg"])
+        let svg = try #require(SVGContents.parse(phases[0].chart.svg))
+        let arms = ["use_sg=false (n=2)", "use_sg=true mixture=true (n=2)", "use_sg=true whenswitch=[2] (n=2)"]
+        #expect(Set(svg.seriesElements.filter { $0.kind == "series" }.map(\.series)) == Set(arms))
+        let dots = svg.seriesElements.filter { $0.kind == "phase" }
+        #expect(dots.filter { $0.series == arms[0] }.isEmpty)
+        #expect(dots.filter { $0.series == arms[1] }.count == 1)
+        #expect(dots.filter { $0.series == arms[2] }.count == 4)
+        #expect(svg.texts.contains { $0.hasPrefix("●: synthetic gradients on") })
+        let alternating = try #require(phases[0].chart.series.first { $0.name == arms[1] })
+        #expect(alternating.marked == [3])
+        let expected = (1...5).map { 400 / Double($0) + 2.5 }
+        #expect(zip(alternating.points.map(\.y), expected).allSatisfy { abs($0 - $1) < 1e-9 })
+        // Runs without `sg_on` get no such chart.
+        let plain = try ReportTests.sweep()
+        #expect(SweepReport(SweepResults(grid: plain.grid, folder: plain.folder)).charts().sections[0].allSatisfy { !$0.file.hasPrefix("phases-") })
+    }
+
     @Test func axesChooseLogScalesForValuesSpanningDecades() {
         let lr = ChartAxis(values: [1e-5, 1e-3, 0.1])
         #expect(lr.logarithmic && lr.low == 1e-5 && lr.high == 0.1)

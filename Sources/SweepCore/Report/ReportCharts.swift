@@ -1,6 +1,6 @@
 // The report's charts: learning curves of each optimizer's best setting (mean ± std over seeds per
 // epoch), sensitivity of the final validation metric to lr (and to topC and decay, which only the
-// critical-gradient optimizers have), and, for the power-law regimes, the loss curves their end
+// critical-gradient optimizers have), the synthetic-gradient phases (PhaseCurves.swift) and, for the power-law regimes, the loss curves their end
 // records carry: one chart per setting, one series per model.
 import Foundation
 
@@ -16,16 +16,16 @@ extension SweepReport {
     /// Keys whose effect on the final metric is charted, when they vary.
     public static let sensitivityKeys = ["lr", "topC", "decay"]
 
-    /// The charts of each section (learning curves, then sensitivity), and the power-law loss curves.
+    /// The charts of each section (learning curves, SG phases, then sensitivity), and the power-law loss curves.
     public func charts() -> (sections: [[ReportChart]], powerLaw: [ReportChart]) {
         let bySection = sections.enumerated().map { k, section -> [ReportChart] in
             let slug = section.title.isEmpty ? (sections.count == 1 ? "all" : "section\(k + 1)") : Self.slug(section.title)
-            return learningCurves(section, slug: slug) + sensitivity(section, slug: slug)
+            return learningCurves(section, slug: slug) + phaseCurves(section, slug: slug) + sensitivity(section, slug: slug)
         }
         return (bySection, powerLawCurves())
     }
 
-    private func okRuns(_ group: Group) -> [RunResult] {
+    func okRuns(_ group: Group) -> [RunResult] {
         group.indices.map { results.runs[$0] }.filter { $0.state == .done }
     }
 

@@ -1,5 +1,5 @@
 // A line chart as a standalone SVG file: title, axes with ticks and labels, one line per series with
-// an optional shaded band (mean ± std over seeds) and point markers, × marks where runs diverged and
+// an optional shaded band (mean ± std over seeds), point markers and phase markers, × marks where runs diverged and
 // none finished, and a legend below the plot (one row per series, so long labels never overlap the
 // data). No scripts, no external fonts or files: it opens in any browser. Every series' elements carry
 // `data-series`, so tests can find them.
@@ -17,14 +17,17 @@ public struct SVGChart {
         public var markers = false
         /// x values where no run finished and some diverged: drawn as × on the chart's bottom edge.
         public var diverged: [Double] = []
+        /// x values whose points get a phase marker (a ringed dot): the epochs with synthetic gradients on.
+        public var marked: [Double] = []
 
         public init(name: String, points: [(x: Double, y: Double)], band: [(x: Double, low: Double, high: Double)] = [],
-                    markers: Bool = false, diverged: [Double] = []) {
+                    markers: Bool = false, diverged: [Double] = [], marked: [Double] = []) {
             self.name = name
             self.points = points
             self.band = band
             self.markers = markers
             self.diverged = diverged
+            self.marked = marked
         }
     }
 
@@ -38,6 +41,8 @@ public struct SVGChart {
     /// What the shaded bands and the × marks mean, under the legend.
     public var bandNote = "shaded: mean ± 1 std over seeds"
     public var crossNote = "×: no run there finished; some diverged"
+    /// What the phase markers mean, under the legend, when a series has them.
+    public var markNote = "●: marked point"
 
     public init(title: String, xLabel: String, yLabel: String, series: [Series], xLogarithmic: Bool? = nil,
                 yLogarithmic: Bool? = nil) {
@@ -125,6 +130,11 @@ public struct SVGChart {
                     }
                 }
             }
+            for point in line.points where line.marked.contains(point.x) {
+                if let x = px(point.x), let y = py(point.y) {
+                    out += "<circle class=\"phase\" data-series=\"\(escapeXML(line.name))\" cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"4\" fill=\"\(color(s))\" stroke=\"#ffffff\" stroke-width=\"1.5\"/>\n"
+                }
+            }
             for value in line.diverged {
                 guard let x = px(value) else { continue }
                 let y = plotBottom - 8 - 4 * Double(s % 3)
@@ -151,6 +161,7 @@ public struct SVGChart {
         var notes: [String] = []
         if series.contains(where: { !$0.band.isEmpty }) { notes.append(bandNote) }
         if series.contains(where: { !$0.diverged.isEmpty }) { notes.append(crossNote) }
+        if series.contains(where: { !$0.marked.isEmpty }) { notes.append(markNote) }
         return notes
     }
 
