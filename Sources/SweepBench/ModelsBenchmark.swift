@@ -7,9 +7,13 @@
 // disturb far less on 1 thread (on 2, idle workers that spin count as busy, for both libraries).
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
-//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
-// The alternating-SG study's QRNN language model (`qrnn`: the small grid's 2×128; `qrnn1550`: the
-// README's 400/1550×4) is measured only when named in --models, and without a torch twin so far.
+//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm,transformer] [--torch PYTHON]
+// The transformers run at their own batch, whatever --batches says: `transformer` (transformer_lm
+// 4×256, 4 heads, context 128, vocabulary 10,000, 8 sequences) and `roberta` (roberta_lm at
+// RoBERTa-base size, 1 block of 128 tokens, measured only when named in --models), both with the
+// catalog's training dropout of 0.1. The alternating-SG study's QRNN language model (`qrnn`: the small
+// grid's 2×128; `qrnn1550`: the README's 400/1550×4) is measured only when named, and without a torch
+// twin so far.
 import Foundation
 import Models
 import Vocabulary
@@ -22,6 +26,8 @@ private struct BenchModel {
     var samplesPerStep: (Int) -> Int
     var make: () throws -> any Network
     var batch: (Int) -> Batch
+    /// The batch sizes measured regardless of --batches (the transformers').
+    var fixedBatches: [Int]? = nil
 }
 
 /// The language model's window length and vocabulary (PTB's 10,000 words).
@@ -34,11 +40,11 @@ private func randomSamples(_ n: Int, shape: [Int], classes: Int) -> Batch {
     return .samples(SampleBatch(features: features, labels: labels, count: n))
 }
 
-private func randomWindow(_ streams: Int) -> Batch {
+private func randomWindow(_ streams: Int, steps: Int = bptt, vocabulary: Int = vocabulary) -> Batch {
     var generator = SeededGenerator(seed: 1, stream: "bench")
-    let tokens = (0..<((bptt + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
-    return .tokens(TokenBatch(inputs: Array(tokens[..<(bptt * streams)]), targets: Array(tokens[streams...]),
-                              steps: bptt, streams: streams))
+    let tokens = (0..<((steps + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
+    return .tokens(TokenBatch(inputs: Array(tokens[..<(steps * streams)]), targets: Array(tokens[streams...]),
+                              steps: steps, streams: streams))
 }
 
 private func catalogModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue] = [:],
@@ -58,7 +64,11 @@ private let benchModels: [BenchModel] = [
     BenchModel(key: "lstm", title: "LSTM LM 64/128, V 10k, bptt 35 (tokens/s)", samplesPerStep: { $0 * bptt },
                make: { try ModelCatalog.make(name: "lstm", settings: Settings(), inputShape: [], classes: 0,
                                              vocabulary: vocabulary, seed: 1) },
-               batch: randomWindow),
+               batch: { randomWindow($0) }),
+    transformerModel("transformer", "transformer_lm 4×256, 4 heads, V 10k, context 128, dropout 0.1 (tokens/s)", "transformer_lm",
+                     ["layers": .number(4), "width": .number(256), "heads": .number(4)], vocabulary: vocabulary, batch: 8),
+    transformerModel("roberta", "roberta_lm 12×768, FFN 3072, V 50,265, block 128, dropout 0.1 (tokens/s)", "roberta_lm",
+                     ["layers": .number(12), "width": .number(768), "heads": .number(12)], vocabulary: 50_265, batch: 1),
     qrnnModel("qrnn", "QRNN LM 128/128×2, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 128, nhid: 128, nlayers: 2),
     qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD dropouts (tokens/s)", emsize: 400, nhid: 1550, nlayers: 4),
 ]
@@ -71,11 +81,22 @@ private func qrnnModel(_ key: String, _ title: String, emsize: Int, nhid: Int, n
     return BenchModel(key: key, title: title, samplesPerStep: { $0 * bptt },
                       make: { try ModelCatalog.make(name: "qrnn_lm", settings: Settings(settings), inputShape: [], classes: 0,
                                                     vocabulary: vocabulary, seed: 1) },
-                      batch: randomWindow)
+                      batch: { randomWindow($0) })
+}
+
+/// A transformer language model of the catalog at context 128, trained on `batch` random sequences.
+private func transformerModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue], vocabulary: Int,
+                              batch: Int) -> BenchModel {
+    let context = 128
+    return BenchModel(key: key, title: title, samplesPerStep: { $0 * context },
+                      make: { try ModelCatalog.make(name: name, settings: Settings(settings.merging(["context": .number(Double(context)),
+                                                                                                      "dropout": .number(0.1)]) { $1 }),
+                                                    inputShape: [], classes: 0, vocabulary: vocabulary, seed: 1) },
+                      batch: { randomWindow($0, steps: context, vocabulary: vocabulary) }, fixedBatches: [batch])
 }
 
 /// The models measured when --models is not given.
-private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") }
+private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") && $0 != "roberta" }
 
 /// This process's CPU time (user + system), in seconds.
 private func processCPUSeconds() -> Double {
@@ -165,7 +186,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
         default: throw BenchError("unknown option \(flag) (valid: --seconds, --repeats, --threads, --batches, --models, --torch)")
         }
     }
-    print("training throughput, samples/s (LSTM: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
+    print("training throughput, samples/s (language models: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
     print("per CPU-s: the same ratio from samples per second of process CPU time")
     print("kernels: \(Kernels.selected.name) (SWEEP_KERNELS; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
@@ -176,7 +197,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     let savedThreads = Compute.threads
     defer { Compute.threads = savedThreads }
     for model in benchModels where keys.contains(model.key) {
-        for batchSize in batches {
+        for batchSize in model.fixedBatches ?? batches {
             let network = try model.make()
             let batch = model.batch(batchSize)
             for threads in threadCounts {
