@@ -17,6 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 BPTT, VOCABULARY = 35, 10_000
+CONTEXT, DROPOUT = 128, 0.1
 
 
 class MnistConvNet(nn.Module):
@@ -184,6 +185,80 @@ class QRNNLanguageModel(nn.Module):
 QRNN_SIZES = {"qrnn": (2_000, 128, 128, 2), "qrnn1550": (10_000, 400, 1550, 4)}
 
 
+class SelfAttention(nn.Module):
+    """Separate query, key and value projections (as ours and RoBERTa's), causal attention with dropout
+    on the probabilities (PyTorch's scaled_dot_product_attention), output projection."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.query, self.key, self.value = nn.Linear(width, width), nn.Linear(width, width), nn.Linear(width, width)
+        self.proj = nn.Linear(width, width)
+
+    def forward(self, x):
+        b, t, c = x.shape
+
+        def split(y):
+            return y.view(b, t, self.heads, c // self.heads).transpose(1, 2)
+
+        y = F.scaled_dot_product_attention(split(self.query(x)), split(self.key(x)), split(self.value(x)),
+                                           dropout_p=DROPOUT if self.training else 0.0, is_causal=True)
+        return self.proj(y.transpose(1, 2).reshape(b, t, c))
+
+
+class Block(nn.Module):
+    """One transformer block: pre-LN (GPT-2) `x + drop(attn(LN(x)))`, `x + drop(ffn(LN(x)))`, or post-LN
+    (RoBERTa) `LN(x + drop(attn(x)))`, `LN(x + drop(ffn(x)))`; FFN width → ffn → width with exact GELU."""
+
+    def __init__(self, width, heads, ffn, pre_norm):
+        super().__init__()
+        self.pre_norm = pre_norm
+        self.attn, self.ln1, self.ln2 = SelfAttention(width, heads), nn.LayerNorm(width, eps=1e-5), nn.LayerNorm(width, eps=1e-5)
+        self.fc, self.fc2 = nn.Linear(width, ffn), nn.Linear(ffn, width)
+
+    def ffn(self, x):
+        return F.dropout(self.fc2(F.gelu(self.fc(x))), DROPOUT, self.training)
+
+    def forward(self, x):
+        if self.pre_norm:
+            x = x + F.dropout(self.attn(self.ln1(x)), DROPOUT, self.training)
+            return x + self.ffn(self.ln2(x))
+        x = self.ln1(x + F.dropout(self.attn(x), DROPOUT, self.training))
+        return self.ln2(x + self.ffn(x))
+
+
+class TransformerLM(nn.Module):
+    """transformer_lm (pre_norm: GPT-2 layout, final LayerNorm, head tied to the token embedding without
+    bias) or roberta_lm (post-norm: RobertaForCausalLM with is_decoder — token-type row and LayerNorm on
+    the embeddings, positions from padding_idx + 1 = 2, head dense → GELU → LayerNorm → tied decoder + bias)."""
+
+    def __init__(self, vocabulary, width, layers, heads, pre_norm):
+        super().__init__()
+        self.pre_norm = pre_norm
+        self.word = nn.Embedding(vocabulary, width)
+        self.first_position = 0 if pre_norm else 2
+        self.position = nn.Embedding(CONTEXT + self.first_position, width)
+        self.blocks = nn.ModuleList(Block(width, heads, 4 * width, pre_norm) for _ in range(layers))
+        self.norm = nn.LayerNorm(width, eps=1e-5)
+        if not pre_norm:
+            self.token_type = nn.Parameter(torch.zeros(width))
+            self.embedding_norm = nn.LayerNorm(width, eps=1e-5)
+            self.dense = nn.Linear(width, width)
+            self.head_bias = nn.Parameter(torch.zeros(vocabulary))
+
+    def forward(self, tokens):
+        positions = torch.arange(self.first_position, self.first_position + tokens.shape[1])
+        x = self.word(tokens) + self.position(positions)
+        if not self.pre_norm:
+            x = self.embedding_norm(x + self.token_type)
+        x = F.dropout(x, DROPOUT, self.training)
+        for block in self.blocks:
+            x = block(x)
+        if self.pre_norm:
+            return F.linear(self.norm(x), self.word.weight).flatten(0, 1)
+        return F.linear(self.norm(F.gelu(self.dense(x))), self.word.weight, self.head_bias).flatten(0, 1)
+
+
 def build(model, batch):
     """The model, one batch of inputs and targets, and the samples one step trains on."""
     generator = torch.Generator().manual_seed(1)
@@ -195,6 +270,11 @@ def build(model, batch):
     if model == "lstm":
         tokens = torch.randint(VOCABULARY, (BPTT + 1, batch), generator=generator)
         return LanguageModel(), tokens[:-1], tokens[1:].reshape(-1), batch * BPTT
+    if model in ("transformer", "roberta"):
+        vocabulary, width, layers, heads = (VOCABULARY, 256, 4, 4) if model == "transformer" else (50_265, 768, 12, 12)
+        tokens = torch.randint(vocabulary, (batch, CONTEXT + 1), generator=generator)
+        net = TransformerLM(vocabulary, width, layers, heads, pre_norm=model == "transformer")
+        return net, tokens[:, :-1], tokens[:, 1:].reshape(-1), batch * CONTEXT
     net = {
         "logreg": lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),
         "fc": lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 1000), nn.ReLU(), nn.Linear(1000, 1000), nn.ReLU(),
@@ -209,7 +289,8 @@ def build(model, batch):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, choices=["logreg", "fc", "mnist", "cifar10", "resnet20", "lstm", "qrnn", "qrnn1550"])
+    parser.add_argument("--model", required=True, choices=["logreg", "fc", "mnist", "cifar10", "resnet20", "lstm", "qrnn", "qrnn1550",
+                                                          "transformer", "roberta"])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=1.5)

@@ -7,11 +7,15 @@
 // disturb far less on 1 thread (on 2, idle workers that spin count as busy, for both libraries).
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
-//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm] [--torch PYTHON]
-// The alternating-SG study's QRNN language model (`qrnn`: grids/altsg-small.json's 2×128 with V 2k;
-// `qrnn1550`: the README's 400/1550×4 with PTB's V 10k) is measured only when named in --models, at the
-// study's batch 20 unless --batches says otherwise; its torch twin runs the forget-mult as a Python loop
-// over time steps, as the original does on CPU (alt_sg.md §2.2).
+//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm,transformer] [--torch PYTHON]
+// The transformers run at their own batch, whatever --batches says: `transformer` (transformer_lm
+// 4×256, 4 heads, context 128, vocabulary 10,000, 8 sequences) and `roberta` (roberta_lm at
+// RoBERTa-base size, 1 block of 128 tokens, measured only when named in --models), both with the
+// catalog's training dropout of 0.1. The alternating-SG study's QRNN language model (`qrnn`:
+// grids/altsg-small.json's 2×128 with V 2k; `qrnn1550`: the README's 400/1550×4 with PTB's V 10k) is
+// measured only when named in --models, at the study's batch 20 unless --batches says otherwise; its
+// torch twin runs the forget-mult as a Python loop over time steps, as the original does on CPU
+// (alt_sg.md §2.2).
 import Foundation
 import Models
 import Vocabulary
@@ -26,6 +30,8 @@ private struct BenchModel {
     var batches = [64, 128]
     var make: () throws -> any Network
     var batch: (Int) -> Batch
+    /// The batch sizes measured regardless of --batches (the transformers').
+    var fixedBatches: [Int]? = nil
 }
 
 /// The language models' window length and the LSTM's vocabulary (PTB's 10,000 words).
@@ -38,11 +44,11 @@ private func randomSamples(_ n: Int, shape: [Int], classes: Int) -> Batch {
     return .samples(SampleBatch(features: features, labels: labels, count: n))
 }
 
-private func randomWindow(_ streams: Int, vocabulary: Int = vocabulary) -> Batch {
+private func randomWindow(_ streams: Int, steps: Int = bptt, vocabulary: Int = vocabulary) -> Batch {
     var generator = SeededGenerator(seed: 1, stream: "bench")
-    let tokens = (0..<((bptt + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
-    return .tokens(TokenBatch(inputs: Array(tokens[..<(bptt * streams)]), targets: Array(tokens[streams...]),
-                              steps: bptt, streams: streams))
+    let tokens = (0..<((steps + 1) * streams)).map { _ in Int32(generator.below(vocabulary)) }
+    return .tokens(TokenBatch(inputs: Array(tokens[..<(steps * streams)]), targets: Array(tokens[streams...]),
+                              steps: steps, streams: streams))
 }
 
 private func catalogModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue] = [:],
@@ -63,6 +69,10 @@ private let benchModels: [BenchModel] = [
                make: { try ModelCatalog.make(name: "lstm", settings: Settings(), inputShape: [], classes: 0,
                                              vocabulary: vocabulary, seed: 1) },
                batch: { randomWindow($0) }),
+    transformerModel("transformer", "transformer_lm 4×256, 4 heads, V 10k, context 128, dropout 0.1 (tokens/s)", "transformer_lm",
+                     ["layers": .number(4), "width": .number(256), "heads": .number(4)], vocabulary: vocabulary, batch: 8),
+    transformerModel("roberta", "roberta_lm 12×768, FFN 3072, V 50,265, block 128, dropout 0.1 (tokens/s)", "roberta_lm",
+                     ["layers": .number(12), "width": .number(768), "heads": .number(12)], vocabulary: 50_265, batch: 1),
     qrnnModel("qrnn", "QRNN LM 128/128×2, V 2k, bptt 35, AWD (tokens/s)", vocabulary: 2_000, emsize: 128, nhid: 128, nlayers: 2),
     qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD (tokens/s)", vocabulary: 10_000, emsize: 400, nhid: 1550, nlayers: 4),
 ]
@@ -79,8 +89,19 @@ private func qrnnModel(_ key: String, _ title: String, vocabulary: Int, emsize: 
                       batch: { randomWindow($0, vocabulary: vocabulary) })
 }
 
+/// A transformer language model of the catalog at context 128, trained on `batch` random sequences.
+private func transformerModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue], vocabulary: Int,
+                              batch: Int) -> BenchModel {
+    let context = 128
+    return BenchModel(key: key, title: title, samplesPerStep: { $0 * context },
+                      make: { try ModelCatalog.make(name: name, settings: Settings(settings.merging(["context": .number(Double(context)),
+                                                                                                      "dropout": .number(0.1)]) { $1 }),
+                                                    inputShape: [], classes: 0, vocabulary: vocabulary, seed: 1) },
+                      batch: { randomWindow($0, steps: context, vocabulary: vocabulary) }, fixedBatches: [batch])
+}
+
 /// The models measured when --models is not given.
-private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") }
+private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") && $0 != "roberta" }
 
 /// This process's CPU time (user + system), in seconds.
 private func processCPUSeconds() -> Double {
@@ -182,7 +203,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     let savedThreads = Compute.threads
     defer { Compute.threads = savedThreads }
     for model in benchModels where keys.contains(model.key) {
-        for batchSize in batches ?? model.batches {
+        for batchSize in model.fixedBatches ?? batches ?? model.batches {
             let network = try model.make()
             let batch = model.batch(batchSize)
             for threads in threadCounts {

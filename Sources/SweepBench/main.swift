@@ -10,12 +10,10 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("data", "load Fashion-MNIST from gzip into normalised floats (read, inflate, convert, split)", dataBenchmark),
     ("optim", "one optimizer step on 1.8 M parameters (6 tensors), ns per parameter", benchmarkOptimizerStep),
     ("gemm", "FMA peak; gemm and conv2d GFLOP/s at the seed models' shapes, 1 and 2 threads", gemmBenchmark),
-    ("models", "training samples/s of the seed models (batch 64/128, 1/2 threads); --torch PYTHON compares", modelsBenchmark),
+    ("models", "training samples/s of the seed models and transformers (1/2 threads); --torch PYTHON compares", modelsBenchmark),
     ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
     ("report", "`sweep report` with every view (budgets, targets, comparison, maps) on the same 1,000,000 records", reportBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
-    ("transformer", "training tokens/s of transformer_lm (4×256, context 128) and a RoBERTa-base-sized step, 1 and 2 threads",
-     transformerBenchmark),
     ("vectors", "read a 400k-word × 300-d vector text file keeping 36k words: seconds and peak memory", vectorsBenchmark),
     ("sentences", "training pairs/s of the SNLI encoders and turns/s of the MultiWoZ seq2seq at the study's sizes", sentencesBenchmark),
 ]
