@@ -7,7 +7,7 @@
 // disturb far less on 1 thread (on 2, idle workers that spin count as busy, for both libraries).
 //
 //     sweep-bench models [--seconds 1.5] [--repeats 3] [--threads 1,2] [--batches 64,128]
-//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm,transformer] [--torch PYTHON]
+//                        [--models logreg,fc,mnist,cifar10,resnet20,lstm,transformer,nli_lstm,nli_convnet,nli_infersent] [--torch PYTHON]
 // The transformers run at their own batch, whatever --batches says: `transformer` (transformer_lm
 // 4×256, 4 heads, context 128, vocabulary 10,000, 8 sequences) and `roberta` (roberta_lm at
 // RoBERTa-base size, 1 block of 128 tokens, measured only when named in --models), both with the
@@ -16,6 +16,8 @@
 // measured only when named in --models, at the study's batch 20 unless --batches says otherwise; its
 // torch twin runs the forget-mult as a Python loop over time steps, as the original does on CPU
 // (alt_sg.md §2.2).
+// The SNLI NLINet entries (`nli_*`, pairs/s) run the study's step: the SGD update on the mean gradient,
+// then the gradient ÷ batch, the lr shrunk so that its norm is at most 5, and a second update.
 import Foundation
 import Models
 import Vocabulary
@@ -32,6 +34,8 @@ private struct BenchModel {
     var batch: (Int) -> Batch
     /// The batch sizes measured regardless of --batches (the transformers').
     var fixedBatches: [Int]? = nil
+    /// Whether a step is the SNLI study's two updates rather than one.
+    var studyStep = false
 }
 
 /// The language models' window length and the LSTM's vocabulary (PTB's 10,000 words).
@@ -73,6 +77,9 @@ private let benchModels: [BenchModel] = [
                      ["layers": .number(4), "width": .number(256), "heads": .number(4)], vocabulary: vocabulary, batch: 8),
     transformerModel("roberta", "roberta_lm 12×768, FFN 3072, V 50,265, block 128, dropout 0.1 (tokens/s)", "roberta_lm",
                      ["layers": .number(12), "width": .number(768), "heads": .number(12)], vocabulary: 50_265, batch: 1),
+    nliModel(.lstm),
+    nliModel(.convnet),
+    nliModel(.infersent),
     qrnnModel("qrnn", "QRNN LM 128/128×2, V 2k, bptt 35, AWD (tokens/s)", vocabulary: 2_000, emsize: 128, nhid: 128, nlayers: 2),
     qrnnModel("qrnn1550", "QRNN LM 400/1550×4, V 10k, bptt 35, AWD (tokens/s)", vocabulary: 10_000, emsize: 400, nhid: 1550, nlayers: 4),
 ]
@@ -100,6 +107,45 @@ private func transformerModel(_ key: String, _ title: String, _ name: String, _ 
                       batch: { randomWindow($0, steps: context, vocabulary: vocabulary) }, fixedBatches: [batch])
 }
 
+/// SNLI's vocabulary with GloVe (about 36,000 words) and the study's 300-d frozen vectors.
+private let nliVocabulary = 36_000, nliVectorSize = 300
+
+/// NLINet at the catalog's defaults (the study's: enc_lstm_dim 200, fc_dim 200, dpout_fc 0.2, 3 classes).
+private func nliModel(_ encoder: NLINet.Encoder) -> BenchModel {
+    BenchModel(key: "nli_\(encoder.rawValue)", title: "NLINet \(encoder.rawValue), 300-d frozen, H 200, fc 200, study step (pairs/s)",
+               samplesPerStep: { $0 },
+               make: {
+                   var generator = SeededGenerator(seed: 1, stream: "vectors")
+                   let vectors = (0..<(nliVocabulary * nliVectorSize)).map { _ in generator.uniform(-0.5, 0.5) }
+                   return try NLINet(encoder: encoder, vectors: vectors, vocabulary: nliVocabulary, embeddingSize: nliVectorSize,
+                                     hiddenSize: 200, fcSize: 200, classes: 3, dropout: 0.2, seed: 1)
+               },
+               batch: sentencePairs, studyStep: true)
+}
+
+/// Sentence `b` of a side whose mean length is `words` words: `<s>`, words ± 4 (spread evenly over the
+/// batch), `</s>`; padded with 1 to the batch's longest, sequence-major. scripts/bench-torch-models.py
+/// builds the same tokens.
+private func sentences(_ batch: Int, words: Int) -> (tokens: [Int32], lengths: [Int32]) {
+    let lengths = (0..<batch).map { Int32(words - 4 + ($0 * 5) % 9 + 2) }
+    let steps = Int(lengths.max()!)
+    var tokens = [Int32](repeating: 1, count: steps * batch)
+    for b in 0..<batch {
+        let length = Int(lengths[b])
+        tokens[b] = 2
+        for t in 1..<(length - 1) { tokens[t * batch + b] = Int32(4 + (b * 131 + t * 17) % (nliVocabulary - 4)) }
+        tokens[(length - 1) * batch + b] = 3
+    }
+    return (tokens, lengths)
+}
+
+/// SNLI-like pairs: premises of 14 words, hypotheses of 8 on average.
+private func sentencePairs(_ batch: Int) -> Batch {
+    let (premise, premiseLengths) = sentences(batch, words: 14), (hypothesis, hypothesisLengths) = sentences(batch, words: 8)
+    return .sentencePairs(SentencePairBatch(premise: premise, premiseLengths: premiseLengths, hypothesis: hypothesis,
+                                            hypothesisLengths: hypothesisLengths, labels: (0..<batch).map { Int32($0 % 3) }, count: batch))
+}
+
 /// The models measured when --models is not given.
 private let defaultBenchModels = benchModels.map(\.key).filter { !$0.hasPrefix("qrnn") && $0 != "roberta" }
 
@@ -112,13 +158,23 @@ private func processCPUSeconds() -> Double {
 }
 
 /// Steps per wall-clock second and per CPU-second of `network` on `batch`, over at least `seconds`
-/// (after two warm-up steps).
-private func measure(_ network: any Network, _ batch: Batch, seconds: Double) throws -> (wall: Double, cpu: Double) {
+/// (after two warm-up steps). `studyBatch`: the SNLI study's second update, for a batch of that size.
+private func measure(_ network: any Network, _ batch: Batch, studyBatch: Int?, seconds: Double) throws -> (wall: Double, cpu: Double) {
     let values = network.parameters.values, grads = network.parameters.grads, count = network.parameters.count
-    let lr: Float = 1e-3
+    let lr: Float = 1e-3, maxNorm = 5.0
     func step() throws {
         _ = try network.trainStep(batch)
         for i in 0..<count { values[i] -= lr * grads[i] }
+        guard let k = studyBatch else { return }
+        let scale = 1 / Float(k)
+        var total = 0.0
+        for i in 0..<count {
+            grads[i] *= scale
+            total += Double(grads[i]) * Double(grads[i])
+        }
+        let norm = total.squareRoot()
+        let shrunk = norm > maxNorm ? lr * Float(maxNorm / norm) : lr
+        for i in 0..<count { values[i] -= shrunk * grads[i] }
     }
     try step()
     try step()
@@ -192,7 +248,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
         default: throw BenchError("unknown option \(flag) (valid: --seconds, --repeats, --threads, --batches, --models, --torch)")
         }
     }
-    print("training throughput, samples/s (language models: tokens/s): forward + backward + plain SGD update, synthetic data in memory")
+    print("training throughput, samples/s (language models: tokens/s; NLINet: sentence pairs/s): forward + backward + plain SGD update, synthetic data in memory")
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
     print("per CPU-s: the same ratio from samples per second of process CPU time")
     print("kernels: \(Kernels.selected.name) (SWEEP_KERNELS; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
@@ -210,7 +266,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
                 Compute.threads = threads
                 var ours: [Double] = [], theirs: [Double] = [], oursCPU: [Double] = [], theirsCPU: [Double] = []
                 for _ in 0..<repeats {
-                    let rate = try measure(network, batch, seconds: seconds)
+                    let rate = try measure(network, batch, studyBatch: model.studyStep ? batchSize : nil, seconds: seconds)
                     ours.append(rate.wall * Double(model.samplesPerStep(batchSize)))
                     oursCPU.append(rate.cpu * Double(model.samplesPerStep(batchSize)))
                     if let python {

@@ -25,20 +25,28 @@ public func packedLSTMForward(out: UnsafeMutablePointer<Float>, h: UnsafeMutable
                               biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                               steps: Int, batch: Int, inputSize: Int, hidden: Int) {
     let gateWidth = 4 * hidden, stateSize = batch * hidden
-    // The input projection of every step at once (padded positions included: their rows are never used).
-    gemm(transA: false, transB: true, m: steps * batch, n: gateWidth, k: inputSize, alpha: 1, a: input, lda: inputSize,
-         b: weightIH, ldb: inputSize, beta: 0, c: gates, ldc: gateWidth)
-    for row in 0..<(steps * batch) {
-        let a = gates + row * gateWidth
-        for j in 0..<gateWidth { a[j] += biasIH[j] + biasHH[j] }
+    for t in 0..<steps {
+        let m = activeRows(lengths, batch: batch, step: t)
+        guard m > 0 else { continue }
+        let a = gates + t * batch * gateWidth
+        // The input projection of the step's running rows (padded positions are never read).
+        gemm(transA: false, transB: true, m: m, n: gateWidth, k: inputSize, alpha: 1, a: input + t * batch * inputSize, lda: inputSize,
+             b: weightIH, ldb: inputSize, beta: 0, c: a, ldc: gateWidth)
+        for row in 0..<m {
+            let r = a + row * gateWidth
+            for j in 0..<gateWidth { r[j] += biasIH[j] + biasHH[j] }
+        }
     }
     for t in 0..<steps {
         let a = gates + t * batch * gateWidth
         let hPrev = h + t * stateSize, cPrev = c + t * stateSize
         let hNext = h + (t + 1) * stateSize, cNext = c + (t + 1) * stateSize
         let tc = tanhC + t * stateSize, o = out + t * stateSize
-        gemm(transA: false, transB: true, m: batch, n: gateWidth, k: hidden, alpha: 1, a: hPrev, lda: hidden,
-             b: weightHH, ldb: hidden, beta: 1, c: a, ldc: gateWidth)
+        let m = activeRows(lengths, batch: batch, step: t)
+        if m > 0 {
+            gemm(transA: false, transB: true, m: m, n: gateWidth, k: hidden, alpha: 1, a: hPrev, lda: hidden,
+                 b: weightHH, ldb: hidden, beta: 1, c: a, ldc: gateWidth)
+        }
         for b in 0..<batch {
             let hp = hPrev + b * hidden, cp = cPrev + b * hidden, hn = hNext + b * hidden, cn = cNext + b * hidden
             guard t < Int(lengths[b]) else {
@@ -108,16 +116,28 @@ public func packedLSTMBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: 
                 dc[j] = dcTotal * f
             }
         }
+        let m = activeRows(lengths, batch: batch, step: t)
+        guard m > 0 else { continue }
         // The recurrent gradient for step t − 1, for the sequences that ran step t.
-        gemm(transA: false, transB: false, m: batch, n: hidden, k: gateWidth, alpha: 1, a: da, lda: gateWidth,
+        gemm(transA: false, transB: false, m: m, n: hidden, k: gateWidth, alpha: 1, a: da, lda: gateWidth,
              b: weightHH, ldb: hidden, beta: 0, c: scratch, ldc: hidden)
-        for b in 0..<batch where t < Int(lengths[b]) {
+        for b in 0..<m where t < Int(lengths[b]) {
             (dH0 + b * hidden).update(from: scratch + b * hidden, count: hidden)
         }
+        // The parameter gradients are sums over rows: only the step's running rows contribute.
+        lstmParameterGradients(dGates: da, h: h + t * stateSize, input: input + t * batch * inputSize, rows: m, hidden: hidden,
+                               inputSize: inputSize, weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH,
+                               dBiasIH: dBiasIH, dBiasHH: dBiasHH, dInput: dInput.map { $0 + t * batch * inputSize })
     }
-    lstmParameterGradients(dGates: dGates, h: h, input: input, rows: steps * batch, hidden: hidden, inputSize: inputSize,
-                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
-                           dInput: dInput)
+}
+
+/// Rows 0..<m of step t hold every sequence still running at t: m is one past the last batch column
+/// longer than t. When the batch is sorted by length, longest first (as the original packs it and
+/// NLINet orders it), those rows are exactly the running ones, so the products skip the padded rows.
+private func activeRows(_ lengths: UnsafePointer<Int32>, batch: Int, step t: Int) -> Int {
+    var m = 0
+    for b in 0..<batch where t < Int(lengths[b]) { m = b + 1 }
+    return m
 }
 
 /// `dst[t, b] = src[lengths[b] − 1 − t, b]` for t < lengths[b], and 0 for t ≥ lengths[b]: each sequence's

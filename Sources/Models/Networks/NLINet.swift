@@ -255,11 +255,21 @@ public final class NLINet: Network {
     private func encode(_ side: String, tokens: [Int32], lengths: [Int32], steps: Int) {
         let (b, e, h) = (batch, embeddingSize, hiddenSize)
         let rows = steps * b
+        // The LSTM encoders run the batch sorted by length, longest first, as the original packs it: the
+        // packed layer then skips the padded rows. Column i of the sorted batch is pair order[i].
+        let order = work.ints(side + ".order", b)
+        for i in 0..<b { order[i] = Int32(i) }
+        if encoder != .convnet {
+            var sorting = UnsafeMutableBufferPointer(start: order, count: b)
+            sorting.sort { lengths[Int($0)] > lengths[Int($1)] }
+        }
+        let ids = work.ints(side + ".ids", rows)
+        for t in 0..<steps { for i in 0..<b { ids[t * b + i] = tokens[t * b + Int(order[i])] } }
         let x = work.floats(side + ".x", rows * e)
-        tokens.withUnsafeBufferPointer { embeddingForward(out: x, tokens: $0.baseAddress!, weight: embedding.pointer, n: rows, dim: e) }
+        embeddingForward(out: x, tokens: ids, weight: embedding.pointer, n: rows, dim: e)
         let len = work.ints(side + ".len", b)
-        for i in 0..<b { len[i] = lengths[i] }
-        let u = work.floats(side + ".u", b * sentenceSize)
+        for i in 0..<b { len[i] = lengths[Int(order[i])] }
+        let u = work.floats(side + ".us", b * sentenceSize)
         let p = parameters.values
         switch encoder {
         case .lstm:
@@ -295,6 +305,8 @@ public final class NLINet: Network {
                 channels = width
             }
         }
+        let unsorted = work.floats(side + ".u", b * sentenceSize)
+        for i in 0..<b { (unsorted + Int(order[i]) * sentenceSize).update(from: u + i * sentenceSize, count: sentenceSize) }
     }
 
     /// One packed LSTM pass from a zero state; returns the output (T, B, H).
@@ -330,9 +342,10 @@ public final class NLINet: Network {
     private func encodeBackward(_ side: String, steps: Int) {
         let (b, e, h) = (batch, embeddingSize, hiddenSize)
         let rows = steps * b
-        let x = work.floats(side + ".x", rows * e), len = work.ints(side + ".len", b)
-        let du = work.floats(side + ".du", b * sentenceSize)
-        let dx: UnsafeMutablePointer<Float>? = computesInputGradient ? work.zeros(side + ".dx", rows * e) : nil
+        let x = work.floats(side + ".x", rows * e), len = work.ints(side + ".len", b), order = work.ints(side + ".order", b)
+        let dUnsorted = work.floats(side + ".du", b * sentenceSize), du = work.floats(side + ".dus", b * sentenceSize)
+        for i in 0..<b { (du + i * sentenceSize).update(from: dUnsorted + Int(order[i]) * sentenceSize, count: sentenceSize) }
+        let dx: UnsafeMutablePointer<Float>? = computesInputGradient ? work.zeros(side + ".dxs", rows * e) : nil
         let p = parameters.values, g = parameters.grads
         switch encoder {
         case .lstm:
@@ -371,6 +384,11 @@ public final class NLINet: Network {
                                columns: work.floats(side + ".col\(k)", rows * channels * 3), weight: p + slots.weight.offset,
                                steps: steps, batch: b, c: channels, oc: width, kernel: 3)
             }
+        }
+        guard let dx else { return }
+        let dUnsortedX = work.floats(side + ".dx", rows * e)
+        for t in 0..<steps {
+            for i in 0..<b { (dUnsortedX + (t * b + Int(order[i])) * e).update(from: dx + (t * b + i) * e, count: e) }
         }
     }
 
