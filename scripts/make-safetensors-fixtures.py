@@ -4,6 +4,8 @@ library (pip install safetensors numpy; the same Rust writer torch's save_file u
 {"format": "pt"} metadata transformers expects):
 
 - reference_small.safetensors: F32, F16, F64 and I64 tensors whose values SafetensorsTests recomputes;
+- torch_small.safetensors: the same tensors written by PyTorch (safetensors.torch.save_file), when torch
+  is installed (it is not on CI machines, so the file is checked in);
 - roberta_tiny/: config.json and model.safetensors holding the float32 weights of
   Tests/Fixtures/nlp/roberta_causal_lm_a.json under the names a transformers 4.2.2 checkpoint has,
   with the keys a loader must ignore: roberta.embeddings.position_ids (I64), the tied
@@ -24,6 +26,13 @@ small = {
     "ids": np.arange(5, dtype=np.int64).reshape(1, 5),
 }
 save_file(small, os.path.join(out, "reference_small.safetensors"), metadata={"format": "pt"})
+try:
+    import torch
+    from safetensors.torch import save_file as save_torch_file
+    save_torch_file({name: torch.from_numpy(value) for name, value in small.items()},
+                    os.path.join(out, "torch_small.safetensors"), metadata={"format": "pt"})
+except ImportError:
+    print("no torch: torch_small.safetensors left as it is")
 
 fixture = json.load(open(os.path.join(root, "nlp", "roberta_causal_lm_a.json")))
 tensors = {}

@@ -1,5 +1,5 @@
-// The safetensors reader and writer: a file written by the reference library (Rust, as torch's
-// save_file; scripts/make-safetensors-fixtures.py) reads to the values it was made from; our files read
+// The safetensors reader and writer: files written by the reference library and by PyTorch
+// (scripts/make-safetensors-fixtures.py) read to the values they were made from; our files read
 // back to the same tensors; malformed files are refused with the reason; RoBERTa checkpoints load by
 // name (ignoring position_ids, the pooler and the tied aliases) and save back.
 import Foundation
@@ -10,8 +10,10 @@ import TestSupport
 @Suite struct SafetensorsTests {
     static let folder = Fixtures.folder("checkpoints")
 
-    @Test func readsTheReferenceWriter() throws {
-        let file = try SafetensorsFile(contentsOf: Self.folder.appendingPathComponent("reference_small.safetensors"))
+    /// The same tensors, written by the reference library from numpy and by PyTorch.
+    @Test(arguments: ["reference_small.safetensors", "torch_small.safetensors"])
+    func readsTheReferenceWriters(_ name: String) throws {
+        let file = try SafetensorsFile(contentsOf: Self.folder.appendingPathComponent(name))
         #expect(file.metadata == ["format": "pt"])
         #expect(Set(file.entries.map(\.name)) == ["matrix", "half", "double", "ids"])
         #expect(file.entry("matrix")?.shape == [3, 4] && file.entry("matrix")?.dtype == "F32")
