@@ -28,12 +28,11 @@ private struct BenchModel {
     var title: String
     /// Samples (or token positions) one step trains on, for a batch size.
     var samplesPerStep: (Int) -> Int
-    /// The batch sizes measured when --batches is not given.
+    /// The batch sizes measured: `--batches` overrides them unless they are fixed (the transformers').
     var batches = [64, 128]
+    var batchesAreFixed = false
     var make: () throws -> any Network
     var batch: (Int) -> Batch
-    /// The batch sizes measured regardless of --batches (the transformers').
-    var fixedBatches: [Int]? = nil
     /// Whether a step is the SNLI study's two updates rather than one.
     var studyStep = false
 }
@@ -100,11 +99,11 @@ private func qrnnModel(_ key: String, _ title: String, vocabulary: Int, emsize: 
 private func transformerModel(_ key: String, _ title: String, _ name: String, _ settings: [String: KeyValue], vocabulary: Int,
                               batch: Int) -> BenchModel {
     let context = 128
-    return BenchModel(key: key, title: title, samplesPerStep: { $0 * context },
+    return BenchModel(key: key, title: title, samplesPerStep: { $0 * context }, batches: [batch], batchesAreFixed: true,
                       make: { try ModelCatalog.make(name: name, settings: Settings(settings.merging(["context": .number(Double(context)),
                                                                                                       "dropout": .number(0.1)]) { $1 }),
                                                     inputShape: [], classes: 0, vocabulary: vocabulary, seed: 1) },
-                      batch: { randomWindow($0, steps: context, vocabulary: vocabulary) }, fixedBatches: [batch])
+                      batch: { randomWindow($0, steps: context, vocabulary: vocabulary) })
 }
 
 /// SNLI's vocabulary with GloVe (about 36,000 words) and the study's 300-d frozen vectors.
@@ -259,7 +258,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     let savedThreads = Compute.threads
     defer { Compute.threads = savedThreads }
     for model in benchModels where keys.contains(model.key) {
-        for batchSize in model.fixedBatches ?? batches ?? model.batches {
+        for batchSize in model.batchesAreFixed ? model.batches : batches ?? model.batches {
             let network = try model.make()
             let batch = model.batch(batchSize)
             for threads in threadCounts {
