@@ -54,7 +54,7 @@ public struct LocalLauncher {
             process.environment?[LauncherWatch.variable] = String(ProcessInfo.processInfo.processIdentifier)
             // Appended to, never emptied: errors of earlier runs stay readable.
             let log = results.path("logs/local-task\(task).out")
-            if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+            if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             handle.seekToEndOfFile()
             process.standardOutput = handle
