@@ -33,9 +33,9 @@ import TestSupport
             let weights = QRNNLanguageModelCase.weights(fixture)
             let lm = try QRNNLanguageModelCase(fixture, alpha: weights.alpha, beta: weights.beta)
             let config = try fixture.object("sg_config")
-            #expect(config["sgtype"] as? String == "QRNN")
+            let type = try #require(SynthesizerType(rawValue: (config["sgtype"] as? String ?? "").lowercased()), "\(label): sgtype \(config["sgtype"] ?? "none")")
             #expect(Float(config["sg_scale"] as? Double ?? 0) == syntheticGradientScale)
-            let synthesizer = try Synthesizer(hiddenSize: try #require(config["nhid"] as? Int), layers: try #require(config["nlayers"] as? Int),
+            let synthesizer = try Synthesizer(type: type, hiddenSize: try #require(config["nhid"] as? Int), layers: try #require(config["nlayers"] as? Int),
                                               zoneout: Float(try #require(config["zoneout"] as? Double)), seed: 0)
             for param in try fixture.namedTensors("sg_params") {
                 let slot = try #require(synthesizer.parameters.slot(named: param.name), "\(label): no synthesizer parameter \(param.name)")
@@ -49,7 +49,8 @@ import TestSupport
             let calls = try #require(record["sg_calls"] as? [[String: Any]])
             #expect(calls.count == (switcher ? 2 : 1), "\(label): \(calls.count) synthesizer calls")
             let randomness = try calls.map { call in
-                (noise: try fixture.tensor("noise", in: call).value.floats, masks: try fixture.tensors("zoneout_masks", in: call).map(\.floats))
+                SynthesizerRandomness(noise: try fixture.tensor("noise", in: call).value.floats,
+                                      zoneoutMasks: try fixture.tensors("zoneout_masks", in: call).map(\.floats))
             }
             let streams = lm.window.streams
             // Call 1's trigger is the joined initial state.
@@ -95,26 +96,103 @@ import TestSupport
         }
     }
 
-    /// The synthesizer's parameter gradients by central differences of Σ r ⊙ output, two layers, with
-    /// noise, masks and a carried state.
-    @Test func synthesizerFiniteDifferences() throws {
-        let synthesizer = try Synthesizer(hiddenSize: 3, layers: 2, seed: 4)
-        let trigger = uniformValues(9, seed: 60), r = uniformValues(9, seed: 61)
-        let randomness = synthesizer.drawRandomness(elements: 9)
-        let cells = [uniformValues(3, seed: 62), uniformValues(3, seed: 63)], previous = uniformValues(3, seed: 64)
+    /// The synthesizer's parameter gradients by central differences of Σ r ⊙ output, for every type, two
+    /// layers with dropout between them, with noise, masks and a carried state.
+    @Test(arguments: SynthesizerType.allCases)
+    func synthesizerFiniteDifferences(_ type: SynthesizerType) throws {
+        let (elements, n) = (9, 3)
+        let synthesizer = try Synthesizer(type: type, hiddenSize: n, layers: 2, dropout: 0.3, seed: 4)
+        let trigger = uniformValues(elements, seed: 60), r = uniformValues(elements, seed: 61)
+        let randomness = synthesizer.drawRandomness(elements: elements)
+        #expect(randomness.dropoutMasks.count == 1 && randomness.dropoutMasks[0].contains(0), "a dropout mask that drops something")
+        // A carried state in the type's form: QRNN a cell per layer and layer 0's previous input; LSTM and
+        // GRU an h (and LSTM a c) per element.
+        let perLayer = type == .qrnn ? n : elements * n
+        let state = (cells: type == .gru ? [] : [uniformValues(perLayer, seed: 62), uniformValues(perLayer, seed: 63)],
+                     hidden: type == .qrnn ? [] : [uniformValues(perLayer, seed: 64), uniformValues(perLayer, seed: 65)],
+                     previous: type == .qrnn ? uniformValues(n, seed: 66) : [])
         let values = synthesizer.parameters.valueArray()
         func output(_ v: [Float], record: Bool) throws -> [Float] {
             try synthesizer.parameters.load(v)
-            try synthesizer.setState(cells: cells, previous: previous)
-            return synthesizer(trigger, noise: randomness.noise, masks: randomness.masks, record: record)
+            try synthesizer.setState(cells: state.cells, hidden: state.hidden, previous: state.previous)
+            return synthesizer(trigger, randomness: randomness, record: record)
         }
         _ = try output(values, record: true)
         synthesizer.parameters.zeroGrads()
         synthesizer.backward(r)
         let analytic = synthesizer.parameters.gradArray()
-        let report = gradientCheck([values], analytic: [analytic], names: ["synthesizer"]) { v in
+        let report = gradientCheck([values], analytic: [analytic], names: ["\(type) synthesizer"]) { v in
             projection(r, (try? output(v[0], record: false)) ?? [])
         }
         #expect(report == nil, "\(report ?? "")")
+    }
+
+    /// LSTM and GRU synthesizers keep a state per element: element k's output depends on element k alone
+    /// (permuting the elements permutes the output), and the state carries to the next call until a reset.
+    @Test(arguments: [SynthesizerType.lstm, .gru])
+    func recurrentSynthesizersKeepAStatePerElement(_ type: SynthesizerType) throws {
+        let elements = 7
+        let synthesizer = try Synthesizer(type: type, hiddenSize: 5, layers: 2, seed: 8)
+        let trigger = uniformValues(elements, seed: 70), randomness = synthesizer.drawRandomness(elements: elements)
+        let order = [3, 0, 6, 1, 5, 2, 4]
+        let first = synthesizer(trigger, randomness: randomness, record: false)
+        synthesizer.resetState()
+        let permuted = synthesizer(order.map { trigger[$0] }, randomness: SynthesizerRandomness(noise: order.map { randomness.noise[$0] }),
+                                   record: false)
+        // Close, not equal: a matrix product may round a row differently at another position in the batch.
+        let expected = order.map { Double(first[$0]) }
+        #expect(tensorMismatch(permuted, expected, tol: 1e-6, label: "permuted") == nil, "\(permuted) vs \(expected)")
+        synthesizer.resetState()
+        _ = synthesizer(trigger, randomness: randomness, record: false)
+        let carried = synthesizer.state
+        #expect(carried.hidden.count == 2 && carried.hidden.allSatisfy { $0.count == elements * 5 })
+        #expect(carried.cells.count == (type == .lstm ? 2 : 0) && carried.previous.isEmpty)
+        let second = synthesizer(trigger, randomness: randomness, record: false)
+        #expect(second != first, "the second call starts from the first call's state")
+        // A saved state restores the same continuation.
+        let saved = synthesizer.saveState()
+        let third = synthesizer(trigger, randomness: randomness, record: false)
+        try synthesizer.restoreState(saved)
+        #expect(synthesizer(trigger, randomness: randomness, record: false) == third)
+        synthesizer.resetState()
+        #expect(synthesizer(trigger, randomness: randomness, record: false) == first)
+    }
+
+    /// Dropout masks are drawn only with two or more layers and p > 0, after the noise and zoneout masks,
+    /// so one-layer and p = 0 synthesizers draw exactly the streams they drew before `sg_dropout` existed.
+    @Test func dropoutMasksAreDrawnOnlyBetweenLayers() throws {
+        let plain = try Synthesizer(hiddenSize: 4, layers: 1, seed: 3).drawRandomness(elements: 6)
+        let oneLayer = try Synthesizer(hiddenSize: 4, layers: 1, dropout: 0.5, seed: 3).drawRandomness(elements: 6)
+        #expect(oneLayer.dropoutMasks.isEmpty && oneLayer.noise == plain.noise && oneLayer.zoneoutMasks == plain.zoneoutMasks)
+        let twoLayers = try Synthesizer(hiddenSize: 4, layers: 2, seed: 3), twoDropped = try Synthesizer(hiddenSize: 4, layers: 2, dropout: 0.5, seed: 3)
+        let undropped = (twoLayers.drawRandomness(elements: 6), twoLayers.drawRandomness(elements: 6))
+        let dropped = twoDropped.drawRandomness(elements: 6)
+        #expect(undropped.0.dropoutMasks.isEmpty && dropped.dropoutMasks.count == 1)
+        #expect(dropped.noise == undropped.0.noise && dropped.zoneoutMasks == undropped.0.zoneoutMasks)
+        #expect(Set(dropped.dropoutMasks[0]).isSubset(of: [0, 2]) && Set(dropped.dropoutMasks[0]).count == 2, "\(dropped.dropoutMasks[0])")
+        // GRU and LSTM have no zoneout.
+        #expect(try Synthesizer(type: .gru, hiddenSize: 4, layers: 2, seed: 3).drawRandomness(elements: 6).zoneoutMasks.isEmpty)
+    }
+
+    /// LSTM and GRU matrices start orthogonal, as `orthogonal_`: the columns of each (g·n, n) matrix are
+    /// orthonormal; biases are U(±1/√n).
+    @Test(arguments: [SynthesizerType.lstm, .gru])
+    func recurrentMatricesStartOrthogonal(_ type: SynthesizerType) throws {
+        let n = 6, synthesizer = try Synthesizer(type: type, hiddenSize: n, layers: 2, seed: 11)
+        let blocks = synthesizer.parameters
+        for slot in blocks.slots where slot.name.contains("weight_") {
+            let w = blocks.valueArray(slot), rows = slot.shape[0]
+            #expect(slot.shape == [(type == .lstm ? 4 : 3) * n, n])
+            for a in 0..<n {
+                for b in 0..<n {
+                    var dot = 0.0
+                    for i in 0..<rows { dot += Double(w[i * n + a]) * Double(w[i * n + b]) }
+                    #expect(abs(dot - (a == b ? 1 : 0)) < 1e-5, "\(slot.name) columns \(a), \(b): \(dot)")
+                }
+            }
+        }
+        for slot in blocks.slots where slot.name.contains("bias_") {
+            #expect(blocks.valueArray(slot).allSatisfy { abs($0) <= 1 / Float(n).squareRoot() })
+        }
     }
 }

@@ -56,8 +56,7 @@ final class AltSGRecipe {
             // Q12 fixed by construction: the synthesizer has its own seeded streams, so use_sg does not
             // change the base model's initial weights (alternate_sg builds the synthesizer first from the
             // shared torch RNG).
-            let synthesizer = try Synthesizer(hiddenSize: try settings.integer(AltSGKeys.sgHidden), layers: try settings.integer(AltSGKeys.sgLayers),
-                                              seed: values.seed)
+            let synthesizer = try AltSGKeys.synthesizer(settings, seed: values.seed)
             self.synthesizer = synthesizer
             // QUIRK (Q15, reproduce): Adam with coupled L2 weight decay; lr fixed (never scheduled or scaled).
             synthesizerOptimizer = try OptimizerCatalog.make(
