@@ -195,4 +195,87 @@ import TestSupport
             #expect(blocks.valueArray(slot).allSatisfy { abs($0) <= 1 / Float(n).squareRoot() })
         }
     }
+
+    /// The DNI step on the LSTM base model (`awd_lstm`, alt_sg.md §4.2), against an independent
+    /// computation: call 1 sees [h⁰ ; c⁰ ; h¹ ; c¹] per stream; a second synthesizer replaying the same calls
+    /// gives s₀ and 0.1·s_T; g_A and g_B are the central differences of ⟨0.1·s_T, J_T⟩ and of the loss with
+    /// respect to the joined initial state (so the injection must reach h_T and c_T of both layers); the
+    /// base gradients are those of loss + ⟨0.1·s_T, J_T⟩; the synthesizer learns from 2(s₀ − g_A) + 2(s₀ − g_B).
+    @Test(arguments: [true, false])
+    func lstmBaseModelStepMatchesAnIndependentComputation(_ switcher: Bool) throws {
+        let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
+        func lstmModel() throws -> QRNNLanguageModel {
+            try QRNNLanguageModel(name: "awd_lstm", cell: .lstm, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 2,
+                                  regularization: reg, bptt: 4, seed: 3)
+        }
+        let model = try lstmModel(), reference = try lstmModel()
+        let saved = reference.saveState()
+        let (steps, streams) = (4, 2)
+        var generator = SeededGenerator(seed: 12, stream: "tokens")
+        let inputs = (0..<(steps * streams)).map { _ in Int32(generator.below(6)) }
+        let window = TokenBatch(inputs: inputs, targets: inputs.reversed(), steps: steps, streams: streams)
+        let h = [uniformValues(streams * 5, seed: 81), uniformValues(streams * 4, seed: 82)]
+        let c = [uniformValues(streams * 5, seed: 83), uniformValues(streams * 4, seed: 84)]
+        try model.setState(cells: c, hidden: h, previous: [], streams: streams, phase: .training)
+        let initial = model.joinedState(.training, streams: streams)
+        let byHand = (0..<streams).flatMap { b in
+            [h[0], c[0], h[1], c[1]].flatMap { part in part[(b * part.count / streams)..<((b + 1) * part.count / streams)] }
+        }
+        #expect(initial == byHand, "the joined state is [h⁰ ; c⁰ ; h¹ ; c¹] per stream")
+
+        let synthesizer = try Synthesizer(hiddenSize: 3, layers: 1, seed: 6), replica = try Synthesizer(hiddenSize: 3, layers: 1, seed: 6)
+        let randomness = (0..<(switcher ? 2 : 1)).map { _ in synthesizer.drawRandomness(elements: initial.count) }
+        let step = try syntheticGradientStep(model: model, synthesizer: synthesizer, batch: .tokens(window), switcher: switcher,
+                                             randomness: randomness)
+        let final = model.joinedState(.training, streams: streams)
+        let s0 = replica(initial, randomness: randomness[0], record: true)
+        #expect(step.prediction == s0)
+        let injected = switcher ? replica(final, randomness: randomness[1], record: false).map { $0 * syntheticGradientScale } : nil
+        #expect(step.injected == injected)
+
+        // The reference model runs the same window (same parameters and dropout draws) from any joined state.
+        func objective(_ joined: [Float], loss: Bool, injected: [Float]?, parameters: [Float]? = nil) -> Double {
+            do {
+                try reference.restoreState(saved)
+                if let parameters { try reference.parameters.load(parameters) }
+                try setJoinedTrainingState(reference, joined, streams: streams)
+                _ = try reference.forwardTraining(.tokens(window))
+            } catch { return .nan }
+            return (loss ? reference.lastLoss.total : 0) + (injected.map { projection($0, reference.joinedState(.training, streams: streams)) } ?? 0)
+        }
+        _ = objective(initial, loss: true, injected: nil)
+        #expect(reference.joinedState(.training, streams: streams) == final, "the reference reproduces the step's final state")
+        let gB = gradientCheck([initial], analytic: [step.lossGradient], names: ["g_B"]) { objective($0[0], loss: true, injected: nil) }
+        #expect(gB == nil, "\(gB ?? "")")
+        var targets = [step.lossGradient]
+        if let injected {
+            let gA = try #require(step.injectionGradient)
+            let report = gradientCheck([initial], analytic: [gA], names: ["g_A"]) { objective($0[0], loss: false, injected: injected) }
+            #expect(report == nil, "\(report ?? "")")
+            #expect(gA.contains { $0 != 0 })
+            targets.insert(gA, at: 0)
+        } else {
+            #expect(step.injectionGradient == nil)
+        }
+        // The base gradients: both passes, by central differences of loss + ⟨0.1·s_T, J_T⟩ per parameter.
+        let values = model.parameters.valueArray(), analytic = model.parameters.gradArray(), slots = model.parameters.slots
+        let base = gradientCheck(slots.map { Array(values[$0.range]) }, analytic: slots.map { Array(analytic[$0.range]) },
+                                 names: slots.map(\.name)) { v in
+            objective(initial, loss: true, injected: injected, parameters: Array(v.joined()))
+        }
+        #expect(base == nil, "\(base ?? "")")
+        // The synthesizer's training signal from the targets the step used, in its order (g_A, then g_B).
+        var dPrediction = [Float](repeating: 0, count: s0.count), sgLoss = 0.0
+        for target in targets {
+            for i in s0.indices {
+                let d = s0[i] - target[i]
+                dPrediction[i] += 2 * d
+                sgLoss += Double(d) * Double(d)
+            }
+        }
+        #expect(abs(step.synthesizerLoss - sgLoss) <= 1e-9 * sgLoss)
+        replica.parameters.zeroGrads()
+        replica.backward(dPrediction)
+        #expect(synthesizer.parameters.gradArray() == replica.parameters.gradArray())
+    }
 }

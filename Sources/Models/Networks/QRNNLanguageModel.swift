@@ -10,8 +10,8 @@
 // H_{L−1} = E (the decoder is the embedding matrix). S = Σ H_l, the joined state's width.
 //
 // The same recipe with LSTM layers (alternate_sg `--model LSTM`, §2.3) is `cell: .lstm`: one one-layer
-// LSTM per layer (gates i, f, g, o), weight drop on W_hh only, state (h, c) per layer. The synthetic-
-// gradient step (joined state, injection) is built for the QRNN form only.
+// LSTM per layer (gates i, f, g, o), weight drop on W_hh only, state (h, c) per layer; its joined state
+// for the synthetic-gradient step is [h⁰ ; c⁰ ; h¹ ; c¹ ; …] and the injection reaches both h_T and c_T.
 
 /// AWD-LSTM's regularisation settings (alt_sg.md §2.1, §2.5); all off by default.
 public struct AWDRegularization: Equatable, Sendable {
@@ -72,8 +72,10 @@ public final class QRNNLanguageModel: Network {
     public let cell: RecurrentCell
     /// Input size, output size and window of each layer.
     public let layerShapes: [(input: Int, hidden: Int, window: Int)]
-    /// S = Σ H_l: the width of the joined state (alt_sg.md §4.1).
-    public var joinedWidth: Int { layerShapes.reduce(0) { $0 + $1.hidden } }
+    /// S, the width of the joined state (alt_sg.md §4.1): Σ H_l for QRNN, 2·Σ H_l for LSTM (h and c).
+    public var joinedWidth: Int { joinedParts.reduce(0, +) }
+    /// The widths of the joined state's parts in order: c^l per layer (QRNN), or h^l then c^l (LSTM).
+    private var joinedParts: [Int] { layerShapes.flatMap { cell == .lstm ? [$0.hidden, $0.hidden] : [$0.hidden] } }
     /// The loss terms of the last training step.
     public private(set) var lastLoss = LanguageModelLoss(crossEntropy: .nan, ar: 0, tar: 0)
 
@@ -231,11 +233,10 @@ public final class QRNNLanguageModel: Network {
     }
 
     /// Adds to the parameter gradients the backward of the last training forward: of the loss
-    /// (CE + AR + TAR) if `loss`, and of ⟨injected, joined c_T⟩ for a constant `injected` (B, S) if
-    /// given. Afterwards `initialStateGradient()` is d/d (joined initial state) of what was propagated.
+    /// (CE + AR + TAR) if `loss`, and of ⟨injected, joined final state⟩ for a constant `injected` (B, S)
+    /// if given. Afterwards `joinedInitialStateGradient()` is d/d (joined initial state) of what was propagated.
     public func backward(loss: Bool, injected: [Float]?) {
         precondition(trained, "\(name): backward needs a training forward first")
-        precondition(injected == nil || cell == .qrnn, "\(name): the synthetic-gradient injection is built for QRNN layers only")
         if let injected {
             precondition(injected.count == streams * joinedWidth, "\(name): injected gradient of \(injected.count) values, expected \(streams)×\(joinedWidth)")
         }
@@ -244,12 +245,12 @@ public final class QRNNLanguageModel: Network {
 
     // MARK: - Carried state and results of the last step
 
-    /// The joined state (B, S) the next window of `phase` starts from ([c⁰ ; c¹ ; …] per stream), or
-    /// zeros of `streams` streams after a reset.
+    /// The joined state (B, S) the next window of `phase` starts from ([c⁰ ; c¹ ; …] or, LSTM,
+    /// [h⁰ ; c⁰ ; h¹ ; c¹ ; …] per stream), or zeros of `streams` streams after a reset.
     public func joinedState(_ phase: Phase, streams: Int) -> [Float] {
         let state = phase == .training ? trainingState : evaluationState
-        return join(state.cells.isEmpty ? layerShapes.map { [Float](repeating: 0, count: streams * $0.hidden) } : state.cells,
-                    streams: state.cells.isEmpty ? streams : state.streams)
+        guard !state.cells.isEmpty else { return [Float](repeating: 0, count: streams * joinedWidth) }
+        return join(cell == .lstm ? zip(state.hidden, state.cells).flatMap { [$0, $1] } : state.cells, streams: state.streams)
     }
 
     /// Each layer's carried cell (B, H_l) and layer 0's carried input (B, E); empty after a reset.
@@ -286,21 +287,32 @@ public final class QRNNLanguageModel: Network {
         zip(work.layers, layerShapes).map { $0.dCell0.array(0..<(streams * $1.hidden)) }
     }
 
-    /// The joined initial-state gradient (B, S) of the last backward.
-    public func joinedInitialStateGradient() -> [Float] { join(initialStateGradient(), streams: streams) }
+    /// The joined initial-state gradient (B, S) of the last backward, in `joinedState`'s order.
+    public func joinedInitialStateGradient() -> [Float] {
+        let cells = initialStateGradient()
+        guard cell == .lstm else { return join(cells, streams: streams) }
+        let hidden = zip(work.layers, layerShapes).map { $0.dHidden0.array(0..<(streams * $1.hidden)) }
+        return join(zip(hidden, cells).flatMap { [$0, $1] }, streams: streams)
+    }
 
-    /// Per-layer (B, H_l) tensors concatenated per stream into (B, S).
+    /// The joined state's parts (B, width) in `joinedParts` order, concatenated per stream into (B, S).
     private func join(_ parts: [[Float]], streams: Int) -> [Float] {
         let width = joinedWidth
         var joined = [Float](repeating: 0, count: streams * width)
         var offset = 0
-        for (part, shape) in zip(parts, layerShapes) {
+        for (part, size) in zip(parts, joinedParts) {
             for b in 0..<streams {
-                for j in 0..<shape.hidden { joined[b * width + offset + j] = part[b * shape.hidden + j] }
+                for j in 0..<size { joined[b * width + offset + j] = part[b * size + j] }
             }
-            offset += shape.hidden
+            offset += size
         }
         return joined
+    }
+
+    /// Part `index` (B, width) of a joined (B, S) tensor: the inverse of `join` for one part.
+    private func joinedPart(_ joined: [Float], _ index: Int) -> [Float] {
+        let parts = joinedParts, size = parts[index], offset = parts[..<index].reduce(0, +), width = joinedWidth
+        return (0..<(streams * size)).map { i in joined[(i / size) * width + offset + i % size] }
     }
 
     public func saveState() -> NetworkState {
@@ -565,7 +577,7 @@ public final class QRNNLanguageModel: Network {
                     dr[i] -= d
                 }
             }
-            let sourceSize = shape.window * shape.input, stateSize = streams * shape.hidden
+            let sourceSize = shape.window * shape.input
             let input = layerInput(l)
             let source = shape.window == 2 ? layer.source.pointer : input.value
             let dropped = active(reg.weight)
@@ -574,27 +586,29 @@ public final class QRNNLanguageModel: Network {
             if dropped { zeroElements(dWeight, slots.weight.count) }
             let dSource = shape.window == 2 ? layer.dSource.pointer : input.grad
             if shape.window == 2 { zeroElements(dSource, rows * sourceSize) }
-            // The injected gradient's slice for this layer, (B, H_l).
-            var dCellLast: [Float]? = nil
-            if let injected {
-                let offset = layerShapes[..<l].reduce(0) { $0 + $1.hidden }, width = joinedWidth
-                dCellLast = (0..<stateSize).map { i in injected[(i / shape.hidden) * width + offset + i % shape.hidden] }
-            }
+            // The injected gradient's slices for this layer's final state, (B, H_l) each: c_T, or h_T and c_T.
+            let partsPerLayer = cell == .lstm ? 2 : 1
+            let dLast = injected.map { joined in (0..<partsPerLayer).map { joinedPart(joined, partsPerLayer * l + $0) } }
             func run(_ dLast: UnsafePointer<Float>?) {
                 qrnnBackward(dSource: dSource, dWeight: dWeight, dBias: g + slots.bias.offset, dCell0: layer.dCell0.pointer,
                              dGates: work.dGates.pointer, dOutput: layer.dOutput.pointer, dCellLast: dLast, source: source,
                              cells: layer.cells.pointer, gates: layer.gates.pointer, weight: weight, forgetMask: nil,
                              steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             }
-            if cell == .lstm {
+            func runLSTM(_ dHLast: UnsafePointer<Float>?, _ dCLast: UnsafePointer<Float>?) {
                 lstmBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
                              dBiasIH: g + slots.bias.offset, dBiasHH: g + lstmSlots[l].biasHH.offset, dH0: layer.dHidden0.pointer,
                              dC0: layer.dCell0.pointer, dGates: work.dGates.pointer, dHidden: layer.dOutput.pointer, input: input.value,
                              h: layer.hidden.pointer, c: layer.cells.pointer, gates: layer.gates.pointer, tanhC: layer.tanhC.pointer,
                              weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight,
-                             steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
-            } else if let dCellLast {
-                dCellLast.withUnsafeBufferPointer { run($0.baseAddress!) }
+                             steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden, dHLast: dHLast, dCLast: dCLast)
+            }
+            if cell == .lstm, let dLast {
+                dLast[0].withUnsafeBufferPointer { h in dLast[1].withUnsafeBufferPointer { c in runLSTM(h.baseAddress!, c.baseAddress!) } }
+            } else if cell == .lstm {
+                runLSTM(nil, nil)
+            } else if let dLast {
+                dLast[0].withUnsafeBufferPointer { run($0.baseAddress!) }
             } else {
                 run(nil)
             }
