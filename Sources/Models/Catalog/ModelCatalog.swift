@@ -53,8 +53,8 @@ public enum ModelCatalog {
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
         ModelEntry(name: "qrnn_lm", summary: "tied QRNN word language model with AWD regularisation and optional DNI synthetic gradients (alternate_sg)",
                    settings: AltSGKeys.all, data: "a token corpus"),
-        ModelEntry(name: "awd_lstm", summary: "the qrnn_lm recipe with one-layer LSTMs per layer (alternate_sg --model LSTM; no synthesizer)",
-                   settings: AltSGKeys.lstmRecipe, data: "a token corpus"),
+        ModelEntry(name: "awd_lstm", summary: "the qrnn_lm recipe with one-layer LSTMs per layer and optional DNI on their (h, c) (alternate_sg --model LSTM)",
+                   settings: AltSGKeys.all, data: "a token corpus"),
         nliEntry,
         seq2seqEntry,
     ] + transformerEntries
