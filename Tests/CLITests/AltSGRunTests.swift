@@ -1,4 +1,4 @@
-// The alternating synthetic-gradient recipe (`qrnn_lm`, `awd_lstm`) run end to end by `sweep run`: a smoke-sized
+// The alternating synthetic-gradient recipe (`qrnn_lm`, `awd_lstm`, `awd_gru`) run end to end by `sweep run`: a smoke-sized
 // block of the study's five arms on synthetic_text, with the SG switch per epoch as the schedule says,
 // and a run with the synthesizer stopped mid-epoch by SIGTERM that resumes bit for bit.
 import Testing
@@ -8,8 +8,8 @@ import TestSupport
 @Suite(.serialized) struct AltSGRunTests {
     /// The five arms of alt_sg.md §10.2 at smoke size: BPTT; BPTT with restarts; DNI; alternating (PTB
     /// phase); alternating with whenswitch 2 (WT2 phase); the LSTM form of the recipe; DNI with a
-    /// two-layer GRU synthesizer with dropout; and DNI on the LSTM form. Restart base 2 over 4 epochs:
-    /// cycles 1–2, 3–4.
+    /// two-layer GRU synthesizer with dropout; and DNI on the LSTM and on the GRU form. Restart base 2 over
+    /// 4 epochs: cycles 1–2, 3–4.
     static let grid = #"""
     {
       "name": "altsg-smoke",
@@ -26,7 +26,8 @@ import TestSupport
         { "model": "awd_lstm", "restart_lr": true, "restart_base": [[2]] },
         { "model": "qrnn_lm", "use_sg": true, "sgtype": "gru", "sg_hidden_num": 8, "sg_nlayers": 2, "sg_dropout": 0.1,
           "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
-        { "model": "awd_lstm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] }
+        { "model": "awd_lstm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
+        { "model": "awd_gru", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] }
       ],
       "seed": [0]
     }
@@ -38,7 +39,7 @@ import TestSupport
         let result = try runSweep(["run", path, "--results", folder.path + "/results"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try SweepResults(folder.path + "/results/altsg-smoke")
-        #expect(results.finalRecords.count == 8)
+        #expect(results.finalRecords.count == 9)
         #expect(results.finalRecords.values.allSatisfy { $0.count == 1 && $0[0]["status"] as? String == "ok" })
         var sgByIndex: [Int: [Int: Double]] = [:], lrByIndex: [Int: [Int: Double]] = [:]
         for record in results.records where record["event"] as? String == "epoch" {
@@ -57,6 +58,7 @@ import TestSupport
         #expect(series(sgByIndex, 5) == [0, 0, 0, 0])
         #expect(series(sgByIndex, 6) == [0, 1, 1, 1], "DNI with the GRU synthesizer: SG from epoch 2")
         #expect(series(sgByIndex, 7) == [0, 1, 1, 1], "DNI on the LSTM base model: SG from epoch 2")
+        #expect(series(sgByIndex, 8) == [0, 1, 1, 1], "DNI on the GRU base model: SG from epoch 2")
         #expect(series(lrByIndex, 5) == series(lrByIndex, 1), "the LSTM form follows the same schedule")
         // No restarts: lr₀ throughout; restart base 2 with restart_lr: lr₀, lr₀/2, then lr₀ at the restart.
         #expect(series(lrByIndex, 0) == [0.003, 0.003, 0.003, 0.003])
@@ -73,9 +75,9 @@ import TestSupport
 
     /// QRNN: the README's one-layer synthesizer (carried cell and previous input). LSTM: two layers with
     /// dropout between them, so the resumed run also continues each element's (h, c) and the dropout draws.
-    /// And the README's synthesizer on the LSTM base model (`awd_lstm`), whose carried (h, c) feed it.
+    /// And the README's synthesizer on the LSTM and GRU base models, whose carried (h, c) or h feed it.
     @Test(arguments: [#""model": "qrnn_lm", "sgtype": "qrnn""#, #""model": "qrnn_lm", "sgtype": "lstm", "sg_nlayers": 2, "sg_dropout": 0.2"#,
-                      #""model": "awd_lstm", "sgtype": "qrnn""#])
+                      #""model": "awd_lstm", "sgtype": "qrnn""#, #""model": "awd_gru", "sgtype": "qrnn""#])
     func stoppedMidEpochWithTheSynthesizerItResumesBitForBit(_ configuration: String) throws {
         let folder = try TemporaryFolder("altsg-term")
         // One alternating configuration (SG on in epoch 2 by whenswitch, off after the restart at 3), with

@@ -45,7 +45,8 @@ struct QRNNLanguageModelCase {
 }
 
 /// Sets `network`'s training state from a joined (B, S) tensor, read in alt_sg.md §4.1's order (QRNN
-/// [c⁰ ; c¹ ; …], LSTM [h⁰ ; c⁰ ; h¹ ; c¹ ; …] per stream), with layer 0's previous input `previous`.
+/// [c⁰ ; c¹ ; …], LSTM [h⁰ ; c⁰ ; h¹ ; c¹ ; …], GRU [h⁰ ; h¹ ; …] per stream), with layer 0's previous input
+/// `previous`.
 func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], previous: [Float] = [], streams: Int) throws {
     let perLayer = network.cell == .lstm ? 2 : 1
     let widths = network.layerShapes.flatMap { Array(repeating: $0.hidden, count: perLayer) }
@@ -107,8 +108,8 @@ func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], pre
 
     /// Every parameter's gradient by central differences, with every AWD regulariser on (the dropout
     /// masks are redrawn identically for each evaluation by restoring the generator), AR and TAR, three
-    /// layers, and a carried state and previous input; for the QRNN and the LSTM form of the recipe.
-    @Test(arguments: [RecurrentCell.qrnn, .lstm])
+    /// layers, and a carried state and previous input; for the QRNN, LSTM and GRU forms of the recipe.
+    @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
     func finiteDifferencesWithRegularization(_ cell: RecurrentCell) throws {
         let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
         let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
@@ -148,9 +149,9 @@ func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], pre
 
     /// The synthetic-gradient side of the model by central differences, for the QRNN and the LSTM form:
     /// the gradient to the joined initial state and to every parameter of ⟨r, J_T⟩ alone (DNI's pass A:
-    /// the injection at the final state, c_T or h_T and c_T of every layer) and of the loss plus it (one
-    /// combined pass), with every AWD regulariser on and a carried previous input.
-    @Test(arguments: [RecurrentCell.qrnn, .lstm])
+    /// the injection at the final state: c_T, h_T and c_T, or h_T of every layer) and of the loss plus it
+    /// (one combined pass), with every AWD regulariser on and a carried previous input; QRNN, LSTM and GRU.
+    @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
     func initialStateAndInjectionFiniteDifferences(_ cell: RecurrentCell) throws {
         let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
         let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,

@@ -1,11 +1,11 @@
-// The keys of the alternating synthetic-gradient recipe (`qrnn_lm` and `awd_lstm`, alt_sg.md §2–§6), declared once:
+// The keys of the alternating synthetic-gradient recipe (`qrnn_lm`, `awd_lstm`, `awd_gru`, alt_sg.md §2–§6), declared once:
 // the model catalog lists them and Worker's recipe reads them. Defaults are alternate_sg's `main.py`
 // defaults where our models have the same knob, except the sizes (CPU-sized, as the `lstm` model's),
 // `sgtype` and `sg_hidden_num` (QRNN and 50, the README commands' synthesizer, which existing grids
 // assume; main.py's GRU of 1000 units is `"sgtype": "gru", "sg_hidden_num": 1000`).
 import Vocabulary
 
-/// The keys of `qrnn_lm` and `awd_lstm`.
+/// The keys of `qrnn_lm`, `awd_lstm` and `awd_gru`.
 public enum AltSGKeys {
     // MARK: - Base model
     public static let emsize = KeySpec("emsize", .integer(1...65_536), .number(64), "embedding size (also the last QRNN layer's size: tied decoder)")

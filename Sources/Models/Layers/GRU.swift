@@ -53,11 +53,13 @@ public func gruForward(h: UnsafeMutablePointer<Float>, gates: UnsafeMutablePoint
 }
 
 /// Backpropagates through the T steps of the window (truncated BPTT: the final state's gradient is 0,
-/// because the next window receives the state detached).
+/// because the next window receives the state detached, unless `dHLast` injects one).
 ///
 /// - dHidden: (T, B, H), d loss / d h_t for t = 1…T from above (the decoder or the next layer).
 /// - Adds into dInput (T, B, I) (may be nil), dWeightIH, dWeightHH, dBiasIH, dBiasHH.
 /// - Writes dH0 (B, H): d loss / d initial state. It also serves as the running recurrent gradient.
+/// - dHLast (B, H): a gradient arriving at the final state h_T from outside the window (the synthetic
+///   gradient of DNI); nil for none.
 /// - dGatesInput, dGatesHidden: (T, B, 3H) scratch, receive d loss / d the input-side and hidden-side
 ///   pre-activations (equal in the r and z rows; the n rows differ by the factor r).
 /// - input, h, gates, recurrentCandidate, weightIH, weightHH: as the forward left them.
@@ -68,9 +70,10 @@ public func gruBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: UnsafeM
                         dHidden: UnsafePointer<Float>, input: UnsafePointer<Float>, h: UnsafePointer<Float>,
                         gates: UnsafePointer<Float>, recurrentCandidate: UnsafePointer<Float>,
                         weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
-                        steps: Int, batch: Int, inputSize: Int, hidden: Int) {
+                        steps: Int, batch: Int, inputSize: Int, hidden: Int, dHLast: UnsafePointer<Float>? = nil) {
     let gateWidth = 3 * hidden, stateSize = batch * hidden, rows = steps * batch
-    dH0.update(repeating: 0, count: stateSize)
+    // The running recurrent gradient starts as the gradient at h_T from beyond the window.
+    if let dHLast { dH0.update(from: dHLast, count: stateSize) } else { dH0.update(repeating: 0, count: stateSize) }
     for t in stride(from: steps - 1, through: 0, by: -1) {
         let hPrev = h + t * stateSize, dh = dHidden + t * stateSize
         for b in 0..<batch {

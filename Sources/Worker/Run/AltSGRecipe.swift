@@ -1,4 +1,4 @@
-// The training recipe of the alternating synthetic-gradient study for `qrnn_lm` and `awd_lstm` (alt_sg.md §1, §3–§5):
+// The training recipe of the alternating synthetic-gradient study for `qrnn_lm`, `awd_lstm` and `awd_gru` (alt_sg.md §1, §3–§5):
 // AWD's variable BPTT windows with the lr scaled by seq_len/bptt, the epoch schedule (restarts, cosine,
 // SG switch), the DNI synthesizer with its own Adam, the evaluation batch sizes, and what a checkpoint
 // must hold to resume bit for bit (synthesizer, its optimizer, schedule, window generator, position).
