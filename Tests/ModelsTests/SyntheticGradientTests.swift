@@ -2,7 +2,8 @@
 // the recorded noise and zoneout masks, the injected gradient, g_A and g_B, the base gradients per pass
 // and in total, the synthesizer loss and gradients, with the switch on and off (README tolerances for
 // Float: 1e-4 per tensor normalised by its largest reference value, 1e-5 for losses). And the
-// synthesizer's backward by finite differences.
+// synthesizer's backward by finite differences, and the step on the LSTM and GRU base models against an
+// independent computation.
 import Foundation
 import Testing
 import Models
@@ -196,19 +197,20 @@ import TestSupport
         }
     }
 
-    /// The DNI step on the LSTM base model (`awd_lstm`, alt_sg.md §4.2), against an independent
-    /// computation: call 1 sees [h⁰ ; c⁰ ; h¹ ; c¹] per stream; a second synthesizer replaying the same calls
-    /// gives s₀ and 0.1·s_T; g_A and g_B are the central differences of ⟨0.1·s_T, J_T⟩ and of the loss with
-    /// respect to the joined initial state (so the injection must reach h_T and c_T of both layers); the
-    /// base gradients are those of loss + ⟨0.1·s_T, J_T⟩; the synthesizer learns from 2(s₀ − g_A) + 2(s₀ − g_B).
-    @Test(arguments: [true, false])
-    func lstmBaseModelStepMatchesAnIndependentComputation(_ switcher: Bool) throws {
+    /// The DNI step on the LSTM and GRU base models (`awd_lstm`, `awd_gru`, alt_sg.md §4.2), against an
+    /// independent computation: call 1 sees [h⁰ ; c⁰ ; h¹ ; c¹] (GRU [h⁰ ; h¹]) per stream; a second
+    /// synthesizer replaying the same calls gives s₀ and 0.1·s_T; g_A and g_B are the central differences of
+    /// ⟨0.1·s_T, J_T⟩ and of the loss with respect to the joined initial state (so the injection must reach
+    /// every part of the final state); the base gradients are those of loss + ⟨0.1·s_T, J_T⟩; the
+    /// synthesizer learns from 2(s₀ − g_A) + 2(s₀ − g_B).
+    @Test(arguments: [RecurrentCell.lstm, .gru], [true, false])
+    func recurrentBaseModelStepMatchesAnIndependentComputation(_ cell: RecurrentCell, _ switcher: Bool) throws {
         let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
-        func lstmModel() throws -> QRNNLanguageModel {
-            try QRNNLanguageModel(name: "awd_lstm", cell: .lstm, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 2,
+        func baseModel() throws -> QRNNLanguageModel {
+            try QRNNLanguageModel(name: "awd_\(cell)", cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 2,
                                   regularization: reg, bptt: 4, seed: 3)
         }
-        let model = try lstmModel(), reference = try lstmModel()
+        let model = try baseModel(), reference = try baseModel()
         let saved = reference.saveState()
         let (steps, streams) = (4, 2)
         var generator = SeededGenerator(seed: 12, stream: "tokens")
@@ -216,12 +218,13 @@ import TestSupport
         let window = TokenBatch(inputs: inputs, targets: inputs.reversed(), steps: steps, streams: streams)
         let h = [uniformValues(streams * 5, seed: 81), uniformValues(streams * 4, seed: 82)]
         let c = [uniformValues(streams * 5, seed: 83), uniformValues(streams * 4, seed: 84)]
-        try model.setState(cells: c, hidden: h, previous: [], streams: streams, phase: .training)
+        // A GRU's carried state is its h, set where the others set their cell.
+        try model.setState(cells: cell == .lstm ? c : h, hidden: cell == .lstm ? h : [], previous: [], streams: streams, phase: .training)
         let initial = model.joinedState(.training, streams: streams)
         let byHand = (0..<streams).flatMap { b in
-            [h[0], c[0], h[1], c[1]].flatMap { part in part[(b * part.count / streams)..<((b + 1) * part.count / streams)] }
+            (cell == .lstm ? [h[0], c[0], h[1], c[1]] : h).flatMap { part in part[(b * part.count / streams)..<((b + 1) * part.count / streams)] }
         }
-        #expect(initial == byHand, "the joined state is [h⁰ ; c⁰ ; h¹ ; c¹] per stream")
+        #expect(initial == byHand, "the joined state is [h⁰ ; c⁰ ; h¹ ; c¹] (GRU [h⁰ ; h¹]) per stream")
 
         let synthesizer = try Synthesizer(hiddenSize: 3, layers: 1, seed: 6), replica = try Synthesizer(hiddenSize: 3, layers: 1, seed: 6)
         let randomness = (0..<(switcher ? 2 : 1)).map { _ in synthesizer.drawRandomness(elements: initial.count) }
