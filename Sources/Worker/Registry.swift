@@ -106,7 +106,7 @@ public enum Registry {
     /// `qrnn_lm` runs alternate_sg's own epoch schedule (model keys restart_base, restart_lr, mixture,
     /// whenswitch), so it takes the constant schedule only, and a restart list must reach the last epoch
     /// (alternate_sg stops with an IndexError past it: the Q17 fix refuses such grids).
-    static let altsgCheck = CombinationCheck(owners: [.run, .model], onlyWhere: (.model, ["qrnn_lm", "awd_lstm"])) { values in
+    static let altsgCheck = CombinationCheck(owners: [.run, .model], onlyWhere: (.model, ["qrnn_lm", "awd_lstm", "awd_gru"])) { values in
         if case let .string(schedule)? = values["schedule"], schedule != ScheduleCatalog.names[0] {
             return "model \(values["model"]?.string ?? "qrnn_lm") runs alternate_sg's own epoch schedule (restart_base, restart_lr, mixture, whenswitch); "
                 + "leave schedule unset instead of \(schedule)"

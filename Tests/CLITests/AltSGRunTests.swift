@@ -1,4 +1,4 @@
-// The alternating synthetic-gradient recipe (`qrnn_lm`) run end to end by `sweep run`: a smoke-sized
+// The alternating synthetic-gradient recipe (`qrnn_lm`, `awd_lstm`, `awd_gru`) run end to end by `sweep run`: a smoke-sized
 // block of the study's five arms on synthetic_text, with the SG switch per epoch as the schedule says,
 // and a run with the synthesizer stopped mid-epoch by SIGTERM that resumes bit for bit.
 import Testing
@@ -7,8 +7,9 @@ import TestSupport
 
 @Suite(.serialized) struct AltSGRunTests {
     /// The five arms of alt_sg.md §10.2 at smoke size: BPTT; BPTT with restarts; DNI; alternating (PTB
-    /// phase); alternating with whenswitch 2 (WT2 phase); and the LSTM form of the recipe. Restart base 2
-    /// over 4 epochs: cycles 1–2, 3–4.
+    /// phase); alternating with whenswitch 2 (WT2 phase); the LSTM form of the recipe; DNI with a
+    /// two-layer GRU synthesizer with dropout; and DNI on the LSTM and on the GRU form. Restart base 2 over
+    /// 4 epochs: cycles 1–2, 3–4.
     static let grid = #"""
     {
       "name": "altsg-smoke",
@@ -22,7 +23,11 @@ import TestSupport
         { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
         { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "mixture": true },
         { "model": "qrnn_lm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "mixture": true, "whenswitch": [[2]] },
-        { "model": "awd_lstm", "restart_lr": true, "restart_base": [[2]] }
+        { "model": "awd_lstm", "restart_lr": true, "restart_base": [[2]] },
+        { "model": "qrnn_lm", "use_sg": true, "sgtype": "gru", "sg_hidden_num": 8, "sg_nlayers": 2, "sg_dropout": 0.1,
+          "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
+        { "model": "awd_lstm", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] },
+        { "model": "awd_gru", "use_sg": true, "sg_hidden_num": 8, "restart_lr": true, "restart_base": [[2]], "whenswitch": [[2]] }
       ],
       "seed": [0]
     }
@@ -34,7 +39,7 @@ import TestSupport
         let result = try runSweep(["run", path, "--results", folder.path + "/results"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try SweepResults(folder.path + "/results/altsg-smoke")
-        #expect(results.finalRecords.count == 6)
+        #expect(results.finalRecords.count == 9)
         #expect(results.finalRecords.values.allSatisfy { $0.count == 1 && $0[0]["status"] as? String == "ok" })
         var sgByIndex: [Int: [Int: Double]] = [:], lrByIndex: [Int: [Int: Double]] = [:]
         for record in results.records where record["event"] as? String == "epoch" {
@@ -51,6 +56,9 @@ import TestSupport
         #expect(series(sgByIndex, 3) == [0, 0, 1, 1], "alternating: SG after the restart at epoch 3")
         #expect(series(sgByIndex, 4) == [0, 1, 0, 0], "alternating with whenswitch 2: the opposite phase")
         #expect(series(sgByIndex, 5) == [0, 0, 0, 0])
+        #expect(series(sgByIndex, 6) == [0, 1, 1, 1], "DNI with the GRU synthesizer: SG from epoch 2")
+        #expect(series(sgByIndex, 7) == [0, 1, 1, 1], "DNI on the LSTM base model: SG from epoch 2")
+        #expect(series(sgByIndex, 8) == [0, 1, 1, 1], "DNI on the GRU base model: SG from epoch 2")
         #expect(series(lrByIndex, 5) == series(lrByIndex, 1), "the LSTM form follows the same schedule")
         // No restarts: lr₀ throughout; restart base 2 with restart_lr: lr₀, lr₀/2, then lr₀ at the restart.
         #expect(series(lrByIndex, 0) == [0.003, 0.003, 0.003, 0.003])
@@ -65,14 +73,19 @@ import TestSupport
         }
     }
 
-    @Test func stoppedMidEpochWithTheSynthesizerItResumesBitForBit() throws {
+    /// QRNN: the README's one-layer synthesizer (carried cell and previous input). LSTM: two layers with
+    /// dropout between them, so the resumed run also continues each element's (h, c) and the dropout draws.
+    /// And the README's synthesizer on the LSTM and GRU base models, whose carried (h, c) or h feed it.
+    @Test(arguments: [#""model": "qrnn_lm", "sgtype": "qrnn""#, #""model": "qrnn_lm", "sgtype": "lstm", "sg_nlayers": 2, "sg_dropout": 0.2"#,
+                      #""model": "awd_lstm", "sgtype": "qrnn""#, #""model": "awd_gru", "sgtype": "qrnn""#])
+    func stoppedMidEpochWithTheSynthesizerItResumesBitForBit(_ configuration: String) throws {
         let folder = try TemporaryFolder("altsg-term")
         // One alternating configuration (SG on in epoch 2 by whenswitch, off after the restart at 3), with
         // epochs long enough for the signal to land inside epoch 2.
         let single = #"""
         {
           "name": "altsg-resume",
-          "fixed": { "dataset": "synthetic_text", "vocabulary": 64, "tokens": 120000, "model": "qrnn_lm",
+          "fixed": { \#(configuration), "dataset": "synthetic_text", "vocabulary": 64, "tokens": 120000,
                      "emsize": 16, "nhid": 24, "nlayers": 2, "bptt": 20, "epochs": 3, "batch_size": 8,
                      "optimizer": "adam", "lr": 0.003, "clip": 0.25, "dropouti": 0.1, "dropouth": 0.1, "dropout": 0.1,
                      "dropoute": 0.05, "wdrop": 0.1, "sg_hidden_num": 8, "use_sg": true, "restart_lr": true,

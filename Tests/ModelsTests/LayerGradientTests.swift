@@ -300,6 +300,41 @@ private func added(_ result: [Float], _ offset: Float) -> [Float] { result.map {
         #expect(report == nil, "\(report ?? "")")
     }
 
+    @Test(arguments: [(4, 2, 3, 5), (3, 3, 16, 16)])
+    func gru(_ sizes: (Int, Int, Int, Int)) {
+        let (steps, batch, inputSize, hidden) = sizes
+        let g = 3 * hidden, stateSize = batch * hidden
+        let x = uniformValues(steps * batch * inputSize, seed: 30)
+        let wIH = uniformValues(g * inputSize, seed: 31, scale: 0.5), wHH = uniformValues(g * hidden, seed: 32, scale: 0.5)
+        let bIH = uniformValues(g, seed: 33, scale: 0.5), bHH = uniformValues(g, seed: 34, scale: 0.5)
+        let h0 = uniformValues(stateSize, seed: 35), r = uniformValues(steps * stateSize, seed: 36)
+
+        func run(_ v: [[Float]]) -> (h: [Float], gates: [Float], candidate: [Float]) {
+            var h = v[5] + [Float](repeating: 0, count: steps * stateSize)
+            var gates = [Float](repeating: 0, count: steps * batch * g), candidate = [Float](repeating: 0, count: steps * stateSize)
+            gruForward(h: &h, gates: &gates, recurrentCandidate: &candidate, input: v[0], weightIH: v[1], weightHH: v[2],
+                       biasIH: v[3], biasHH: v[4], steps: steps, batch: batch, inputSize: inputSize, hidden: hidden)
+            return (h, gates, candidate)
+        }
+        let values = [x, wIH, wHH, bIH, bHH, h0]
+        let forward = run(values)
+        var dX = [Float](repeating: offset, count: x.count), dWIH = [Float](repeating: offset, count: wIH.count)
+        var dWHH = [Float](repeating: offset, count: wHH.count), dBIH = [Float](repeating: offset, count: g), dBHH = dBIH
+        var dH0 = [Float](repeating: 0, count: stateSize)
+        var dGatesInput = [Float](repeating: 0, count: steps * batch * g), dGatesHidden = dGatesInput
+        gruBackward(dInput: &dX, dWeightIH: &dWIH, dWeightHH: &dWHH, dBiasIH: &dBIH, dBiasHH: &dBHH, dH0: &dH0,
+                    dGatesInput: &dGatesInput, dGatesHidden: &dGatesHidden, dHidden: r, input: x, h: forward.h, gates: forward.gates,
+                    recurrentCandidate: forward.candidate, weightIH: wIH, weightHH: wHH, steps: steps, batch: batch,
+                    inputSize: inputSize, hidden: hidden)
+        let analytic = [added(dX, offset), added(dWIH, offset), added(dWHH, offset), added(dBIH, offset), added(dBHH, offset), dH0]
+        // The n rows of the two bias gradients differ (r gates the recurrent candidate after its bias).
+        #expect(analytic[3][..<(2 * hidden)] == analytic[4][..<(2 * hidden)] && analytic[3][(2 * hidden)...] != analytic[4][(2 * hidden)...])
+        let report = gradientCheck(values, analytic: analytic, names: ["input", "weight_ih", "weight_hh", "bias_ih", "bias_hh", "h0"]) { v in
+            projection(r, Array(run(v).h[stateSize...]))
+        }
+        #expect(report == nil, "\(report ?? "")")
+    }
+
     @Test func globalAveragePoolAndResidualAdd() {
         let (planes, hw) = (6, 9)
         let x = uniformValues(planes * hw, seed: 25), r = uniformValues(planes, seed: 26)

@@ -18,7 +18,7 @@ private func moments(_ values: [Float]) -> (mean: Double, std: Double) {
 
 @Suite struct ModelCatalogTests {
     @Test func listsTheModels() {
-        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder", "qrnn_lm", "awd_lstm", "nli", "seq2seq",
+        #expect(ModelCatalog.names == ["logreg", "fc", "convnet", "resnet", "lstm", "autoencoder", "qrnn_lm", "awd_lstm", "awd_gru", "nli", "seq2seq",
                                        "transformer_lm", "roberta_lm"])
         for entry in ModelCatalog.entries {
             #expect(!entry.summary.isEmpty)

@@ -44,6 +44,25 @@ struct QRNNLanguageModelCase {
     }
 }
 
+/// Sets `network`'s training state from a joined (B, S) tensor, read in alt_sg.md §4.1's order (QRNN
+/// [c⁰ ; c¹ ; …], LSTM [h⁰ ; c⁰ ; h¹ ; c¹ ; …], GRU [h⁰ ; h¹ ; …] per stream), with layer 0's previous input
+/// `previous`.
+func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], previous: [Float] = [], streams: Int) throws {
+    let perLayer = network.cell == .lstm ? 2 : 1
+    let widths = network.layerShapes.flatMap { Array(repeating: $0.hidden, count: perLayer) }
+    var parts = widths.map { _ in [Float]() }
+    for b in 0..<streams {
+        var offset = b * network.joinedWidth
+        for (k, width) in widths.enumerated() {
+            parts[k] += joined[offset..<(offset + width)]
+            offset += width
+        }
+    }
+    try network.setState(cells: stride(from: perLayer - 1, to: parts.count, by: perLayer).map { parts[$0] },
+                         hidden: perLayer == 2 ? stride(from: 0, to: parts.count, by: 2).map { parts[$0] } : [],
+                         previous: previous, streams: streams, phase: .training)
+}
+
 @Suite struct QRNNLanguageModelTests {
     static let tensorTolerance = 1e-4
     static let lossTolerance = 1e-5
@@ -89,8 +108,8 @@ struct QRNNLanguageModelCase {
 
     /// Every parameter's gradient by central differences, with every AWD regulariser on (the dropout
     /// masks are redrawn identically for each evaluation by restoring the generator), AR and TAR, three
-    /// layers, and a carried state and previous input; for the QRNN and the LSTM form of the recipe.
-    @Test(arguments: [RecurrentCell.qrnn, .lstm])
+    /// layers, and a carried state and previous input; for the QRNN, LSTM and GRU forms of the recipe.
+    @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
     func finiteDifferencesWithRegularization(_ cell: RecurrentCell) throws {
         let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
         let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
@@ -126,5 +145,49 @@ struct QRNNLanguageModelCase {
             if let report { failures.append(report) }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// The synthetic-gradient side of the model by central differences, for the QRNN and the LSTM form:
+    /// the gradient to the joined initial state and to every parameter of ⟨r, J_T⟩ alone (DNI's pass A:
+    /// the injection at the final state: c_T, h_T and c_T, or h_T of every layer) and of the loss plus it
+    /// (one combined pass), with every AWD regulariser on and a carried previous input; QRNN, LSTM and GRU.
+    @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
+    func initialStateAndInjectionFiniteDifferences(_ cell: RecurrentCell) throws {
+        let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
+        let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
+                                            bptt: 4, seed: 5)
+        let (steps, streams) = (4, 2)
+        #expect(network.joinedWidth == (cell == .lstm ? 2 : 1) * (5 + 5 + 4))
+        var generator = SeededGenerator(seed: 11, stream: "tokens")
+        let inputs = (0..<(steps * streams)).map { _ in Int32(generator.below(6)) }
+        let window = TokenBatch(inputs: inputs, targets: inputs.reversed(), steps: steps, streams: streams)
+        let initial = uniformValues(streams * network.joinedWidth, seed: 52), r = uniformValues(streams * network.joinedWidth, seed: 53)
+        let previous = uniformValues(streams * 4, seed: 54)
+        try setJoinedTrainingState(network, initial, previous: previous, streams: streams)
+        #expect(network.joinedState(.training, streams: streams) == initial, "the joined state reads back in the order it was set")
+        let saved = network.saveState()
+        let values = network.parameters.valueArray()
+        for withLoss in [false, true] {
+            func objective(_ parameters: [Float], _ joined: [Float]) -> Double {
+                do {
+                    try network.restoreState(saved)
+                    try network.parameters.load(parameters)
+                    try setJoinedTrainingState(network, joined, previous: previous, streams: streams)
+                    _ = try network.forwardTraining(.tokens(window))
+                } catch { return .nan }
+                return (withLoss ? network.lastLoss.total : 0) + projection(r, network.joinedState(.training, streams: streams))
+            }
+            _ = objective(values, initial)
+            network.parameters.zeroGrads()
+            network.backward(loss: withLoss, injected: r)
+            let analytic = network.parameters.gradArray(), dInitial = network.joinedInitialStateGradient()
+            let slots = network.parameters.slots
+            let report = gradientCheck(slots.map { Array(values[$0.range]) } + [initial],
+                                       analytic: slots.map { Array(analytic[$0.range]) } + [dInitial],
+                                       names: slots.map(\.name) + ["joined initial state"]) { v in
+                objective(Array(v.dropLast().joined()), v[v.count - 1])
+            }
+            #expect(report == nil, "\(cell) \(withLoss ? "loss + injection" : "injection alone"): \(report ?? "")")
+        }
     }
 }

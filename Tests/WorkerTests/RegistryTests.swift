@@ -16,7 +16,7 @@ import Vocabulary
         base[owner.rawValue] = .string(component)
         switch (owner, component) {
         case (.model, "convnet"), (.model, "resnet"): base["dataset"] = .string("fashion_mnist")
-        case (.model, "lstm"), (.model, "qrnn_lm"), (.model, "awd_lstm"), (.model, "transformer_lm"), (.model, "roberta_lm"): base["dataset"] = .string("synthetic_text")
+        case (.model, "lstm"), (.model, "qrnn_lm"), (.model, "awd_lstm"), (.model, "awd_gru"), (.model, "transformer_lm"), (.model, "roberta_lm"): base["dataset"] = .string("synthetic_text")
         case (.model, "nli"): base["dataset"] = .string("synthetic_nli")
         case (.model, "seq2seq"): base["dataset"] = .string("synthetic_dialogue")
         case (.dataset, "snli"), (.dataset, "synthetic_nli"): base["model"] = .string("nli")

@@ -1,10 +1,11 @@
-// The keys of the alternating synthetic-gradient recipe (`qrnn_lm`, alt_sg.md §2–§6), declared once:
+// The keys of the alternating synthetic-gradient recipe (`qrnn_lm`, `awd_lstm`, `awd_gru`, alt_sg.md §2–§6), declared once:
 // the model catalog lists them and Worker's recipe reads them. Defaults are alternate_sg's `main.py`
-// defaults where our models have the same knob, except the sizes (CPU-sized, as the `lstm` model's) and
-// `sg_hidden_num` (50, the README commands' value; main.py's 1000 goes with its GRU default sgtype).
+// defaults where our models have the same knob, except the sizes (CPU-sized, as the `lstm` model's),
+// `sgtype` and `sg_hidden_num` (QRNN and 50, the README commands' synthesizer, which existing grids
+// assume; main.py's GRU of 1000 units is `"sgtype": "gru", "sg_hidden_num": 1000`).
 import Vocabulary
 
-/// The keys of `qrnn_lm`.
+/// The keys of `qrnn_lm`, `awd_lstm` and `awd_gru`.
 public enum AltSGKeys {
     // MARK: - Base model
     public static let emsize = KeySpec("emsize", .integer(1...65_536), .number(64), "embedding size (also the last QRNN layer's size: tied decoder)")
@@ -23,9 +24,12 @@ public enum AltSGKeys {
 
     // MARK: - Synthetic gradients
     public static let useSG = KeySpec("use_sg", .bool, .bool(false), "train with the DNI synthesizer (alternate_sg --use_sg)")
-    public static let sgtype = KeySpec("sgtype", .choice(["qrnn"]), .string("qrnn"), "synthesizer type (only the README's QRNN is built)")
+    public static let sgtype = KeySpec("sgtype", .choice(SynthesizerType.allCases.map(\.rawValue)), .string(SynthesizerType.qrnn.rawValue),
+                                       "synthesizer layers: qrnn (one scan over all elements, the README's), lstm or gru (a state per element)")
     public static let sgHidden = KeySpec("sg_hidden_num", .integer(1...65_536), .number(50), "synthesizer units")
-    public static let sgLayers = KeySpec("sg_nlayers", .integer(1...16), .number(1), "synthesizer QRNN layers")
+    public static let sgLayers = KeySpec("sg_nlayers", .integer(1...16), .number(1), "synthesizer recurrent layers")
+    public static let sgDropout = KeySpec("sg_dropout", .number(0...1), .number(0),
+                                          "dropout between synthesizer layers (none with one layer; the README commands: 0.1), < 1")
     public static let sgLR = KeySpec("sg_lr", .number(0...1, exclusiveMinimum: true), .number(1e-3),
                                      "the synthesizer's Adam lr (alternate_sg: 1e-3, never scheduled)")
     public static let sgWeightDecay = KeySpec("sg_wdecay", .number(0...1), .number(1.2e-6), "the synthesizer's Adam L2 weight decay (alternate_sg: --wdecay)")
@@ -47,11 +51,8 @@ public enum AltSGKeys {
 
     /// Every key, in listing order.
     public static let all: [KeySpec] = [emsize, nhid, nlayers, bptt, dropoute, dropouti, dropouth, dropout, wdrop, alpha, beta,
-                                        useSG, sgtype, sgHidden, sgLayers, sgLR, sgWeightDecay, fixSG, sgCombinedPass,
+                                        useSG, sgtype, sgHidden, sgLayers, sgDropout, sgLR, sgWeightDecay, fixSG, sgCombinedPass,
                                         restartBase, restartLR, mixture, whenSwitch, validBatch, testBatch]
-
-    /// The keys of `awd_lstm`: the same recipe without the synthesizer (built for QRNN layers only).
-    public static let lstmRecipe: [KeySpec] = all.filter { ![useSG, sgtype, sgHidden, sgLayers, sgLR, sgWeightDecay, fixSG, sgCombinedPass].contains($0) }
 
     /// The AWD regularisation of `settings`; a probability of 1 or more is a `SettingError`.
     public static func regularization(_ settings: Settings) throws -> AWDRegularization {
@@ -63,6 +64,19 @@ public enum AltSGKeys {
         return AWDRegularization(embedding: try probability(dropoute), input: try probability(dropouti), hidden: try probability(dropouth),
                                  output: try probability(dropout), weight: try probability(wdrop),
                                  alpha: Float(try settings.number(alpha)), beta: Float(try settings.number(beta)))
+    }
+
+    /// The synthesizer `settings` describe (`sgtype`, `sg_hidden_num`, `sg_nlayers`, `sg_dropout`), its
+    /// parameters and noise from `seed`; a dropout of 1 or more is a `SettingError`.
+    public static func synthesizer(_ settings: Settings, seed: UInt64) throws -> Synthesizer {
+        let dropout = try settings.number(sgDropout)
+        guard dropout < 1 else { throw SettingError(key: sgDropout.name, "expected a number in [0, 1), got \(KeyValue.number(dropout).text)") }
+        let name = try settings.string(sgtype)
+        guard let type = SynthesizerType(rawValue: name) else {
+            preconditionFailure("AltSGKeys: sgtype \(name) passed validation but names no synthesizer")
+        }
+        return try Synthesizer(type: type, hiddenSize: try settings.integer(sgHidden), layers: try settings.integer(sgLayers),
+                               dropout: Float(dropout), seed: seed)
     }
 
     /// A list key that may also be written as one number.

@@ -53,11 +53,16 @@ public enum ModelCatalog {
                    settings: [widths, loss], data: "samples (reconstructed; labels unused)"),
         ModelEntry(name: "qrnn_lm", summary: "tied QRNN word language model with AWD regularisation and optional DNI synthetic gradients (alternate_sg)",
                    settings: AltSGKeys.all, data: "a token corpus"),
-        ModelEntry(name: "awd_lstm", summary: "the qrnn_lm recipe with one-layer LSTMs per layer (alternate_sg --model LSTM; no synthesizer)",
-                   settings: AltSGKeys.lstmRecipe, data: "a token corpus"),
+        ModelEntry(name: "awd_lstm", summary: "the qrnn_lm recipe with one-layer LSTMs per layer and optional DNI on their (h, c) (alternate_sg --model LSTM)",
+                   settings: AltSGKeys.all, data: "a token corpus"),
+        ModelEntry(name: "awd_gru", summary: "the qrnn_lm recipe with one-layer GRUs per layer and optional DNI on their h (alternate_sg --model GRU)",
+                   settings: AltSGKeys.all, data: "a token corpus"),
         nliEntry,
         seq2seqEntry,
     ] + transformerEntries
+
+    /// The recurrent layer of each model of the alternating synthetic-gradient recipe (alternate_sg `--model`).
+    static let recurrentCells: [String: RecurrentCell] = ["qrnn_lm": .qrnn, "awd_lstm": .lstm, "awd_gru": .gru]
 
     /// The model names, in listing order.
     public static var names: [String] { entries.map(\.name) }
@@ -75,8 +80,8 @@ public enum ModelCatalog {
         if model == "lstm" && dataset == "multiwoz_roberta" { return "multiwoz_roberta is whole padded conversations, not a stream for the lstm's windows; use roberta_lm or transformer_lm" }
         if let sentences = sentenceCompatibility(model: model, dataset: dataset, shape: shape) { return sentences }
         switch (model, shape) {
-        case ("lstm", .tokens), ("qrnn_lm", .tokens), ("awd_lstm", .tokens): return nil
-        case ("qrnn_lm", _), ("awd_lstm", _): return "the \(model) language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
+        case ("lstm", .tokens), ("qrnn_lm", .tokens), ("awd_lstm", .tokens), ("awd_gru", .tokens): return nil
+        case ("qrnn_lm", _), ("awd_lstm", _), ("awd_gru", _): return "the \(model) language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
         case ("lstm", _): return "the lstm language model needs a token corpus (ptb, wikitext2, synthetic_text), not \(dataset)"
         case (_, .tokens): return "\(model) learns from samples; \(dataset) is a token corpus (use model lstm)"
         case ("convnet", .classification(let shape, _)), ("resnet", .classification(let shape, _)):
@@ -166,11 +171,11 @@ public enum ModelCatalog {
                                      hiddenSize: try settings.integer(nhid),
                                      layers: try settings.integer(nlayers), dropout: Float(p),
                                      bptt: try settings.integer(bptt), seed: seed)
-        case "qrnn_lm", "awd_lstm":
+        case "qrnn_lm", "awd_lstm", "awd_gru":
             guard let vocabulary, vocabulary >= 1 else {
                 throw ModelError.unsupportedData(model: name, "needs a token corpus (a vocabulary), got samples")
             }
-            return try QRNNLanguageModel(name: name, cell: name == "qrnn_lm" ? .qrnn : .lstm, vocabulary: vocabulary, embeddingSize: try settings.integer(AltSGKeys.emsize),
+            return try QRNNLanguageModel(name: name, cell: Self.recurrentCells[name] ?? .qrnn, vocabulary: vocabulary, embeddingSize: try settings.integer(AltSGKeys.emsize),
                                          hiddenSize: try settings.integer(AltSGKeys.nhid), layers: try settings.integer(AltSGKeys.nlayers),
                                          regularization: try AltSGKeys.regularization(settings), bptt: try settings.integer(AltSGKeys.bptt),
                                          seed: seed)

@@ -49,12 +49,14 @@ public func lstmForward(h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<
 }
 
 /// Backpropagates through the T steps of the window (truncated BPTT: the final state's gradient is 0,
-/// because the next window receives the state detached).
+/// because the next window receives the state detached, unless `dHLast`/`dCLast` inject one).
 ///
 /// - dHidden: (T, B, H), d loss / d h_t for t = 1…T from above (the decoder or the next layer).
 /// - Adds into dInput (T, B, I) (may be nil), dWeightIH, dWeightHH, dBiasIH, dBiasHH (the two bias
 ///   gradients are the same sum, added to both).
 /// - Writes dH0, dC0 (B, H): d loss / d initial state. They also serve as the running recurrent gradients.
+/// - dHLast, dCLast (B, H): a gradient arriving at the final state h_T, c_T from outside the window (the
+///   synthetic gradient of DNI); nil for none.
 /// - dGates: (T, B, 4H) scratch, receives d loss / d pre-activations.
 /// - input, h, c, gates, tanhC, weightIH, weightHH: as the forward left them.
 public func lstmBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: UnsafeMutablePointer<Float>,
@@ -64,10 +66,12 @@ public func lstmBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: Unsafe
                          dHidden: UnsafePointer<Float>, input: UnsafePointer<Float>, h: UnsafePointer<Float>,
                          c: UnsafePointer<Float>, gates: UnsafePointer<Float>, tanhC: UnsafePointer<Float>,
                          weightIH: UnsafePointer<Float>, weightHH: UnsafePointer<Float>,
-                         steps: Int, batch: Int, inputSize: Int, hidden: Int) {
+                         steps: Int, batch: Int, inputSize: Int, hidden: Int,
+                         dHLast: UnsafePointer<Float>? = nil, dCLast: UnsafePointer<Float>? = nil) {
     let gateWidth = 4 * hidden, stateSize = batch * hidden
-    dH0.update(repeating: 0, count: stateSize)
-    dC0.update(repeating: 0, count: stateSize)
+    // The running recurrent gradients start as the gradient at (h_T, c_T) from beyond the window.
+    if let dHLast { dH0.update(from: dHLast, count: stateSize) } else { dH0.update(repeating: 0, count: stateSize) }
+    if let dCLast { dC0.update(from: dCLast, count: stateSize) } else { dC0.update(repeating: 0, count: stateSize) }
     for t in stride(from: steps - 1, through: 0, by: -1) {
         let a = gates + t * batch * gateWidth, da = dGates + t * batch * gateWidth
         let cPrev = c + t * stateSize, tc = tanhC + t * stateSize, dh = dHidden + t * stateSize

@@ -7,11 +7,14 @@
 //
 // Sizes: T = steps, B = streams, E = embedding size, H = hidden size, V = vocabulary, L = layers,
 // R = T·B positions (row t·B + b). Layer l maps I_l → H_l with I_0 = E, I_l = H, H_l = H except
-// H_{L−1} = E (the decoder is the embedding matrix). S = Σ H_l, the joined state's width.
+// H_{L−1} = E (the decoder is the embedding matrix). S = Σ H_l (LSTM 2·Σ H_l), the joined state's width.
 //
 // The same recipe with LSTM layers (alternate_sg `--model LSTM`, §2.3) is `cell: .lstm`: one one-layer
-// LSTM per layer (gates i, f, g, o), weight drop on W_hh only, state (h, c) per layer. The synthetic-
-// gradient step (joined state, injection) is built for the QRNN form only.
+// LSTM per layer (gates i, f, g, o), weight drop on W_hh only, state (h, c) per layer; its joined state
+// for the synthetic-gradient step is [h⁰ ; c⁰ ; h¹ ; c¹ ; …] and the injection reaches both h_T and c_T.
+// With GRU layers (`--model GRU`, alternate_sg's default) it is `cell: .gru`: one one-layer GRU per layer
+// (gates r, z, n), weight drop on W_hh only, state h per layer (carried where the others keep their cell),
+// joined [h⁰ ; h¹ ; …].
 
 /// AWD-LSTM's regularisation settings (alt_sg.md §2.1, §2.5); all off by default.
 public struct AWDRegularization: Equatable, Sendable {
@@ -55,9 +58,14 @@ public enum RecurrentCell: String, Sendable {
     case qrnn
     /// One-layer LSTMs, one per layer.
     case lstm
+    /// One-layer GRUs, one per layer.
+    case gru
+
+    /// Gate blocks per layer: QRNN z, f, o; LSTM i, f, g, o; GRU r, z, n.
+    var gateCount: Int { self == .lstm ? 4 : 3 }
 }
 
-/// A tied QRNN (or LSTM) language model over windows of token streams (`Batch.tokens`).
+/// A tied QRNN (or LSTM, or GRU) language model over windows of token streams (`Batch.tokens`).
 public final class QRNNLanguageModel: Network {
     public let name: String
     public var objective: Objective { .languageModel }
@@ -72,14 +80,16 @@ public final class QRNNLanguageModel: Network {
     public let cell: RecurrentCell
     /// Input size, output size and window of each layer.
     public let layerShapes: [(input: Int, hidden: Int, window: Int)]
-    /// S = Σ H_l: the width of the joined state (alt_sg.md §4.1).
-    public var joinedWidth: Int { layerShapes.reduce(0) { $0 + $1.hidden } }
+    /// S, the width of the joined state (alt_sg.md §4.1): Σ H_l for QRNN and GRU, 2·Σ H_l for LSTM (h and c).
+    public var joinedWidth: Int { joinedParts.reduce(0, +) }
+    /// The widths of the joined state's parts in order: c^l per layer (QRNN), h^l then c^l (LSTM), h^l (GRU).
+    private var joinedParts: [Int] { layerShapes.flatMap { cell == .lstm ? [$0.hidden, $0.hidden] : [$0.hidden] } }
     /// The loss terms of the last training step.
     public private(set) var lastLoss = LanguageModelLoss(crossEntropy: .nan, ar: 0, tar: 0)
 
     private let window: Int
     private let encoderWeight: TensorSlot
-    /// QRNN: (W, b). LSTM: (W_hh, b_ih) here and (W_ih, b_hh) in `lstmSlots`; weight drop acts on `weight`.
+    /// QRNN: (W, b). LSTM and GRU: (W_hh, b_ih) here and (W_ih, b_hh) in `lstmSlots`; weight drop acts on `weight`.
     private let layerSlots: [(weight: TensorSlot, bias: TensorSlot)]
     private let lstmSlots: [(weightIH: TensorSlot, biasHH: TensorSlot)]
     private let decoderBias: TensorSlot
@@ -94,6 +104,7 @@ public final class QRNNLanguageModel: Network {
     /// What the next window of a phase starts from: each layer's cell (B, H_l) and layer 0's last input
     /// (B, E); empty after a reset (zeros).
     private struct CarriedState {
+        /// Each layer's carried state: the cell c_T, or for GRU (which has none) h_T.
         var cells: [[Float]] = []
         /// LSTM only: each layer's h (B, H_l).
         var hidden: [[Float]] = []
@@ -108,8 +119,10 @@ public final class QRNNLanguageModel: Network {
         /// Locked-dropout mask (B, H_l) on the output, the dropped output and its gradient (R, H_l).
         var mask = AlignedBuffer<Float>(count: 0), dropped = AlignedBuffer<Float>(count: 0), dDropped = AlignedBuffer<Float>(count: 0)
         var dCell0 = AlignedBuffer<Float>(count: 0)
-        /// LSTM only: h (T + 1, B, H_l) with h_0 in slot 0, tanh(c) (T, B, H_l), d h_0 (B, H_l).
+        /// LSTM and GRU: h (T + 1, B, H_l) with h_0 in slot 0, d h_0 (B, H_l); LSTM only: tanh(c) (T, B, H_l).
         var hidden = AlignedBuffer<Float>(count: 0), tanhC = AlignedBuffer<Float>(count: 0), dHidden0 = AlignedBuffer<Float>(count: 0)
+        /// GRU only: the recurrent candidate W_hn·h_{t−1} + b_hn (T, B, H_l).
+        var candidate = AlignedBuffer<Float>(count: 0)
         /// Weight drop: mask, dropped weight, gradient with respect to the dropped weight.
         var weightMask = AlignedBuffer<Float>(count: 0), droppedWeight = AlignedBuffer<Float>(count: 0)
         var dDroppedWeight = AlignedBuffer<Float>(count: 0)
@@ -124,6 +137,8 @@ public final class QRNNLanguageModel: Network {
         var dEmbeddedDropped = AlignedBuffer<Float>(count: 0)
         var layers: [LayerWork] = []
         var dGates = AlignedBuffer<Float>(count: 0)
+        /// GRU only: the hidden-side gate gradients (its n rows differ from the input side's).
+        var dGatesHidden = AlignedBuffer<Float>(count: 0)
         var logits = AlignedBuffer<Float>(count: 0), probs = AlignedBuffer<Float>(count: 0), dLogits = AlignedBuffer<Float>(count: 0)
     }
 
@@ -160,12 +175,13 @@ public final class QRNNLanguageModel: Network {
             case .qrnn:
                 slots.append((layout.add("rnns.\(l).linear.weight", shape: [3 * shape.hidden, shape.window * shape.input]),
                               layout.add("rnns.\(l).linear.bias", shape: [3 * shape.hidden])))
-            case .lstm:
-                // PyTorch's names and order of one nn.LSTM layer (AWD's WeightDrop keeps W_hh as weight_hh_l0_raw).
-                let weightIH = layout.add("rnns.\(l).weight_ih_l0", shape: [4 * shape.hidden, shape.input])
-                let weightHH = layout.add("rnns.\(l).weight_hh_l0", shape: [4 * shape.hidden, shape.hidden])
-                let biasIH = layout.add("rnns.\(l).bias_ih_l0", shape: [4 * shape.hidden])
-                let biasHH = layout.add("rnns.\(l).bias_hh_l0", shape: [4 * shape.hidden])
+            case .lstm, .gru:
+                // PyTorch's names and order of one nn.LSTM or nn.GRU layer (AWD's WeightDrop keeps W_hh as weight_hh_l0_raw).
+                let rows = cell.gateCount * shape.hidden
+                let weightIH = layout.add("rnns.\(l).weight_ih_l0", shape: [rows, shape.input])
+                let weightHH = layout.add("rnns.\(l).weight_hh_l0", shape: [rows, shape.hidden])
+                let biasIH = layout.add("rnns.\(l).bias_ih_l0", shape: [rows])
+                let biasHH = layout.add("rnns.\(l).bias_hh_l0", shape: [rows])
                 slots.append((weightHH, biasIH))
                 lstm.append((weightIH, biasHH))
             }
@@ -183,7 +199,7 @@ public final class QRNNLanguageModel: Network {
                 let bound = 1 / Float(shape.window * shape.input).squareRoot()
                 parameters.fillUniform(layerSlots[l].weight, bound: bound, using: &generator)
                 parameters.fillUniform(layerSlots[l].bias, bound: bound, using: &generator)
-            case .lstm:
+            case .lstm, .gru:
                 // U(±1/√size), size the layer's hidden size (§2.4), in PyTorch's parameter order.
                 let bound = 1 / Float(shape.hidden).squareRoot()
                 for slot in [lstmSlots[l].weightIH, layerSlots[l].weight, layerSlots[l].bias, lstmSlots[l].biasHH] {
@@ -231,11 +247,10 @@ public final class QRNNLanguageModel: Network {
     }
 
     /// Adds to the parameter gradients the backward of the last training forward: of the loss
-    /// (CE + AR + TAR) if `loss`, and of ⟨injected, joined c_T⟩ for a constant `injected` (B, S) if
-    /// given. Afterwards `initialStateGradient()` is d/d (joined initial state) of what was propagated.
+    /// (CE + AR + TAR) if `loss`, and of ⟨injected, joined final state⟩ for a constant `injected` (B, S)
+    /// if given. Afterwards `joinedInitialStateGradient()` is d/d (joined initial state) of what was propagated.
     public func backward(loss: Bool, injected: [Float]?) {
         precondition(trained, "\(name): backward needs a training forward first")
-        precondition(injected == nil || cell == .qrnn, "\(name): the synthetic-gradient injection is built for QRNN layers only")
         if let injected {
             precondition(injected.count == streams * joinedWidth, "\(name): injected gradient of \(injected.count) values, expected \(streams)×\(joinedWidth)")
         }
@@ -244,12 +259,12 @@ public final class QRNNLanguageModel: Network {
 
     // MARK: - Carried state and results of the last step
 
-    /// The joined state (B, S) the next window of `phase` starts from ([c⁰ ; c¹ ; …] per stream), or
-    /// zeros of `streams` streams after a reset.
+    /// The joined state (B, S) the next window of `phase` starts from ([c⁰ ; c¹ ; …], GRU [h⁰ ; h¹ ; …],
+    /// LSTM [h⁰ ; c⁰ ; h¹ ; c¹ ; …] per stream), or zeros of `streams` streams after a reset.
     public func joinedState(_ phase: Phase, streams: Int) -> [Float] {
         let state = phase == .training ? trainingState : evaluationState
-        return join(state.cells.isEmpty ? layerShapes.map { [Float](repeating: 0, count: streams * $0.hidden) } : state.cells,
-                    streams: state.cells.isEmpty ? streams : state.streams)
+        guard !state.cells.isEmpty else { return [Float](repeating: 0, count: streams * joinedWidth) }
+        return join(cell == .lstm ? zip(state.hidden, state.cells).flatMap { [$0, $1] } : state.cells, streams: state.streams)
     }
 
     /// Each layer's carried cell (B, H_l) and layer 0's carried input (B, E); empty after a reset.
@@ -258,14 +273,14 @@ public final class QRNNLanguageModel: Network {
         return (state.cells, state.previous)
     }
 
-    /// Sets what the next window of `phase` starts from: cells (B, H_l) per layer, and layer 0's previous
-    /// input (B, E) or an empty array for zeros.
+    /// Sets what the next window of `phase` starts from: cells (B, H_l) per layer (GRU: its h), LSTM also
+    /// `hidden` h (B, H_l) per layer, and layer 0's previous input (B, E) or an empty array for zeros.
     public func setState(cells: [[Float]], hidden: [[Float]] = [], previous: [Float], streams: Int, phase: Phase) throws {
         guard streams >= 1, cells.count == layers, zip(cells, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }),
               previous.isEmpty || previous.count == streams * embeddingSize else {
             throw NetworkError.stateMismatch(network: name, "cells of \(cells.map(\.count)) values and a previous input of \(previous.count) do not fit \(streams) streams of \(layerShapes.map(\.hidden))")
         }
-        guard cell == .qrnn || zip(hidden, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }) && hidden.count == layers else {
+        guard cell != .lstm || zip(hidden, layerShapes).allSatisfy({ $0.count == streams * $1.hidden }) && hidden.count == layers else {
             throw NetworkError.stateMismatch(network: name, "an LSTM state needs h of \(layerShapes.map(\.hidden)) per stream, got \(hidden.map(\.count))")
         }
         let state = CarriedState(cells: cells, hidden: hidden, previous: previous, streams: streams)
@@ -281,26 +296,37 @@ public final class QRNNLanguageModel: Network {
     /// d loss / d embedding lookup output of the last backward, (T, B, E) (before the locked dropout).
     public func embeddingGradient() -> [Float] { work.dEmbedded.array(0..<(steps * streams * embeddingSize)) }
 
-    /// d / d initial cell of each layer of the last backward, (B, H_l) each.
+    /// d / d each layer's initial carried state (its cell, or GRU's h) of the last backward, (B, H_l) each.
     public func initialStateGradient() -> [[Float]] {
-        zip(work.layers, layerShapes).map { $0.dCell0.array(0..<(streams * $1.hidden)) }
+        zip(work.layers, layerShapes).map { (cell == .gru ? $0.dHidden0 : $0.dCell0).array(0..<(streams * $1.hidden)) }
     }
 
-    /// The joined initial-state gradient (B, S) of the last backward.
-    public func joinedInitialStateGradient() -> [Float] { join(initialStateGradient(), streams: streams) }
+    /// The joined initial-state gradient (B, S) of the last backward, in `joinedState`'s order.
+    public func joinedInitialStateGradient() -> [Float] {
+        let cells = initialStateGradient()
+        guard cell == .lstm else { return join(cells, streams: streams) }
+        let hidden = zip(work.layers, layerShapes).map { $0.dHidden0.array(0..<(streams * $1.hidden)) }
+        return join(zip(hidden, cells).flatMap { [$0, $1] }, streams: streams)
+    }
 
-    /// Per-layer (B, H_l) tensors concatenated per stream into (B, S).
+    /// The joined state's parts (B, width) in `joinedParts` order, concatenated per stream into (B, S).
     private func join(_ parts: [[Float]], streams: Int) -> [Float] {
         let width = joinedWidth
         var joined = [Float](repeating: 0, count: streams * width)
         var offset = 0
-        for (part, shape) in zip(parts, layerShapes) {
+        for (part, size) in zip(parts, joinedParts) {
             for b in 0..<streams {
-                for j in 0..<shape.hidden { joined[b * width + offset + j] = part[b * shape.hidden + j] }
+                for j in 0..<size { joined[b * width + offset + j] = part[b * size + j] }
             }
-            offset += shape.hidden
+            offset += size
         }
         return joined
+    }
+
+    /// Part `index` (B, width) of a joined (B, S) tensor: the inverse of `join` for one part.
+    private func joinedPart(_ joined: [Float], _ index: Int) -> [Float] {
+        let parts = joinedParts, size = parts[index], offset = parts[..<index].reduce(0, +), width = joinedWidth
+        return (0..<(streams * size)).map { i in joined[(i / size) * width + offset + i % size] }
     }
 
     public func saveState() -> NetworkState {
@@ -368,17 +394,18 @@ public final class QRNNLanguageModel: Network {
         var widest = 0
         for shape in layerShapes {
             var layer = LayerWork()
-            let gateWidth = (cell == .qrnn ? 3 : 4) * shape.hidden
-            let weightCount = cell == .qrnn ? 3 * shape.hidden * shape.window * shape.input : 4 * shape.hidden * shape.hidden
+            let gateWidth = cell.gateCount * shape.hidden
+            let weightCount = gateWidth * (cell == .qrnn ? shape.window * shape.input : shape.hidden)
             if shape.window == 2 { layer.source = buffer(r * 2 * shape.input) }
             layer.dSource = buffer(r * shape.window * shape.input)
             layer.cells = buffer((r + b) * shape.hidden)
             layer.gates = buffer(r * gateWidth)
-            if cell == .lstm {
+            if cell != .qrnn {
                 layer.hidden = buffer((r + b) * shape.hidden)
-                layer.tanhC = buffer(r * shape.hidden)
                 layer.dHidden0 = buffer(b * shape.hidden)
             }
+            if cell == .lstm { layer.tanhC = buffer(r * shape.hidden) }
+            if cell == .gru { layer.candidate = buffer(r * shape.hidden) }
             layer.output = buffer(r * shape.hidden)
             layer.dOutput = buffer(r * shape.hidden)
             layer.mask = buffer(b * shape.hidden)
@@ -392,6 +419,7 @@ public final class QRNNLanguageModel: Network {
             widest = max(widest, gateWidth)
         }
         w.dGates = buffer(r * widest)
+        if cell == .gru { w.dGatesHidden = buffer(r * widest) }
         w.logits = buffer(r * vocabulary)
         w.probs = buffer(r * vocabulary)
         w.dLogits = buffer(r * vocabulary)
@@ -459,6 +487,17 @@ public final class QRNNLanguageModel: Network {
                             biasHH: p + lstmSlots[l].biasHH.offset, steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
                 state.hidden[l] = Array(UnsafeBufferPointer(start: h + steps * stateSize, count: stateSize))
                 state.cells[l] = Array(UnsafeBufferPointer(start: c + steps * stateSize, count: stateSize))
+                lockedDropout(layer.dropped.pointer, rawOutput(l), mask: layer.mask.pointer,
+                              p: l < layers - 1 ? reg.hidden : reg.output, features: shape.hidden)
+                continue
+            }
+            if cell == .gru {
+                let h = layer.hidden.pointer
+                state.cells[l].withUnsafeBufferPointer { h.update(from: $0.baseAddress!, count: stateSize) }
+                gruForward(h: h, gates: layer.gates.pointer, recurrentCandidate: layer.candidate.pointer, input: input,
+                           weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight, biasIH: p + slots.bias.offset,
+                           biasHH: p + lstmSlots[l].biasHH.offset, steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
+                state.cells[l] = Array(UnsafeBufferPointer(start: h + steps * stateSize, count: stateSize))
                 lockedDropout(layer.dropped.pointer, rawOutput(l), mask: layer.mask.pointer,
                               p: l < layers - 1 ? reg.hidden : reg.output, features: shape.hidden)
                 continue
@@ -565,7 +604,7 @@ public final class QRNNLanguageModel: Network {
                     dr[i] -= d
                 }
             }
-            let sourceSize = shape.window * shape.input, stateSize = streams * shape.hidden
+            let sourceSize = shape.window * shape.input
             let input = layerInput(l)
             let source = shape.window == 2 ? layer.source.pointer : input.value
             let dropped = active(reg.weight)
@@ -574,29 +613,39 @@ public final class QRNNLanguageModel: Network {
             if dropped { zeroElements(dWeight, slots.weight.count) }
             let dSource = shape.window == 2 ? layer.dSource.pointer : input.grad
             if shape.window == 2 { zeroElements(dSource, rows * sourceSize) }
-            // The injected gradient's slice for this layer, (B, H_l).
-            var dCellLast: [Float]? = nil
-            if let injected {
-                let offset = layerShapes[..<l].reduce(0) { $0 + $1.hidden }, width = joinedWidth
-                dCellLast = (0..<stateSize).map { i in injected[(i / shape.hidden) * width + offset + i % shape.hidden] }
-            }
+            // The injected gradient's slices for this layer's final state, (B, H_l) each: c_T (GRU h_T), or h_T and c_T.
+            let partsPerLayer = cell == .lstm ? 2 : 1
+            let dLast = injected.map { joined in (0..<partsPerLayer).map { joinedPart(joined, partsPerLayer * l + $0) } }
             func run(_ dLast: UnsafePointer<Float>?) {
                 qrnnBackward(dSource: dSource, dWeight: dWeight, dBias: g + slots.bias.offset, dCell0: layer.dCell0.pointer,
                              dGates: work.dGates.pointer, dOutput: layer.dOutput.pointer, dCellLast: dLast, source: source,
                              cells: layer.cells.pointer, gates: layer.gates.pointer, weight: weight, forgetMask: nil,
                              steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             }
-            if cell == .lstm {
+            func runLSTM(_ dHLast: UnsafePointer<Float>?, _ dCLast: UnsafePointer<Float>?) {
                 lstmBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
                              dBiasIH: g + slots.bias.offset, dBiasHH: g + lstmSlots[l].biasHH.offset, dH0: layer.dHidden0.pointer,
                              dC0: layer.dCell0.pointer, dGates: work.dGates.pointer, dHidden: layer.dOutput.pointer, input: input.value,
                              h: layer.hidden.pointer, c: layer.cells.pointer, gates: layer.gates.pointer, tanhC: layer.tanhC.pointer,
                              weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight,
-                             steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden)
-            } else if let dCellLast {
-                dCellLast.withUnsafeBufferPointer { run($0.baseAddress!) }
-            } else {
-                run(nil)
+                             steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden, dHLast: dHLast, dCLast: dCLast)
+            }
+            func runGRU(_ dHLast: UnsafePointer<Float>?) {
+                gruBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
+                            dBiasIH: g + slots.bias.offset, dBiasHH: g + lstmSlots[l].biasHH.offset, dH0: layer.dHidden0.pointer,
+                            dGatesInput: work.dGates.pointer, dGatesHidden: work.dGatesHidden.pointer, dHidden: layer.dOutput.pointer,
+                            input: input.value, h: layer.hidden.pointer, gates: layer.gates.pointer,
+                            recurrentCandidate: layer.candidate.pointer, weightIH: p + lstmSlots[l].weightIH.offset, weightHH: weight,
+                            steps: steps, batch: streams, inputSize: shape.input, hidden: shape.hidden, dHLast: dHLast)
+            }
+            switch (cell, dLast) {
+            case let (.lstm, dLast?):
+                dLast[0].withUnsafeBufferPointer { h in dLast[1].withUnsafeBufferPointer { c in runLSTM(h.baseAddress!, c.baseAddress!) } }
+            case (.lstm, nil): runLSTM(nil, nil)
+            case let (.gru, dLast?): dLast[0].withUnsafeBufferPointer { runGRU($0.baseAddress!) }
+            case (.gru, nil): runGRU(nil)
+            case let (.qrnn, dLast?): dLast[0].withUnsafeBufferPointer { run($0.baseAddress!) }
+            case (.qrnn, nil): run(nil)
             }
             if dropped {
                 let raw = g + slots.weight.offset, mask = layer.weightMask.pointer

@@ -1,4 +1,4 @@
-// The training recipe of the alternating synthetic-gradient study for `qrnn_lm` (alt_sg.md §1, §3–§5):
+// The training recipe of the alternating synthetic-gradient study for `qrnn_lm`, `awd_lstm` and `awd_gru` (alt_sg.md §1, §3–§5):
 // AWD's variable BPTT windows with the lr scaled by seq_len/bptt, the epoch schedule (restarts, cosine,
 // SG switch), the DNI synthesizer with its own Adam, the evaluation batch sizes, and what a checkpoint
 // must hold to resume bit for bit (synthesizer, its optimizer, schedule, window generator, position).
@@ -50,14 +50,10 @@ final class AltSGRecipe {
         schedule = try AltSGSchedule(scheduleSettings)
         windows = SeededGenerator(seed: values.seed, stream: "bptt")
         if useSG {
-            guard model.cell == .qrnn else {
-                throw OptimizerError.conflict("use_sg needs QRNN layers (model qrnn_lm): the synthesizer is built for them only")
-            }
             // Q12 fixed by construction: the synthesizer has its own seeded streams, so use_sg does not
             // change the base model's initial weights (alternate_sg builds the synthesizer first from the
             // shared torch RNG).
-            let synthesizer = try Synthesizer(hiddenSize: try settings.integer(AltSGKeys.sgHidden), layers: try settings.integer(AltSGKeys.sgLayers),
-                                              seed: values.seed)
+            let synthesizer = try AltSGKeys.synthesizer(settings, seed: values.seed)
             self.synthesizer = synthesizer
             // QUIRK (Q15, reproduce): Adam with coupled L2 weight decay; lr fixed (never scheduled or scaled).
             synthesizerOptimizer = try OptimizerCatalog.make(
