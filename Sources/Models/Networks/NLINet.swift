@@ -295,7 +295,7 @@ public final class NLINet: Network {
             let pooled = work.floats(side + ".pooled", b * width)
             for (k, slots) in convSlots.enumerated() {
                 let y = work.floats(side + ".y\(k)", rows * width)
-                conv1dForward(out: y, columns: work.floats(side + ".col\(k)", rows * channels * 3), input: input,
+                conv1dForward(out: y, taps: work.floats(side + ".taps\(k)", 3 * width * channels), input: input,
                               weight: p + slots.weight.offset, bias: p + slots.bias.offset,
                               steps: steps, batch: b, c: channels, oc: width, kernel: 3)
                 reluForward(out: y, input: y, count: rows * width)
@@ -347,7 +347,7 @@ public final class NLINet: Network {
         let dUnsorted = work.floats(side + ".du", b * sentenceSize), du = work.floats(side + ".dus", b * sentenceSize)
         for i in 0..<b { (du + i * sentenceSize).update(from: dUnsorted + Int(order[i]) * sentenceSize, count: sentenceSize) }
         let dx: UnsafeMutablePointer<Float>? = computesInputGradient ? work.zeros(side + ".dxs", rows * e) : nil
-        let p = parameters.values, g = parameters.grads
+        let g = parameters.grads
         switch encoder {
         case .lstm:
             lstmBackward(side + ".f", slots: lstmSlots[0], dInput: dx, dOut: nil, dHFinal: du, input: x, lengths: len, steps: steps)
@@ -382,8 +382,9 @@ public final class NLINet: Network {
                 let dInput: UnsafeMutablePointer<Float>? = k == 0 ? dx : work.floats(side + ".dy\(k - 1)", rows * width)
                 let slots = convSlots[k]
                 conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset,
-                               dColumns: work.floats("dcol", rows * channels * 3), dOut: dPre,
-                               columns: work.floats(side + ".col\(k)", rows * channels * 3), weight: p + slots.weight.offset,
+                               dTaps: work.floats("dtaps", 3 * width * channels), dOut: dPre,
+                               input: k == 0 ? x : work.floats(side + ".y\(k - 1)", rows * width),
+                               taps: work.floats(side + ".taps\(k)", 3 * width * channels),
                                steps: steps, batch: b, c: channels, oc: width, kernel: 3)
             }
         }
