@@ -45,6 +45,9 @@ public struct KernelSet: @unchecked Sendable {
     /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane.
     public var batchNormInputGradient: (_ plane: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float,
                                         _ meanG: Float, _ meanGX: Float) -> Void
+    /// The LSTM cell update of one step's rows, forward and backward (KernelSource/LSTMCell.swift).
+    public var lstmCellForward: (_ rows: LSTMCellRows) -> Void
+    public var lstmCellBackward: (_ rows: LSTMCellGradientRows) -> Void
 
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
@@ -58,7 +61,8 @@ public struct KernelSet: @unchecked Sendable {
                 maskedAccumulate: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
                                              UnsafePointer<Float>, Int) -> Void,
                 planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
-                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void) {
+                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void,
+                lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void) {
         self.name = name; self.lanes = lanes
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
@@ -68,5 +72,6 @@ public struct KernelSet: @unchecked Sendable {
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
         self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
+        self.lstmCellForward = lstmCellForward; self.lstmCellBackward = lstmCellBackward
     }
 }

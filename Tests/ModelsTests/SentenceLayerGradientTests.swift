@@ -114,8 +114,8 @@ import Models
         let x = uniformValues(t * b * c, seed: 41), w = uniformValues(oc * c * 3, seed: 42), bias = uniformValues(oc, seed: 43)
         let r = uniformValues(t * b * oc, seed: 44)
         func run(_ v: [[Float]]) -> [Float] {
-            var out = [Float](repeating: 0, count: t * b * oc), columns = [Float](repeating: 0, count: t * b * c * 3)
-            conv1dForward(out: &out, columns: &columns, input: v[0], weight: v[1], bias: v[2], steps: t, batch: b, c: c, oc: oc, kernel: 3)
+            var out = [Float](repeating: 0, count: t * b * oc), taps = [Float](repeating: 0, count: 3 * oc * c)
+            conv1dForward(out: &out, taps: &taps, input: v[0], weight: v[1], bias: v[2], steps: t, batch: b, c: c, oc: oc, kernel: 3)
             return out
         }
         // The definition, y[t,b,o] = bias[o] + Σ W[o,ch,j] x[t+j−1, b, ch], on one entry.
@@ -128,10 +128,10 @@ import Models
             }
         }
         #expect(abs(Double(out[(tt * b + bb) * oc + o]) - expected) < 1e-5)
-        var columns = [Float](repeating: 0, count: t * b * c * 3), dColumns = columns, o2 = [Float](repeating: 0, count: t * b * oc)
-        conv1dForward(out: &o2, columns: &columns, input: x, weight: w, bias: bias, steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        var taps = [Float](repeating: 0, count: 3 * oc * c), dTaps = taps, o2 = [Float](repeating: 0, count: t * b * oc)
+        conv1dForward(out: &o2, taps: &taps, input: x, weight: w, bias: bias, steps: t, batch: b, c: c, oc: oc, kernel: 3)
         var dX = [Float](repeating: 0, count: x.count), dW = [Float](repeating: 0, count: w.count), dB = [Float](repeating: 0, count: oc)
-        conv1dBackward(dInput: &dX, dWeight: &dW, dBias: &dB, dColumns: &dColumns, dOut: r, columns: columns, weight: w,
+        conv1dBackward(dInput: &dX, dWeight: &dW, dBias: &dB, dTaps: &dTaps, dOut: r, input: x, taps: taps,
                        steps: t, batch: b, c: c, oc: oc, kernel: 3)
         let report = gradientCheck([x, w, bias], analytic: [dX, dW, dB], names: ["input", "weight", "bias"]) { projection(r, run($0)) }
         #expect(report == nil, "\(report ?? "")")

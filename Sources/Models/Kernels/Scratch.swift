@@ -11,7 +11,7 @@ import Darwin
 final class Scratch {
     /// What a buffer holds. Kernels that run nested (a convolution calling gemm) use different slots.
     enum Slot: Int, CaseIterable {
-        case gemmA, gemmB
+        case gemmA, gemmB, packedOperand, lstmRows
         case convOffsets, convLayout, convWide, convGradients, convLayoutGradient
     }
 

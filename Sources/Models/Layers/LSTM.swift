@@ -1,10 +1,13 @@
 // One LSTM layer (PyTorch's `nn.LSTM`, one direction, sequence-major) over a window of time steps,
-// forward and backward through time. A multi-layer LSTM is this applied layer after layer.
+// forward and backward through time. A multi-layer LSTM is this applied layer after layer. The cell's
+// element-wise update runs in the kernel set (KernelSource/LSTMCell.swift); the recurrent product reuses
+// W_hh packed once per call (PackedOperand.swift).
 // Sizes: steps = T, batch = B, inputSize = I, hidden = H. Gate rows are stacked i, f, g, o.
 //
 //     a   = W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh                    (4H)
 //     i = σ(a[0:H])  f = σ(a[H:2H])  g = tanh(a[2H:3H])  o = σ(a[3H:4H])
 //     c_t = f ⊙ c_{t−1} + i ⊙ g        h_t = o ⊙ tanh(c_t)
+import KernelInterface
 
 /// Runs the layer over T steps.
 ///
@@ -22,29 +25,14 @@ public func lstmForward(h: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<
     // The input projection of every step at once: one large product instead of T small ones.
     gemm(transA: false, transB: true, m: steps * batch, n: gateWidth, k: inputSize, alpha: 1, a: input, lda: inputSize,
          b: weightIH, ldb: inputSize, beta: 0, c: gates, ldc: gateWidth)
-    for row in 0..<(steps * batch) {
-        let a = gates + row * gateWidth
-        for j in 0..<gateWidth { a[j] += biasIH[j] + biasHH[j] }
-    }
+    addGateBiases(gates, biasIH, biasHH, rows: steps * batch, gateWidth: gateWidth)
+    let recurrent = PackedOperand(transB: true, b: weightHH, ldb: hidden, depth: hidden, columns: gateWidth)
     for t in 0..<steps {
         let a = gates + t * batch * gateWidth
-        let hPrev = h + t * stateSize, cPrev = c + t * stateSize
-        let hNext = h + (t + 1) * stateSize, cNext = c + (t + 1) * stateSize, tc = tanhC + t * stateSize
-        gemm(transA: false, transB: true, m: batch, n: gateWidth, k: hidden, alpha: 1, a: hPrev, lda: hidden,
-             b: weightHH, ldb: hidden, beta: 1, c: a, ldc: gateWidth)
-        for b in 0..<batch {
-            let row = a + b * gateWidth
-            mapVector(row, row, 2 * hidden, vectorSigmoid)
-            mapVector(row + 2 * hidden, row + 2 * hidden, hidden, vectorTanh)
-            mapVector(row + 3 * hidden, row + 3 * hidden, hidden, vectorSigmoid)
-            let cp = cPrev + b * hidden, cn = cNext + b * hidden
-            for j in 0..<hidden { cn[j] = row[hidden + j] * cp[j] + row[j] * row[2 * hidden + j] }
-        }
-        mapVector(tc, cNext, stateSize, vectorTanh)
-        for b in 0..<batch {
-            let o = a + b * gateWidth + 3 * hidden, tcb = tc + b * hidden, hn = hNext + b * hidden
-            for j in 0..<hidden { hn[j] = o[j] * tcb[j] }
-        }
+        gemm(transA: false, m: batch, a: h + t * stateSize, lda: hidden, packed: recurrent, beta: 1, c: a, ldc: gateWidth)
+        recurrent.kernels.lstmCellForward(LSTMCellRows(gates: a, cPrev: c + t * stateSize, c: c + (t + 1) * stateSize,
+                                                       tanhC: tanhC + t * stateSize, h: h + (t + 1) * stateSize, out: nil,
+                                                       rows: batch, hidden: hidden))
     }
 }
 
@@ -72,27 +60,14 @@ public func lstmBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: Unsafe
     // The running recurrent gradients start as the gradient at (h_T, c_T) from beyond the window.
     if let dHLast { dH0.update(from: dHLast, count: stateSize) } else { dH0.update(repeating: 0, count: stateSize) }
     if let dCLast { dC0.update(from: dCLast, count: stateSize) } else { dC0.update(repeating: 0, count: stateSize) }
+    let recurrent = PackedOperand(transB: false, b: weightHH, ldb: hidden, depth: gateWidth, columns: hidden)
     for t in stride(from: steps - 1, through: 0, by: -1) {
-        let a = gates + t * batch * gateWidth, da = dGates + t * batch * gateWidth
-        let cPrev = c + t * stateSize, tc = tanhC + t * stateSize, dh = dHidden + t * stateSize
-        for b in 0..<batch {
-            let row = a + b * gateWidth, dRow = da + b * gateWidth
-            let dhRec = dH0 + b * hidden, dc = dC0 + b * hidden
-            let cp = cPrev + b * hidden, tcb = tc + b * hidden, dhb = dh + b * hidden
-            for j in 0..<hidden {
-                let i = row[j], f = row[hidden + j], g = row[2 * hidden + j], o = row[3 * hidden + j]
-                let dhTotal = dhb[j] + dhRec[j]
-                let dcTotal = dc[j] + dhTotal * o * (1 - tcb[j] * tcb[j])
-                dRow[j] = dcTotal * g * i * (1 - i)
-                dRow[hidden + j] = dcTotal * cp[j] * f * (1 - f)
-                dRow[2 * hidden + j] = dcTotal * i * (1 - g * g)
-                dRow[3 * hidden + j] = dhTotal * tcb[j] * o * (1 - o)
-                dc[j] = dcTotal * f
-            }
-        }
+        let da = dGates + t * batch * gateWidth
+        recurrent.kernels.lstmCellBackward(LSTMCellGradientRows(dGates: da, dC: dC0, dH: dH0, dOut: dHidden + t * stateSize,
+                                                                gates: gates + t * batch * gateWidth, cPrev: c + t * stateSize,
+                                                                tanhC: tanhC + t * stateSize, rows: batch, hidden: hidden))
         // The recurrent gradient for step t − 1: dGates_t (B, 4H) · W_hh (4H, H).
-        gemm(transA: false, transB: false, m: batch, n: hidden, k: gateWidth, alpha: 1, a: da, lda: gateWidth,
-             b: weightHH, ldb: hidden, beta: 0, c: dH0, ldc: hidden)
+        gemm(transA: false, m: batch, a: da, lda: gateWidth, packed: recurrent, beta: 0, c: dH0, ldc: hidden)
     }
     lstmParameterGradients(dGates: dGates, h: h, input: input, rows: steps * batch, hidden: hidden, inputSize: inputSize,
                            weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
@@ -120,7 +95,16 @@ func lstmParameterGradients(dGates: UnsafePointer<Float>, h: UnsafePointer<Float
              b: weightIH, ldb: inputSize, beta: 1, c: dInput, ldc: inputSize)
     }
     for row in 0..<rows {
-        addRow(dBiasIH, dGates + row * gateWidth, gateWidth)
-        addRow(dBiasHH, dGates + row * gateWidth, gateWidth)
+        add(dGates + row * gateWidth, into: dBiasIH, count: gateWidth)
+        add(dGates + row * gateWidth, into: dBiasHH, count: gateWidth)
+    }
+}
+
+/// `a[row, j] += biasIH[j] + biasHH[j]` over rows × gateWidth gate pre-activations.
+func addGateBiases(_ a: UnsafeMutablePointer<Float>, _ biasIH: UnsafePointer<Float>, _ biasHH: UnsafePointer<Float>, rows: Int,
+                   gateWidth: Int) {
+    for row in 0..<rows {
+        let r = a + row * gateWidth
+        for j in 0..<gateWidth { r[j] += biasIH[j] + biasHH[j] }
     }
 }

@@ -10,6 +10,7 @@
 // The backward direction of a bidirectional LSTM runs each sequence from its own last step down to 0:
 // `reverseWithinLengths` reverses each sequence's first lengths[b] steps, so it is this same layer run
 // on reversed inputs, with its outputs reversed back.
+import KernelInterface
 
 /// Runs the layer over T steps of a padded batch.
 ///
@@ -25,46 +26,36 @@ public func packedLSTMForward(out: UnsafeMutablePointer<Float>, h: UnsafeMutable
                               biasIH: UnsafePointer<Float>, biasHH: UnsafePointer<Float>,
                               steps: Int, batch: Int, inputSize: Int, hidden: Int) {
     let gateWidth = 4 * hidden, stateSize = batch * hidden
+    // The input projection of each step's running rows, with W_ih packed once for all steps.
+    let projection = PackedOperand(transB: true, b: weightIH, ldb: inputSize, depth: inputSize, columns: gateWidth)
     for t in 0..<steps {
         let m = activeRows(lengths, batch: batch, step: t)
         guard m > 0 else { continue }
         let a = gates + t * batch * gateWidth
-        // The input projection of the step's running rows (padded positions are never read).
-        gemm(transA: false, transB: true, m: m, n: gateWidth, k: inputSize, alpha: 1, a: input + t * batch * inputSize, lda: inputSize,
-             b: weightIH, ldb: inputSize, beta: 0, c: a, ldc: gateWidth)
-        for row in 0..<m {
-            let r = a + row * gateWidth
-            for j in 0..<gateWidth { r[j] += biasIH[j] + biasHH[j] }
-        }
+        gemm(transA: false, m: m, a: input + t * batch * inputSize, lda: inputSize, packed: projection, beta: 0, c: a, ldc: gateWidth)
+        addGateBiases(a, biasIH, biasHH, rows: m, gateWidth: gateWidth)
     }
+    // Packed on the same scratch: the projection's operand is done with.
+    let recurrent = PackedOperand(transB: true, b: weightHH, ldb: hidden, depth: hidden, columns: gateWidth)
     for t in 0..<steps {
         let a = gates + t * batch * gateWidth
         let hPrev = h + t * stateSize, cPrev = c + t * stateSize
         let hNext = h + (t + 1) * stateSize, cNext = c + (t + 1) * stateSize
-        let tc = tanhC + t * stateSize, o = out + t * stateSize
         let m = activeRows(lengths, batch: batch, step: t)
         if m > 0 {
-            gemm(transA: false, transB: true, m: m, n: gateWidth, k: hidden, alpha: 1, a: hPrev, lda: hidden,
-                 b: weightHH, ldb: hidden, beta: 1, c: a, ldc: gateWidth)
+            gemm(transA: false, m: m, a: hPrev, lda: hidden, packed: recurrent, beta: 1, c: a, ldc: gateWidth)
         }
-        for b in 0..<batch {
-            let hp = hPrev + b * hidden, cp = cPrev + b * hidden, hn = hNext + b * hidden, cn = cNext + b * hidden
-            guard t < Int(lengths[b]) else {
-                hn.update(from: hp, count: hidden)
-                cn.update(from: cp, count: hidden)
-                (o + b * hidden).update(repeating: 0, count: hidden)
-                continue
+        forEachRun(lengths, batch: batch, step: t) { first, count, running in
+            let offset = first * hidden
+            guard running else {
+                (hNext + offset).update(from: hPrev + offset, count: count * hidden)
+                (cNext + offset).update(from: cPrev + offset, count: count * hidden)
+                (out + t * stateSize + offset).update(repeating: 0, count: count * hidden)
+                return
             }
-            let row = a + b * gateWidth, tcb = tc + b * hidden, ob = o + b * hidden
-            mapVector(row, row, 2 * hidden, vectorSigmoid)
-            mapVector(row + 2 * hidden, row + 2 * hidden, hidden, vectorTanh)
-            mapVector(row + 3 * hidden, row + 3 * hidden, hidden, vectorSigmoid)
-            for j in 0..<hidden { cn[j] = row[hidden + j] * cp[j] + row[j] * row[2 * hidden + j] }
-            mapVector(tcb, cn, hidden, vectorTanh)
-            for j in 0..<hidden {
-                hn[j] = row[3 * hidden + j] * tcb[j]
-                ob[j] = hn[j]
-            }
+            recurrent.kernels.lstmCellForward(LSTMCellRows(gates: a + first * gateWidth, cPrev: cPrev + offset, c: cNext + offset,
+                                                           tanhC: tanhC + t * stateSize + offset, h: hNext + offset,
+                                                           out: out + t * stateSize + offset, rows: count, hidden: hidden))
         }
     }
 }
@@ -73,10 +64,10 @@ public func packedLSTMForward(out: UnsafeMutablePointer<Float>, h: UnsafeMutable
 ///
 /// - dOut: (T, B, H), d loss / d out (entries at t ≥ lengths[b] are ignored: those outputs are constants).
 /// - dHFinal, dCFinal: (B, H), d loss / d (h_n, c_n) from whatever read the final state; nil for none.
-/// - Adds into dInput (T, B, I) (may be nil; padded rows receive nothing), dWeightIH, dWeightHH, dBiasIH,
+/// - Adds into dInput (T, B, I) (may be nil; padded rows receive 0), dWeightIH, dWeightHH, dBiasIH,
 ///   dBiasHH (the two bias gradients are the same sum, added to both).
 /// - Writes dH0, dC0 (B, H): d loss / d initial state. They also serve as the running recurrent gradients.
-/// - dGates: (T, B, 4H) scratch; scratch: (B, H).
+/// - dGates: (T, B, 4H) scratch (left holding the running rows' gate gradients, gathered); scratch: (B, H).
 /// - input, lengths, h, c, gates, tanhC, weights: as the forward left them.
 public func packedLSTMBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: UnsafeMutablePointer<Float>,
                                dWeightHH: UnsafeMutablePointer<Float>, dBiasIH: UnsafeMutablePointer<Float>,
@@ -91,43 +82,65 @@ public func packedLSTMBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: 
     let gateWidth = 4 * hidden, stateSize = batch * hidden
     if let dHFinal { dH0.update(from: dHFinal, count: stateSize) } else { dH0.update(repeating: 0, count: stateSize) }
     if let dCFinal { dC0.update(from: dCFinal, count: stateSize) } else { dC0.update(repeating: 0, count: stateSize) }
+    let recurrent = PackedOperand(transB: false, b: weightHH, ldb: hidden, depth: gateWidth, columns: hidden)
     for t in stride(from: steps - 1, through: 0, by: -1) {
         let a = gates + t * batch * gateWidth, da = dGates + t * batch * gateWidth
-        let cPrev = c + t * stateSize, tc = tanhC + t * stateSize
-        for b in 0..<batch {
-            let dRow = da + b * gateWidth
-            guard t < Int(lengths[b]) else {
+        forEachRun(lengths, batch: batch, step: t) { first, count, running in
+            guard running else {
                 // The state passed through unchanged: its gradient does too.
-                dRow.update(repeating: 0, count: gateWidth)
-                continue
+                (da + first * gateWidth).update(repeating: 0, count: count * gateWidth)
+                return
             }
-            let row = a + b * gateWidth
-            let dhRec = dH0 + b * hidden, dc = dC0 + b * hidden
-            let cp = cPrev + b * hidden, tcb = tc + b * hidden
-            let dhb = dOut.map { $0 + t * stateSize + b * hidden }
-            for j in 0..<hidden {
-                let i = row[j], f = row[hidden + j], g = row[2 * hidden + j], o = row[3 * hidden + j]
-                let dhTotal = (dhb?[j] ?? 0) + dhRec[j]
-                let dcTotal = dc[j] + dhTotal * o * (1 - tcb[j] * tcb[j])
-                dRow[j] = dcTotal * g * i * (1 - i)
-                dRow[hidden + j] = dcTotal * cp[j] * f * (1 - f)
-                dRow[2 * hidden + j] = dcTotal * i * (1 - g * g)
-                dRow[3 * hidden + j] = dhTotal * tcb[j] * o * (1 - o)
-                dc[j] = dcTotal * f
-            }
+            let offset = first * hidden
+            recurrent.kernels.lstmCellBackward(LSTMCellGradientRows(dGates: da + first * gateWidth, dC: dC0 + offset, dH: dH0 + offset,
+                                                                    dOut: dOut.map { $0 + t * stateSize + offset },
+                                                                    gates: a + first * gateWidth, cPrev: c + t * stateSize + offset,
+                                                                    tanhC: tanhC + t * stateSize + offset, rows: count, hidden: hidden))
         }
         let m = activeRows(lengths, batch: batch, step: t)
         guard m > 0 else { continue }
         // The recurrent gradient for step t − 1, for the sequences that ran step t.
-        gemm(transA: false, transB: false, m: m, n: hidden, k: gateWidth, alpha: 1, a: da, lda: gateWidth,
-             b: weightHH, ldb: hidden, beta: 0, c: scratch, ldc: hidden)
+        gemm(transA: false, m: m, a: da, lda: gateWidth, packed: recurrent, beta: 0, c: scratch, ldc: hidden)
         for b in 0..<m where t < Int(lengths[b]) {
             (dH0 + b * hidden).update(from: scratch + b * hidden, count: hidden)
         }
-        // The parameter gradients are sums over rows: only the step's running rows contribute.
-        lstmParameterGradients(dGates: da, h: h + t * stateSize, input: input + t * batch * inputSize, rows: m, hidden: hidden,
-                               inputSize: inputSize, weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH,
-                               dBiasIH: dBiasIH, dBiasHH: dBiasHH, dInput: dInput.map { $0 + t * batch * inputSize })
+    }
+    let rows = steps * batch
+    if let dInput {
+        // dInput (T·B, I) += dGates · W_ih over every row: the padded ones add their zero dGates.
+        gemm(transA: false, transB: false, m: rows, n: inputSize, k: gateWidth, alpha: 1, a: dGates, lda: gateWidth,
+             b: weightIH, ldb: inputSize, beta: 1, c: dInput, ldc: inputSize)
+    }
+    // The parameter gradients are sums over the running rows: gathered into consecutive rows, they are
+    // three products of depth Σ lengths (per-step products, of depth B at most, ran at a third of the speed).
+    let running = Scratch.current.floats(.lstmRows, count: rows * (hidden + inputSize))
+    let hRunning = running, inputRunning = running + rows * hidden
+    var n = 0
+    for t in 0..<steps {
+        for b in 0..<batch where t < Int(lengths[b]) {
+            let row = t * batch + b
+            if n != row { (dGates + n * gateWidth).update(from: dGates + row * gateWidth, count: gateWidth) }
+            (hRunning + n * hidden).update(from: h + row * hidden, count: hidden)
+            (inputRunning + n * inputSize).update(from: input + row * inputSize, count: inputSize)
+            n += 1
+        }
+    }
+    lstmParameterGradients(dGates: dGates, h: hRunning, input: inputRunning, rows: n, hidden: hidden, inputSize: inputSize,
+                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
+                           dInput: nil)
+}
+
+/// Calls `body(first, count, running)` for each maximal run of batch columns that all run step t
+/// (t < lengths[b]) or all do not, in order.
+@inline(__always)
+private func forEachRun(_ lengths: UnsafePointer<Int32>, batch: Int, step t: Int, _ body: (Int, Int, Bool) -> Void) {
+    var first = 0
+    while first < batch {
+        let running = t < Int(lengths[first])
+        var end = first + 1
+        while end < batch && (t < Int(lengths[end])) == running { end += 1 }
+        body(first, end - first, running)
+        first = end
     }
 }
 

@@ -14,9 +14,20 @@ public func maxOverTimeForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeM
     argmax.update(repeating: 0, count: rowWidth)
     for t in 1..<max(steps, 1) {
         let x = input + t * rowWidth
-        for i in 0..<rowWidth where x[i] > out[i] {
-            out[i] = x[i]
-            argmax[i] = Int32(t)
+        let step = SIMD16<Int32>(repeating: Int32(t))
+        var i = 0
+        // 16 at a time: the same strict comparison per element, without a branch per element.
+        while i + 16 <= rowWidth {
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            let best = UnsafeMutableRawPointer(out + i), index = UnsafeMutableRawPointer(argmax + i)
+            let greater = xv .> best.loadUnaligned(as: SIMD16<Float>.self)
+            best.storeBytes(of: best.loadUnaligned(as: SIMD16<Float>.self).replacing(with: xv, where: greater), as: SIMD16<Float>.self)
+            index.storeBytes(of: index.loadUnaligned(as: SIMD16<Int32>.self).replacing(with: step, where: greater), as: SIMD16<Int32>.self)
+            i += 16
+        }
+        for j in i..<rowWidth where x[j] > out[j] {
+            out[j] = x[j]
+            argmax[j] = Int32(t)
         }
     }
 }
