@@ -1,8 +1,8 @@
 // The configuration ids of a grid, kept as one block of hex digits. An id is hashed the first time it is
 // asked for, so reading the results of a million-configuration sweep that has run a few of them hashes
 // those few; callers that need every id hash them all at once on several threads. Result readers match a
-// record to its configuration by comparing 64 bytes at the record's index, and fall back to a search by
-// id only for ids the grid does not have at that index (an edited grid).
+// record to its configuration by comparing 64 bytes at the record's index, and fall back to a hash table
+// of every id only for ids the grid does not have at that index (an edited grid).
 import Dispatch
 import Foundation
 
@@ -18,8 +18,9 @@ public final class ConfigurationIDs {
     private let hex: UnsafeMutablePointer<UInt8>
     /// Whether id `i` is in `hex` yet; nil once every id is.
     private var hashed: [Bool]?
-    /// Every index, ordered by id: built (with every id) on the first search by id.
-    private var byID: [Int32]?
+    /// Every index in a hash table keyed by id (open addressing, -1 for an empty slot): built, with every
+    /// id, on the first search by id.
+    private var table: [Int32]?
 
     /// The ids of `grid`, none hashed yet.
     public init(_ grid: Grid) {
@@ -53,35 +54,53 @@ public final class ConfigurationIDs {
     }
 
     /// The index of the configuration whose id is `id`: `hint` (the index a record names) is tried
-    /// first. Nil when the grid has no such configuration.
+    /// first, then the lowest index with that id. Nil when the grid has no such configuration.
     public func index(of id: UnsafeRawBufferPointer, hint: Int) -> Int? {
         guard id.count == Self.length else { return nil }
         if hint >= 0, hint < count, memcmp(idBytes(hint), id.baseAddress!, Self.length) == 0 { return hint }
-        let order = sortedByID()
-        var low = 0, high = order.count
-        while low < high {
-            let mid = (low + high) / 2
-            if memcmp(hex + Int(order[mid]) * Self.length, id.baseAddress!, Self.length) < 0 { low = mid + 1 } else { high = mid }
+        var found: Int?
+        forEachIndex(of: id.baseAddress!) { index in
+            found = index
+            return false
         }
-        guard low < order.count, memcmp(hex + Int(order[low]) * Self.length, id.baseAddress!, Self.length) == 0 else { return nil }
-        return Int(order[low])
+        return found
     }
 
-    /// Every index, ordered by id (equal ids by index). Hashes every id not hashed yet.
-    func sortedByID() -> [Int32] {
-        if let byID { return byID }
-        hashAll(threads: ProcessInfo.processInfo.activeProcessorCount)
-        let hex = self.hex
-        // The first 8 bytes, read big-endian, order ids as memcmp does; the rest only breaks ties.
-        let keys = (0..<count).map { UInt64(bigEndian: UnsafeRawPointer(hex + $0 * Self.length).loadUnaligned(as: UInt64.self)) }
-        let order = (0..<Int32(count)).sorted { a, b in
-            let ka = keys[Int(a)], kb = keys[Int(b)]
-            if ka != kb { return ka < kb }
-            let order = memcmp(hex + Int(a) * Self.length, hex + Int(b) * Self.length, Self.length)
-            return order != 0 ? order < 0 : a < b
+    /// Calls `visit` with each index whose id is the `length` bytes at `id`, lowest first, until it
+    /// returns false. Hashes every id not hashed yet.
+    func forEachIndex(of id: UnsafeRawPointer, _ visit: (Int) -> Bool) {
+        let table = self.table ?? buildTable()
+        table.withUnsafeBufferPointer { slots in
+            var slot = Self.slot(id, mask: slots.count - 1)
+            while slots[slot] >= 0 {
+                let index = Int(slots[slot])
+                if memcmp(hex + index * Self.length, id, Self.length) == 0, !visit(index) { return }
+                slot = (slot + 1) & (slots.count - 1)
+            }
         }
-        byID = order
-        return order
+    }
+
+    /// Hashes every id and puts every index in the table, in ascending order (so that with linear probing
+    /// the lowest index of an id is met first).
+    private func buildTable() -> [Int32] {
+        hashAll(threads: ProcessInfo.processInfo.activeProcessorCount)
+        var capacity = 16
+        while capacity < 2 * count { capacity *= 2 }
+        var slots = [Int32](repeating: -1, count: capacity)
+        for index in 0..<count {
+            var slot = Self.slot(hex + index * Self.length, mask: capacity - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Int32(index)
+        }
+        table = slots
+        return slots
+    }
+
+    /// An id's slot: its first 16 hex digits, mixed by a multiplication (Fibonacci hashing).
+    @inline(__always)
+    private static func slot(_ id: UnsafeRawPointer, mask: Int) -> Int {
+        let key = id.loadUnaligned(as: UInt64.self) &+ 31 &* id.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        return Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
     /// The 64 hex bytes of id `index`, hashed now if they were not yet.

@@ -117,7 +117,9 @@ extension ResultsFolder {
         guard let old = try? GridParser.load(path: frozenGrid) else {
             return "the frozen copy \(frozenGrid) cannot be read, so the change cannot be itemised"
         }
-        let change = GridChange(from: ConfigurationIDs(old, expansion: configurations) ?? ConfigurationIDs(old), to: ConfigurationIDs(grid))
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let change = GridChange(from: ConfigurationIDs(old, expansion: configurations) ?? ConfigurationIDs(old, threads: threads),
+                                to: ConfigurationIDs(grid, threads: threads))
         let kept = grid.count - change.added.count
         var lines = ["\(existing.configurations) configurations then, \(grid.count) now: \(change.added.count) added, \(change.removed.count) removed, \(kept) kept"]
         for index in change.added.prefix(3) { lines.append("  added: index \(index) \(grid.configuration(index).canonicalJSON)") }
