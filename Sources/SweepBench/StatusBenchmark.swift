@@ -2,7 +2,8 @@
 // writes the folder itself (a 48,000-configuration grid, 64 task shards written with ShardWriter in
 // the worker's record format, every state represented), then times the phases in-process and, when
 // the `sweep` binary sits next to this one, the whole command as a user runs it. The report's
-// aggregation over the same folder is timed too, for comparison.
+// aggregation over the same folder is timed too, for comparison. Before all that, a real sweep of 10⁶
+// configurations (FrozenSweepBenchmark.swift): `sweep status` and the changed-grid check, with peak memory.
 import Foundation
 import SweepCore
 
@@ -10,6 +11,8 @@ import SweepCore
 /// folder under DIR and keep it; an existing one of the same size is reused), `--samples N` (default 5).
 func statusBenchmark(_ arguments: [String]) throws {
     let (records, samples, keep) = try recordsOptions(arguments, samples: 5)
+    // First, while this process is small (see FrozenSweepBenchmark.swift).
+    try frozenSweepBenchmark(samples: samples, keep: keep)
     let parent = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bench-status-\(getpid())").path
     defer { if keep == nil { try? FileManager.default.removeItem(atPath: parent) } }
     let (grid, gridPath, folder, bytes) = try syntheticFolder(parent: parent, records: records)
@@ -23,7 +26,7 @@ func statusBenchmark(_ arguments: [String]) throws {
     let ids = ConfigurationIDs(grid, threads: threads)
     row("scan: map shards, read heads, fold traces", measure(samples) { _ = ResultsScan(shardsFolder: folder.shards, ids: ids) })
     var status: SweepStatus?
-    row("SweepStatus (ids + scan + counts + lists)", measure(samples) { status = SweepStatus(grid: grid, folder: folder, limit: 20) })
+    row("SweepStatus (scan hashing the ids it meets, counts, lists)", measure(samples) { status = SweepStatus(grid: grid, folder: folder, limit: 20) })
     row("render", measure(samples) { _ = status!.render(now: Date().timeIntervalSince1970, queue: nil, queueNote: nil) })
     // For comparison: the report reads every epoch record's metrics and every final end record in full.
     row("(report: SweepResults + SweepReport, for comparison)", measure(max(1, samples / 2)) { _ = SweepReport(SweepResults(grid: grid, folder: folder)) })

@@ -12,9 +12,14 @@ func sweepExecutable() throws -> String {
 }
 
 /// Runs `sweep` with `arguments`, output discarded, and returns the wall-clock seconds from spawn to
-/// exit. posix_spawn and waitpid, not Foundation's Process, whose wait polls and rounds short runs up to
-/// tens of milliseconds.
-func timeSweep(_ arguments: [String]) throws -> Double {
+/// exit; throws unless it exits 0.
+func timeSweep(_ arguments: [String]) throws -> Double { try runSweep(arguments).seconds }
+
+/// Runs `sweep` with `arguments`, output discarded: the wall-clock seconds from spawn to exit and the
+/// process's peak resident memory (MiB). Throws unless it exits with `exitStatus`. posix_spawn and
+/// wait4, not Foundation's Process, whose wait polls and rounds short runs up to tens of milliseconds
+/// and which does not report the child's memory.
+func runSweep(_ arguments: [String], exitStatus: Int32 = 0) throws -> (seconds: Double, peakMiB: Double) {
     let executable = try sweepExecutable()
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -29,10 +34,14 @@ func timeSweep(_ arguments: [String]) throws -> Double {
         throw BenchmarkError("cannot start \(executable)")
     }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    guard status == 0 else { throw BenchmarkError("sweep \(arguments.joined(separator: " ")) exited with status \(status)") }
-    return seconds
+    // A normal exit's code is in bits 8-15 of the wait status; a signal leaves them 0 and sets the low bits.
+    guard status & 0x7f == 0, (status >> 8) & 0xff == exitStatus else {
+        throw BenchmarkError("sweep \(arguments.joined(separator: " ")) ended with wait status \(status), not exit \(exitStatus)")
+    }
+    return (seconds, Double(usage.ru_maxrss) / 1024)
 }
 
 /// A fresh temporary folder for a benchmark's files.

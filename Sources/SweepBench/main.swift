@@ -11,7 +11,7 @@ let benchmarks: [(name: String, abstract: String, run: ([String]) throws -> Void
     ("optim", "one optimizer step on 1.8 M parameters (6 tensors), ns per parameter", benchmarkOptimizerStep),
     ("gemm", "FMA peak; gemm and conv2d GFLOP/s at the seed models' shapes, 1 and 2 threads", gemmBenchmark),
     ("models", "training samples/s of the seed models and transformers (1/2 threads); --torch PYTHON compares", modelsBenchmark),
-    ("status", "`sweep status` on a synthetic results folder of 1,000,000 records (phases and end to end)", statusBenchmark),
+    ("status", "`sweep status` on 1,000,000 synthetic records; status and changed-grid check on a real 10⁶-configuration sweep", statusBenchmark),
     ("report", "`sweep report` with every view (budgets, targets, comparison, maps) on the same 1,000,000 records", reportBenchmark),
     ("powerlaw", "steps/s of the four power-law regimes at N = 1,000 and 10,000, set-up timed apart", powerLawBenchmark),
     ("vectors", "read a 400k-word × 300-d vector text file keeping 36k words: seconds and peak memory", vectorsBenchmark),

@@ -101,3 +101,34 @@ import SweepCore
 func normalizedText(_ text: String) -> String {
     text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
 }
+
+/// A sweep frozen by `sweep run`, then run again with an edited grid, in a results folder named by a
+/// one-character relative path.
+@Suite struct ChangedGridCommandTests {
+    static func grid(seeds: String) -> String {
+        #"{"name": "tiny", "fixed": {"dataset": "blobs", "features": 8, "classes": 2, "samples": 200, "separation": 2, "model": "logreg", "#
+            + #""optimizer": "sgd", "epochs": 1, "batch_size": 32}, "#
+            + #""grid": {"lr": [0.1, 0.01]}, "seed": \#(seeds)}"#
+    }
+
+    @Test func anEditedGridIsItemisedAndRefusedAndStatusStillCounts() throws {
+        let folder = try TemporaryFolder("changed-grid")
+        try folder.write("grid.json", Self.grid(seeds: "[0, 1]"))
+        // Task 9 of 10 has no configuration of the 4: it freezes the sweep and trains nothing.
+        let frozen = try runSweep(["run", "grid.json", "--task", "9", "--tasks", "10", "--results", "R"], in: folder.path)
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/R/tiny/configurations.jsonl"))
+
+        try folder.write("grid.json", Self.grid(seeds: "[1, 2]"))
+        let changed = try runSweep(["run", "grid.json", "--task", "9", "--tasks", "10", "--results", "R"], in: folder.path)
+        #expect(changed.status == 2)
+        #expect(changed.stderr.contains("grid.json has changed since this sweep was frozen"))
+        #expect(changed.stderr.contains("4 configurations then, 4 now: 2 added, 2 removed, 2 kept"))
+        #expect(changed.stderr.contains(#"added: index 1 {"batch_size":32,"classes":2,"dataset":"blobs","epochs":1,"features":8,"lr":0.1,"model":"logreg","optimizer":"sgd","samples":200,"seed":2,"separation":2}"#))
+        #expect(changed.stderr.contains(#"removed: {"batch_size":32,"classes":2,"dataset":"blobs","epochs":1,"features":8,"lr":0.01,"model":"logreg","optimizer":"sgd","samples":200,"seed":0,"separation":2}"#))
+
+        let status = try runSweep(["status", "grid.json", "--results", "R", "--no-squeue"], in: folder.path)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("tiny: 4 configurations, 0 records"))
+    }
+}

@@ -108,6 +108,47 @@ func record(_ event: RecordEvent, id: String, status: RunStatus? = nil, time: St
         #expect(try folder.freezeOrCompare(edited, acceptChanges: false) == .unchanged)
     }
 
+    @Test func aChangedGridIsItemisedAlikeFromTheFrozenExpansionOrByHashingTheFrozenGrid() throws {
+        let folder = temporaryResults()
+        let gridPath = folder.root + "-grid.json"
+        try #"{"name": "m", "grid": {"a": [1, 2, 3], "b": [1, 2]}, "seed": [0, 1]}"#.write(toFile: gridPath, atomically: true, encoding: .utf8)
+        #expect(try folder.freezeOrCompare(GridParser.load(path: gridPath), acceptChanges: false) == .frozen)
+        // The seeds shifted: seed 0 goes, seed 2 comes, for each of the 6 settings.
+        try #"{"name": "m", "grid": {"a": [1, 2, 3], "b": [1, 2]}, "seed": [1, 2]}"#.write(toFile: gridPath, atomically: true, encoding: .utf8)
+        let edited = try GridParser.load(path: gridPath)
+        func message() -> String? {
+            do {
+                _ = try folder.freezeOrCompare(edited, acceptChanges: false)
+            } catch let ResultsError.manifestMismatch(message) {
+                return message
+            } catch {}
+            return nil
+        }
+        let fromExpansion = try #require(message())
+        #expect(fromExpansion.contains("12 configurations then, 12 now: 6 added, 6 removed, 6 kept"))
+        #expect(fromExpansion.contains(#"added: index 1 {"a":1,"b":1,"seed":2}"#))
+        #expect(fromExpansion.contains(#"added: index 3 {"a":1,"b":2,"seed":2}"#))
+        #expect(fromExpansion.contains(#"removed: {"a":1,"b":2,"seed":0}"#))
+        // A damaged expansion (the frozen grid is hashed instead) or none at all says the same.
+        let expansion = try Data(contentsOf: URL(fileURLWithPath: folder.configurations))
+        try expansion.prefix(expansion.count - 5).write(to: URL(fileURLWithPath: folder.configurations))
+        #expect(message() == fromExpansion)
+        try FileManager.default.removeItem(atPath: folder.configurations)
+        #expect(message() == fromExpansion)
+    }
+
+    @Test func anUnchangedGridFileIsRecognisedByItsDigestAlone() throws {
+        let folder = temporaryResults()
+        let gridPath = folder.root + "-grid.json"
+        try #"{"name": "m", "grid": {"a": [1, 2, 3]}}"#.write(toFile: gridPath, atomically: true, encoding: .utf8)
+        let grid = try GridParser.load(path: gridPath)
+        #expect(try folder.freezeOrCompare(grid, acceptChanges: false) == .frozen)
+        // Neither the frozen copy nor the expansion is read to find the grid file unchanged.
+        try FileManager.default.removeItem(atPath: folder.frozenGrid)
+        try FileManager.default.removeItem(atPath: folder.configurations)
+        #expect(try folder.freezeOrCompare(grid, acceptChanges: false) == .unchanged)
+    }
+
     @Test func concurrentFreezersAgreeOnOneManifest() async throws {
         let folder = temporaryResults()
         let gridPath = folder.root + "-grid.json"

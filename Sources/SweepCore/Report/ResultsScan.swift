@@ -9,7 +9,7 @@ public final class ResultsScan {
     /// The shards, in name order; a `RecordLocation`'s shard is a position in this list.
     public let shards: [MappedShard]
     /// One trace per configuration index of the grid.
-    public private(set) var traces: [RunTrace]
+    public private(set) var traces: RunTraces
     /// Incomplete last lines, lines that are not records, unreadable shards.
     public private(set) var problems: [ShardProblem] = []
     /// Records read (those of other configurations included).
@@ -34,7 +34,7 @@ public final class ResultsScan {
             }
         }
         shards = mapped
-        traces = [RunTrace](repeating: RunTrace(), count: ids.count)
+        traces = RunTraces(count: ids.count)
         self.problems = problems
         scan(ids: ids, visit: visit)
     }
@@ -55,7 +55,7 @@ public final class ResultsScan {
                     return
                 }
                 let location = RecordLocation(shard: Int32(s), offset: offset)
-                traces[index].observe(head.event, status: head.status, at: location, later: later)
+                traces.update(index) { $0.observe(head.event, status: head.status, at: location, later: later) }
                 visit?(index, head, line, location)
             }
             if let problem { problems.append(problem) }
@@ -78,5 +78,33 @@ public final class ResultsScan {
     /// Whether record `a` was written after record `b` (RecordPrecedence).
     public func isLater(_ a: RecordLocation, than b: RecordLocation) -> Bool {
         RecordPrecedence.isLater(a, than: b, time: time(at:))
+    }
+}
+
+/// A trace per configuration index, stored only for configurations that have records: the others
+/// (every pending one) read as the empty trace and cost four bytes, so a million-configuration sweep
+/// that has run a few holds a few traces.
+public struct RunTraces: RandomAccessCollection {
+    /// Per index, the position of its trace in `stored`, or -1.
+    private var slots: [Int32]
+    private var stored: [RunTrace] = []
+
+    init(count: Int) { slots = [Int32](repeating: -1, count: count) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { slots.count }
+
+    public subscript(index: Int) -> RunTrace {
+        let slot = slots[index]
+        return slot < 0 ? RunTrace() : stored[Int(slot)]
+    }
+
+    /// Changes the trace of configuration `index`, storing one first if it has none.
+    mutating func update(_ index: Int, _ change: (inout RunTrace) -> Void) {
+        if slots[index] < 0 {
+            slots[index] = Int32(stored.count)
+            stored.append(RunTrace())
+        }
+        change(&stored[Int(slots[index])])
     }
 }

@@ -71,9 +71,9 @@ public struct SweepStatus {
     static let noMessage = "no message recorded"
 
     /// Reads `folder` for `grid`; lists at most `limit` failed and `limit` running configurations.
-    public init(grid: Grid, folder: ResultsFolder, limit: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        let ids = ConfigurationIDs(grid, threads: threads)
-        let scan = ResultsScan(shardsFolder: folder.shards, ids: ids)
+    public init(grid: Grid, folder: ResultsFolder, limit: Int) {
+        // Only the ids records name are hashed: a large grid that has run a little costs little.
+        let scan = ResultsScan(shardsFolder: folder.shards, ids: ConfigurationIDs(grid))
         sweep = grid.name
         self.folder = folder
         folderExists = FileManager.default.fileExists(atPath: folder.root)

@@ -110,20 +110,20 @@ extension ResultsFolder {
         }
     }
 
-    /// The configurations added and removed between the frozen grid and `grid`, by id.
+    /// The configurations added and removed between the frozen grid and `grid`, by id. The frozen ids are
+    /// read back from the expansion written at freezing, not hashed again (an expansion that does not
+    /// match its grid is hashed anew); only the new grid's ids are hashed.
     private func describeChange(from existing: Manifest, to grid: Grid) throws -> String {
         guard let old = try? GridParser.load(path: frozenGrid) else {
             return "the frozen copy \(frozenGrid) cannot be read, so the change cannot be itemised"
         }
         let threads = ProcessInfo.processInfo.activeProcessorCount
-        let oldIDs = ConfigurationIDs(old, threads: threads), newIDs = ConfigurationIDs(grid, threads: threads)
-        let before = Set((0..<old.count).map(oldIDs.id)), after = Set((0..<grid.count).map(newIDs.id))
-        let added = (0..<grid.count).filter { !before.contains(newIDs.id($0)) }
-        let removed = (0..<old.count).filter { !after.contains(oldIDs.id($0)) }
-        let kept = grid.count - added.count
-        var lines = ["\(existing.configurations) configurations then, \(grid.count) now: \(added.count) added, \(removed.count) removed, \(kept) kept"]
-        for index in added.prefix(3) { lines.append("  added: index \(index) \(grid.configuration(index).canonicalJSON)") }
-        for index in removed.prefix(3) { lines.append("  removed: \(old.configuration(index).canonicalJSON)") }
+        let change = GridChange(from: ConfigurationIDs(old, expansion: configurations) ?? ConfigurationIDs(old, threads: threads),
+                                to: ConfigurationIDs(grid, threads: threads))
+        let kept = grid.count - change.added.count
+        var lines = ["\(existing.configurations) configurations then, \(grid.count) now: \(change.added.count) added, \(change.removed.count) removed, \(kept) kept"]
+        for index in change.added.prefix(3) { lines.append("  added: index \(index) \(grid.configuration(index).canonicalJSON)") }
+        for index in change.removed.prefix(3) { lines.append("  removed: \(old.configuration(index).canonicalJSON)") }
         return lines.joined(separator: "\n")
     }
 }

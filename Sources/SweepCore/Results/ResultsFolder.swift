@@ -37,7 +37,9 @@ public struct ResultsFolder: Sendable, Equatable {
     private static func makeFolder(_ folder: String) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue { return }
-        let parent = (folder as NSString).deletingLastPathComponent
+        // Not NSString's deletingLastPathComponent: Foundation on Linux traps on a one-character path
+        // (`--results R`).
+        let parent = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
         if !parent.isEmpty, parent != folder { try makeFolder(parent) }
         guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
             let reason = String(cString: strerror(errno))
