@@ -45,6 +45,10 @@ public struct KernelSet: @unchecked Sendable {
     /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane.
     public var batchNormInputGradient: (_ plane: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float,
                                         _ meanG: Float, _ meanGX: Float) -> Void
+    /// One QRNN time step forward: gate activations and the forget-mult (ForgetMultStep.swift).
+    public var forgetMultForward: (_ step: ForgetMultForward) -> Void
+    /// One QRNN time step backward: the gate gradients and the carried cell gradient.
+    public var forgetMultBackward: (_ step: ForgetMultBackward) -> Void
 
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
@@ -58,7 +62,9 @@ public struct KernelSet: @unchecked Sendable {
                 maskedAccumulate: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
                                              UnsafePointer<Float>, Int) -> Void,
                 planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
-                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void) {
+                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void,
+                forgetMultForward: @escaping (ForgetMultForward) -> Void,
+                forgetMultBackward: @escaping (ForgetMultBackward) -> Void) {
         self.name = name; self.lanes = lanes
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
@@ -68,5 +74,6 @@ public struct KernelSet: @unchecked Sendable {
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
         self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
+        self.forgetMultForward = forgetMultForward; self.forgetMultBackward = forgetMultBackward
     }
 }

@@ -16,7 +16,8 @@ public func makeKernelSet() -> KernelSet {
               weightGradientTile: WeightGradientTile.run,
               multiplyAddChains: multiplyAddChains,
               expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
-              planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient)
+              planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient,
+              forgetMultForward: forgetMultForward, forgetMultBackward: forgetMultBackward)
 }
 
 /// 12 independent chains `acc ← acc·y + z` (bounded), so the loop runs at the multiply-add units'
