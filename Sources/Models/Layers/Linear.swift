@@ -47,6 +47,19 @@ public func linearInputGradientByTranspose(dInput: UnsafeMutablePointer<Float>, 
     addTransposed(dInput, scratch, rows: n, columns: c)
 }
 
+/// dWeight (oc, c) += dOutᵀ (oc, n) · input (n, c), as `linearBackward` adds it, in blocks of 192 rows of
+/// dWeight: each block's product is small enough for gemm's direct path, which reads dOut's columns in
+/// place, where one product over a wide dOut (a vocabulary) packs a transposed copy of all of it. The
+/// block's slice of dOut (n × 192 floats) stays in L2 across its product.
+public func linearWeightGradientInBlocks(dWeight: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                                         input: UnsafePointer<Float>, n: Int, c: Int, oc: Int) {
+    let block = 192
+    for first in stride(from: 0, to: oc, by: block) {
+        gemm(transA: true, transB: false, m: min(block, oc - first), n: c, k: n, alpha: 1, a: dOut + first, lda: oc,
+             b: input, ldb: c, beta: 1, c: dWeight + first * c, ldc: c)
+    }
+}
+
 /// y (rows, columns) += xᵀ for x (columns, rows), in 16 × 16 blocks so both sides stay in a few cache lines.
 private func addTransposed(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, columns: Int) {
     let block = 16

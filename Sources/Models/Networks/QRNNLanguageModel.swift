@@ -539,9 +539,8 @@ public final class QRNNLanguageModel: Network {
             softmaxCrossEntropyGradient(dLogits: work.dLogits.pointer, dBias: g + decoderBias.offset, probs: work.probs.pointer,
                                         labels: work.targets.pointer, n: rows, classes: vocabulary, scale: 1 / Float(rows))
             // The tied decoder: its weight gradient lands in the shared matrix.
-            linearBackward(dInput: nil, dWeight: g + encoderWeight.offset, dBias: nil,
-                           dOut: work.dLogits.pointer, input: last.dropped.pointer, weight: p + encoderWeight.offset,
-                           n: rows, c: embeddingSize, oc: vocabulary)
+            linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                         n: rows, c: embeddingSize, oc: vocabulary)
             linearInputGradientByTranspose(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
                                            scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
             let count = rows * embeddingSize
