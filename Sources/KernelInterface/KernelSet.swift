@@ -48,6 +48,10 @@ public struct KernelSet: @unchecked Sendable {
     /// The LSTM cell update of one step's rows, forward and backward (KernelSource/LSTMCell.swift).
     public var lstmCellForward: (_ rows: LSTMCellRows) -> Void
     public var lstmCellBackward: (_ rows: LSTMCellGradientRows) -> Void
+    /// One QRNN time step forward: gate activations and the forget-mult (ForgetMultStep.swift).
+    public var forgetMultForward: (_ step: ForgetMultForward) -> Void
+    /// One QRNN time step backward: the gate gradients and the carried cell gradient.
+    public var forgetMultBackward: (_ step: ForgetMultBackward) -> Void
 
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
@@ -62,7 +66,9 @@ public struct KernelSet: @unchecked Sendable {
                                              UnsafePointer<Float>, Int) -> Void,
                 planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
                 batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void,
-                lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void) {
+                lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void,
+                forgetMultForward: @escaping (ForgetMultForward) -> Void,
+                forgetMultBackward: @escaping (ForgetMultBackward) -> Void) {
         self.name = name; self.lanes = lanes
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
@@ -73,5 +79,6 @@ public struct KernelSet: @unchecked Sendable {
         self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
         self.lstmCellForward = lstmCellForward; self.lstmCellBackward = lstmCellBackward
+        self.forgetMultForward = forgetMultForward; self.forgetMultBackward = forgetMultBackward
     }
 }

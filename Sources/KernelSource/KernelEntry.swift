@@ -17,7 +17,8 @@ public func makeKernelSet() -> KernelSet {
               multiplyAddChains: multiplyAddChains,
               expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
               planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient,
-              lstmCellForward: lstmCellForward, lstmCellBackward: lstmCellBackward)
+              lstmCellForward: lstmCellForward, lstmCellBackward: lstmCellBackward,
+              forgetMultForward: forgetMultForward, forgetMultBackward: forgetMultBackward)
 }
 
 /// 12 independent chains `acc ← acc·y + z` (bounded), so the loop runs at the multiply-add units'

@@ -123,10 +123,10 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
     }
 
     /// Same seed, same data: bit-identical losses and parameters after several SGD steps, on every run and
-    /// any thread count (ConvNet with dropout, ResNet with BatchNorm, LSTM language model; the sizes make
-    /// the layers' parallel loops run in several chunks). Serialized: the cases set the process-wide
-    /// `Compute.threads`, and no other test does.
-    @Test(.serialized, arguments: ["convnet", "resnet", "lstm"])
+    /// any thread count (ConvNet with dropout, ResNet with BatchNorm, LSTM language model, the AWD QRNN
+    /// language model with every dropout, AR and TAR; the sizes make the layers' parallel loops run in
+    /// several chunks). Serialized: the cases set the process-wide `Compute.threads`, and no other test does.
+    @Test(.serialized, arguments: ["convnet", "resnet", "lstm", "qrnn_lm"])
     func trainingIsDeterministicAcrossRunsAndThreadCounts(_ model: String) throws {
         func batch(_ step: Int) -> Batch {
             switch model {
@@ -142,7 +142,13 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
             let saved = Compute.threads
             Compute.threads = threads
             defer { Compute.threads = saved }
-            let network = try ModelCatalog.make(name: model, settings: Settings(model == "resnet" ? ["depth": .number(8)] : [:]),
+            let settings: [String: KeyValue] = switch model {
+            case "resnet": ["depth": .number(8)]
+            case "qrnn_lm": ["emsize": .number(40), "nhid": .number(56), "nlayers": .number(3), "dropouti": .number(0.4),
+                             "dropouth": .number(0.3), "dropout": .number(0.4), "dropoute": .number(0.1), "wdrop": .number(0.1)]
+            default: [:]
+            }
+            let network = try ModelCatalog.make(name: model, settings: Settings(settings),
                                                 inputShape: model == "resnet" ? [3, 32, 32] : [1, 28, 28], classes: 10,
                                                 vocabulary: 2000, seed: 21)
             var losses: [Double] = []

@@ -53,6 +53,26 @@ public func softmaxCrossEntropyBackward(dLogits: UnsafeMutablePointer<Float>, pr
     }
 }
 
+/// The whole gradient of a decoder's mean cross-entropy in one pass over the rows: writes (not adds)
+/// `dLogits = scale · (probs − onehot(labels))` and adds its column sums to `dBias` (oc), each column in
+/// row order, so the bias gradient is bitwise what `linearBackward` would add and neither a zeroed
+/// dLogits nor a second pass over it is needed. probs, dLogits are (n, classes), labels (n).
+public func softmaxCrossEntropyGradient(dLogits: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+                                        probs: UnsafePointer<Float>, labels: UnsafePointer<Int32>, n: Int, classes: Int,
+                                        scale: Float) {
+    // Threads split the columns, as linearBackward's bias sum does.
+    parallelRanges(classes, grain: columnSumGrain(rows: n, columns: classes)) { columns in
+        let first = columns.lowerBound, count = columns.count
+        for row in 0..<n {
+            let d = dLogits + row * classes + first, p = probs + row * classes + first
+            for j in 0..<count { d[j] = scale * p[j] }
+            let label = Int(labels[row])
+            if columns.contains(label) { dLogits[row * classes + label] -= scale }
+            addRow(dBias + first, d, count)
+        }
+    }
+}
+
 /// `out_i = logits_i − logsumexp(logits_i)` for each row; input and out are (n, classes).
 public func logSoftmaxForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, n: Int, classes: Int) {
     let kernels = Kernels.current

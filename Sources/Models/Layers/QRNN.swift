@@ -9,6 +9,8 @@
 //
 // m_t is the optional zoneout mask (0/1, not rescaled; only the DNI synthesizer uses one). The state a
 // layer carries to the next segment is the cell c_T, not h_T.
+// The per-step element-wise work runs in the kernel set (KernelSource/ForgetMult.swift).
+import KernelInterface
 
 /// Builds the window-2 source rows (T·B, 2I): row t·B + b is [x_t ; x_{t−1}], with x_0 = `previous`
 /// (B, I) or zeros when nil. input is (T, B, I).
@@ -45,31 +47,12 @@ public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutabl
     let gateWidth = 3 * hidden, stateSize = batch * hidden
     // All pre-activations at once: the QRNN's only matrix product.
     linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
-    for row in 0..<(steps * batch) {
-        let y = gates + row * gateWidth
-        mapVector(y, y, hidden, vectorTanh)
-        mapVector(y + hidden, y + hidden, 2 * hidden, vectorSigmoid)
-    }
+    // Activations and the forget-mult, a step at a time in the kernel set's vectors.
+    let kernels = Kernels.current
     for t in 0..<steps {
-        let cPrev = cells + t * stateSize, cNext = cells + (t + 1) * stateSize
-        for b in 0..<batch {
-            let y = gates + (t * batch + b) * gateWidth
-            let cp = cPrev + b * hidden, cn = cNext + b * hidden, h = output + (t * batch + b) * hidden
-            if let forgetMask {
-                let m = forgetMask + (t * batch + b) * hidden
-                for j in 0..<hidden {
-                    let f = y[hidden + j] * m[j]
-                    cn[j] = f * y[j] + (1 - f) * cp[j]
-                    h[j] = y[2 * hidden + j] * cn[j]
-                }
-            } else {
-                for j in 0..<hidden {
-                    let f = y[hidden + j]
-                    cn[j] = f * y[j] + (1 - f) * cp[j]
-                    h[j] = y[2 * hidden + j] * cn[j]
-                }
-            }
-        }
+        kernels.forgetMultForward(ForgetMultForward(gates: gates + t * batch * gateWidth, previousCell: cells + t * stateSize,
+                                                    cell: cells + (t + 1) * stateSize, output: output + t * stateSize,
+                                                    forgetMask: forgetMask.map { $0 + t * stateSize }, streams: batch, hidden: hidden))
     }
 }
 
@@ -93,25 +76,13 @@ public func qrnnBackward(dSource: UnsafeMutablePointer<Float>?, dWeight: UnsafeM
     let gateWidth = 3 * hidden, stateSize = batch * hidden
     // dCell0 carries (1 − f_{t+1}) ⊙ dc_{t+1} down the steps; at the top it is dc_T from outside.
     if let dCellLast { dCell0.update(from: dCellLast, count: stateSize) } else { dCell0.update(repeating: 0, count: stateSize) }
+    let kernels = Kernels.current
     for t in stride(from: steps - 1, through: 0, by: -1) {
-        let cPrev = cells + t * stateSize, cNow = cells + (t + 1) * stateSize
-        for b in 0..<batch {
-            let row = t * batch + b
-            let y = gates + row * gateWidth, dy = dGates + row * gateWidth
-            let dh = dOutput + row * hidden, carry = dCell0 + b * hidden
-            let m = forgetMask.map { $0 + row * hidden }
-            let cp = cPrev + b * hidden, c = cNow + b * hidden
-            for j in 0..<hidden {
-                let z = y[j], fRaw = y[hidden + j], o = y[2 * hidden + j]
-                let mask: Float = m?[j] ?? 1
-                let f = fRaw * mask
-                let dc = dh[j] * o + carry[j]
-                dy[2 * hidden + j] = dh[j] * c[j] * o * (1 - o)
-                dy[hidden + j] = dc * (z - cp[j]) * mask * fRaw * (1 - fRaw)
-                dy[j] = dc * f * (1 - z * z)
-                carry[j] = (1 - f) * dc
-            }
-        }
+        let rows = t * batch
+        kernels.forgetMultBackward(ForgetMultBackward(dGates: dGates + rows * gateWidth, carry: dCell0, dOutput: dOutput + t * stateSize,
+                                                      gates: gates + rows * gateWidth, previousCell: cells + t * stateSize,
+                                                      cell: cells + (t + 1) * stateSize, forgetMask: forgetMask.map { $0 + t * stateSize },
+                                                      streams: batch, hidden: hidden))
     }
     linearBackward(dInput: dSource, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
                    n: steps * batch, c: sourceSize, oc: gateWidth)

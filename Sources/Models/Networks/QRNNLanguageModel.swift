@@ -140,6 +140,8 @@ public final class QRNNLanguageModel: Network {
         /// GRU only: the hidden-side gate gradients (its n rows differ from the input side's).
         var dGatesHidden = AlignedBuffer<Float>(count: 0)
         var logits = AlignedBuffer<Float>(count: 0), probs = AlignedBuffer<Float>(count: 0), dLogits = AlignedBuffer<Float>(count: 0)
+        /// The decoder's input gradient, transposed (E, R).
+        var decoderInputGradient = AlignedBuffer<Float>(count: 0)
     }
 
     /// A model of `layers` QRNN layers; parameters drawn from `seed` (stream `"init"`): the shared
@@ -423,6 +425,7 @@ public final class QRNNLanguageModel: Network {
         w.logits = buffer(r * vocabulary)
         w.probs = buffer(r * vocabulary)
         w.dLogits = buffer(r * vocabulary)
+        w.decoderInputGradient = buffer(r * embeddingSize)
         work = w
     }
 
@@ -572,13 +575,13 @@ public final class QRNNLanguageModel: Network {
             zeroElements(layer.dDropped.pointer, rows * shape.hidden)
         }
         if loss {
-            zeroElements(work.dLogits.pointer, rows * vocabulary)
-            softmaxCrossEntropyBackward(dLogits: work.dLogits.pointer, probs: work.probs.pointer, labels: work.targets.pointer,
-                                        n: rows, classes: vocabulary, scale: 1 / Float(rows))
+            softmaxCrossEntropyGradient(dLogits: work.dLogits.pointer, dBias: g + decoderBias.offset, probs: work.probs.pointer,
+                                        labels: work.targets.pointer, n: rows, classes: vocabulary, scale: 1 / Float(rows))
             // The tied decoder: its weight gradient lands in the shared matrix.
-            linearBackward(dInput: last.dDropped.pointer, dWeight: g + encoderWeight.offset, dBias: g + decoderBias.offset,
-                           dOut: work.dLogits.pointer, input: last.dropped.pointer, weight: p + encoderWeight.offset,
-                           n: rows, c: embeddingSize, oc: vocabulary)
+            linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                         n: rows, c: embeddingSize, oc: vocabulary)
+            linearInputGradientByTranspose(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
+                                           scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
             let count = rows * embeddingSize
             if reg.alpha != 0 {
                 let scale = 2 * reg.alpha / Float(count), u = last.dropped.pointer, du = last.dDropped.pointer
