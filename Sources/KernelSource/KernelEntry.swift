@@ -16,7 +16,7 @@ public func makeKernelSet() -> KernelSet {
               weightGradientTile: WeightGradientTile.run,
               multiplyAddChains: multiplyAddChains,
               expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
-              planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient)
+              planeSum: planeSum, normalizePlane: normalizePlane, planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient)
 }
 
 /// 12 independent chains `acc ← acc·y + z` (bounded), so the loop runs at the multiply-add units'
