@@ -80,10 +80,12 @@ let package = Package(
 
         // MARK: - Kernel sets (Models picks one at run time; each shares Sources/KernelSource by symbolic links)
         .target(name: "CPUFeatures"),
+        // Header-only C (a prefetch hint): each kernel set inlines it for its own instruction set.
+        .systemLibrary(name: "CacheHints", path: "Sources/CacheHints"),
         .target(name: "KernelInterface", swiftSettings: numeric),
-        .target(name: "KernelsAVX512", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: "skylake-avx512")),
-        .target(name: "KernelsAVX2", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: "haswell")),
-        .target(name: "KernelsPortable", dependencies: ["KernelInterface"], swiftSettings: kernelSettings(cpu: nil)),
+        .target(name: "KernelsAVX512", dependencies: ["KernelInterface", "CacheHints"], swiftSettings: kernelSettings(cpu: "skylake-avx512")),
+        .target(name: "KernelsAVX2", dependencies: ["KernelInterface", "CacheHints"], swiftSettings: kernelSettings(cpu: "haswell")),
+        .target(name: "KernelsPortable", dependencies: ["KernelInterface", "CacheHints"], swiftSettings: kernelSettings(cpu: nil)),
     ],
     swiftLanguageModes: [.v5]
 )

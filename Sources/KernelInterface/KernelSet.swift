@@ -40,6 +40,11 @@ public struct KernelSet: @unchecked Sendable {
     /// dA += g, dB += g (either may be nil), g = dOut where mask > 0, else 0.
     public var maskedAccumulate: (_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?,
                                   _ dOut: UnsafePointer<Float>, _ mask: UnsafePointer<Float>, _ count: Int) -> Void
+    /// Σ x, or Σ (x − shift)² when `squared`, over a BatchNorm plane of `count` floats.
+    public var planeSum: (_ x: UnsafePointer<Float>, _ count: Int, _ shift: Float, _ squared: Bool) -> Float
+    /// y = (x − mean)·scale + bias, then max(y, 0) with `relu`, over a BatchNorm plane of `count` floats.
+    public var normalizePlane: (_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, _ mean: Float,
+                                _ scale: Float, _ bias: Float, _ relu: Bool) -> Void
     /// (Σ g, Σ g·x̂) over a BatchNorm plane.
     public var planeDotSums: (_ plane: BatchNormPlane) -> (Float, Float)
     /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane.
@@ -64,6 +69,8 @@ public struct KernelSet: @unchecked Sendable {
                 expShiftedRow: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Float, Int) -> Float,
                 maskedAccumulate: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
                                              UnsafePointer<Float>, Int) -> Void,
+                planeSum: @escaping (UnsafePointer<Float>, Int, Float, Bool) -> Float,
+                normalizePlane: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float, Float, Float, Bool) -> Void,
                 planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
                 batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void,
                 lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void,
@@ -77,6 +84,7 @@ public struct KernelSet: @unchecked Sendable {
         self.tile = tile; self.packA = packA; self.packB = packB
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
         self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
+        self.planeSum = planeSum; self.normalizePlane = normalizePlane
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
         self.lstmCellForward = lstmCellForward; self.lstmCellBackward = lstmCellBackward
         self.forgetMultForward = forgetMultForward; self.forgetMultBackward = forgetMultBackward

@@ -1,5 +1,5 @@
 // The element-wise loops that cost most outside the matrix products (profiled: the language model's
-// softmax over 10k classes, ResNet-20's BatchNorm and residual backward), compiled per instruction set
+// softmax over 10k classes, ResNet-20's BatchNorm and residual backward; the BatchNorm forward), compiled per instruction set
 // like the register tile. Each does the same unfused multiplies and adds in the same order as a baseline
 // build would, so every kernel set gives the same bits.
 //
@@ -43,6 +43,46 @@ func maskedAccumulate(_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePoi
         let g = mask[i] > 0 ? dOut[i] : 0
         if let dA { dA[i] += g }
         if let dB { dB[i] += g }
+        i += 1
+    }
+}
+
+/// Σ x, or Σ (x − shift)² when `squared`, over `count` floats, in 16 lanes then a fixed tree: the
+/// BatchNorm forward's statistics of one plane.
+func planeSum(_ x: UnsafePointer<Float>, _ count: Int, _ shift: Float, _ squared: Bool) -> Float {
+    var lanes = SIMD16<Float>(repeating: 0)
+    let s = SIMD16<Float>(repeating: shift)
+    var i = 0
+    while i + 16 <= count {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - s
+        lanes = squared ? lanes + v * v : lanes + v
+        i += 16
+    }
+    var tail: Float = 0
+    while i < count {
+        let v = x[i] - shift
+        tail += squared ? v * v : v
+        i += 1
+    }
+    return horizontalSum(lanes) + tail
+}
+
+/// y = (x − mean)·scale + bias over `count` floats, then max(y, 0) with `relu` (0 also for −0, NaN
+/// kept: as `Swift.max(y, 0)`).
+func normalizePlane(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int, _ mean: Float,
+                    _ scale: Float, _ bias: Float, _ relu: Bool) {
+    let mu = SIMD16<Float>(repeating: mean), sv = SIMD16<Float>(repeating: scale), bv = SIMD16<Float>(repeating: bias)
+    let zero = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= count {
+        var v = (UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * sv + bv
+        if relu { v.replace(with: zero, where: v .<= zero) }
+        UnsafeMutableRawPointer(y + i).storeBytes(of: v, as: SIMD16<Float>.self)
+        i += 16
+    }
+    while i < count {
+        let v = (x[i] - mean) * scale + bias
+        y[i] = relu ? max(v, 0) : v
         i += 1
     }
 }

@@ -16,7 +16,8 @@ public func makeKernelSet() -> KernelSet {
               weightGradientTile: WeightGradientTile.run,
               multiplyAddChains: multiplyAddChains,
               expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
-              planeDotSums: planeDotSums, batchNormInputGradient: batchNormInputGradient,
+              planeSum: planeSum, normalizePlane: normalizePlane, planeDotSums: planeDotSums,
+              batchNormInputGradient: batchNormInputGradient,
               lstmCellForward: lstmCellForward, lstmCellBackward: lstmCellBackward,
               forgetMultForward: forgetMultForward, forgetMultBackward: forgetMultBackward)
 }

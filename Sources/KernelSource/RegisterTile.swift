@@ -4,6 +4,7 @@
 // Shared by the Kernels* targets (a symbolic link in each) and compiled once per instruction set: `Lane`,
 // `Shape` and `multiplyAdd` come from the target's own file. Legend as in KernelInterface's
 // TileOperands.swift.
+import CacheHints
 import KernelInterface
 
 /// Floats per vector register (computed, so that it is a constant wherever it is used).
@@ -35,6 +36,7 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
     // memory and stored all of them after every step.
     @inline(never)
     private static func runStrided(_ t: TileOperands) {
+        prefetchC(t)
         var acc = zeroAccumulators()
         var pa = t.a, pb = UnsafeRawPointer(t.b)
         let bStep = t.bDepthStride * MemoryLayout<Float>.stride
@@ -48,6 +50,7 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
 
     @inline(never)
     private static func runWindows(_ t: TileOperands, _ offsets: UnsafePointer<Int>) {
+        prefetchC(t)
         var acc = zeroAccumulators()
         var pa = t.a
         for p in 0..<t.depth {
@@ -55,6 +58,17 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
             pa += t.aDepthStride
         }
         merge(&acc, t)
+    }
+
+    /// Fetches the tile's C lines while the depth loop runs: a gradient's C (dW, 1000 × 784 at the fc
+    /// layers) comes from memory, and the merge stalled on it (perf: a fifth of the tile's samples on
+    /// the adds after the loads of C, in the fc 784→1000→1000→10 step).
+    @inline(__always)
+    private static func prefetchC(_ t: TileOperands) {
+        for i in 0..<rows {
+            sweep_prefetch_for_write(t.c + i * t.ldc)
+            sweep_prefetch_for_write(t.c + i * t.ldc + t.columns - 1)
+        }
     }
 
     /// One depth step: row `pb` of B times column `pa` of A into the accumulators.

@@ -75,6 +75,28 @@ import Testing
         expectSameBits(results)
     }
 
+    @Test(arguments: counts, [false, true])
+    func batchNormForwardPlaneKernelsMatchTheScalarFormulas(_ count: Int, _ relu: Bool) {
+        let x = randomFloats(count, seed: 6, "x")
+        let mean: Float = -0.125, scale: Float = 1.5, bias: Float = -0.1875
+        var results: [[Float]] = []
+        for set in Kernels.runnable {
+            let sum = set.planeSum(x, count, 0, false), squares = set.planeSum(x, count, mean, true)
+            var y = [Float](repeating: .nan, count: count)
+            set.normalizePlane(&y, x, count, mean, scale, bias, relu)
+            var referenceSum = 0.0, referenceSquares = 0.0
+            for i in 0..<count {
+                let v = (x[i] - mean) * scale + bias
+                #expect(y[i].bitPattern == (relu ? max(v, 0) : v).bitPattern, "\(set.name) y[\(i)]")
+                referenceSum += Double(x[i])
+                referenceSquares += Double(x[i] - mean) * Double(x[i] - mean)
+            }
+            #expect(abs(Double(sum) - referenceSum) <= 1e-4 && abs(Double(squares) - referenceSquares) <= 1e-4, "\(set.name)")
+            results.append(y + [sum, squares])
+        }
+        expectSameBits(results)
+    }
+
     private func expectSameBits(_ results: [[Float]]) {
         for other in results.dropFirst() { #expect(other.map(\.bitPattern) == results[0].map(\.bitPattern)) }
     }

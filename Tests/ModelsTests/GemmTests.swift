@@ -1,5 +1,5 @@
 // The tuned gemm against exact (Double) products on odd shapes, in every transpose form, with alpha,
-// beta 0 / 1 / other, padded leading dimensions, both paths (direct and packed), and 1, 2, 3 threads
+// beta 0 / 1 / other, padded leading dimensions, every path (direct, narrow, packed), and 1, 2, 3 threads
 // giving bit-identical results, through every kernel set this CPU runs. Leading dimensions are the
 // widths + 3 (A), + 5 (B), + 2 (C).
 import Testing
@@ -16,6 +16,8 @@ let gemmCases: [GemmCase] = [
     GemmCase(m: 12, n: 32, k: 16), GemmCase(m: 13, n: 33, k: 17), GemmCase(m: 11, n: 31, k: 5),
     GemmCase(m: 7, n: 1, k: 300), GemmCase(m: 1, n: 97, k: 64), GemmCase(m: 23, n: 16, k: 29),
     GemmCase(m: 64, n: 32, k: 784), GemmCase(m: 64, n: 10, k: 32), GemmCase(m: 10, n: 32, k: 64),
+    // The narrow path (C as Cᵀ): more columns than one tile's rows, a last row sliver part full.
+    GemmCase(m: 75, n: 20, k: 300),
     GemmCase(m: 32, n: 784, k: 64),
     GemmCase(m: 49, n: 65, k: 1000), GemmCase(m: 100, n: 67, k: 600), GemmCase(m: 401, n: 70, k: 100),
     GemmCase(m: 50, n: 2100, k: 23), GemmCase(m: 131, n: 257, k: 129),
@@ -105,6 +107,34 @@ private func exactProduct(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
         let exact = exactProduct(transA: false, transB: true, m: m, n: n, k: k, alpha: 1.5, a: a, lda: k, b: b,
                                  ldb: k, beta: -1, c: c0, ldc: n)
         for i in 0..<(m * n) { #expect(abs(Double(c[i]) - exact.value[i]) <= exact.bound[i]) }
+    }
+
+    /// The narrow path (a 10-column C as its transpose) gives each row the bits the direct path gives it
+    /// alone (one row of C is a direct product), in every transpose form, with alpha and beta.
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func narrowPathRoundsAsTheDirectPath(_ transposes: (Bool, Bool)) {
+        let (transA, transB) = transposes
+        let m = 70, n = 10, k = 129
+        let a = randomFloats(m * k, seed: 14, "a"), b = randomFloats(n * k, seed: 14, "b")
+        let c0 = randomFloats(m * n, seed: 14, "c")
+        let lda = transA ? m : k, ldb = transB ? k : n
+        for kernels in Kernels.runnable {
+            Kernels.using(kernels) {
+                var whole = c0, byRow = c0
+                gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 0.75, a: a, lda: lda, b: b, ldb: ldb,
+                     beta: 1.25, c: &whole, ldc: n, threads: 1)
+                a.withUnsafeBufferPointer { a in
+                    byRow.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<m {
+                            gemm(transA: transA, transB: transB, m: 1, n: n, k: k, alpha: 0.75,
+                                 a: a.baseAddress! + (transA ? i : i * k), lda: lda, b: b, ldb: ldb,
+                                 beta: 1.25, c: c.baseAddress! + i * n, ldc: n, threads: 1)
+                        }
+                    }
+                }
+                #expect(whole.map(\.bitPattern) == byRow.map(\.bitPattern), "\(kernels.name)")
+            }
+        }
     }
 
     /// k = 0: C ← beta·C; beta = 0 clears C even if it held NaN.

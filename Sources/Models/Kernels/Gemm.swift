@@ -4,9 +4,10 @@
 // MR × NR register tile; KC depth, MC rows, NC columns of the packed blocks: all from the kernel set
 // (`Kernels.current`, KernelChoice.swift), whose micro-kernel and packing routines these loops call.
 //
-// Two paths, chosen by shape alone (so the thread count never changes a result):
+// Three paths, chosen by shape alone (so the thread count never changes a result):
 // - direct: small products. The micro-kernel reads A and B where they lie; only a transposed B, or a
 //   last column sliver narrower than a vector, is copied into a sliver first. No k blocking.
+// - narrow: C narrower than a tile (a 10-class output), computed as Cᵀ so that vectors run along m.
 // - packed: Goto/BLIS loops. B panels (KC × NC) and A blocks (MC × KC) are packed per thread, and C is
 //   updated once per KC-deep block.
 // Threads split C into independent column (or row) ranges; each C element is the same chain of
@@ -37,6 +38,15 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     let kernels = Kernels.current
     let operands = GemmOperands(transA: transA, transB: transB, k: k, alpha: alpha, a: a, lda: lda,
                                 b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, kernels: kernels)
+    if usesNarrowPath(m: m, n: n, kernels: kernels) {
+        let tiles = (m + kernels.tileColumns - 1) / kernels.tileColumns
+        let chunks = Compute.chunkCount(work: m * n * k, items: tiles, threads: threads)
+        Compute.forEachChunk(chunks, threads: threads) { chunk in
+            let first = tiles * chunk / chunks * kernels.tileColumns, last = tiles * (chunk + 1) / chunks * kernels.tileColumns
+            gemmNarrow(operands, n: n, rows: first..<min(m, last))
+        }
+        return
+    }
     let packed = usesPackedPath(transA: transA, m: m, n: n, k: k, lda: lda, kernels: kernels)
     // Split the longer side of C, in whole tiles, into one contiguous range per thread.
     let splitColumns = n >= m
@@ -65,6 +75,14 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 func usesPackedPath(transA: Bool, m: Int, n: Int, k: Int, lda: Int, kernels: KernelSet) -> Bool {
     guard m > kernels.tileRows && n > 2 * kernels.tileColumns && m * n * k >= 1 << 21 else { return false }
     return m * k >= 1 << 20 || lda % 256 == 0 || (transA && kernels.packsTransposedA)
+}
+
+/// Whether to compute Cᵀ (see `gemmNarrow`): C narrower than a tile and not a whole number of vectors
+/// (10 classes: 10 of AVX-512's 16 lanes, 10 of AVX2's 16 in two vectors), with rows enough to fill a tile's
+/// width instead. The direct path would take these shapes, so both give the same bits.
+@inline(__always)
+func usesNarrowPath(m: Int, n: Int, kernels: KernelSet) -> Bool {
+    n < kernels.tileColumns && n % kernels.lanes != 0 && m >= kernels.tileColumns
 }
 
 /// The arguments of one gemm call, passed down to the paths.
@@ -113,6 +131,37 @@ private func gemmDirect(_ o: GemmOperands, rows: Range<Int>, columns: Range<Int>
                      TileOperands(depth: o.k, a: o.a + i0 * aRowStride, aRowStride: aRowStride,
                                   aDepthStride: aDepthStride, b: b, bDepthStride: bDepthStride,
                                   c: o.c + i0 * o.ldc + j0, ldc: o.ldc, columns: width, alpha: o.alpha, beta: o.beta))
+        }
+    }
+}
+
+/// The narrow path over C[rows, 0..<n]: C as its transpose Cᵀ = op(B)ᵀ · op(A)ᵀ (n × m), so the tile's
+/// vectors run along C's rows. For each NR-wide sliver of rows, op(A)ᵀ is packed (B's packing, with A's
+/// transpose flag flipped) and op(B)ᵀ read in place; the tiles write Cᵀ with alpha 1 and beta 0 into
+/// scratch (the accumulators exactly), then C ← alpha·Cᵀᵀ + beta·C with the merge's own operations. Each
+/// C element is the direct path's chain of multiply-adds over the whole depth, and rounds as there.
+private func gemmNarrow(_ o: GemmOperands, n: Int, rows: Range<Int>) {
+    let mr = o.kernels.tileRows, nr = o.kernels.tileColumns
+    let scratch = Scratch.current
+    let sliver = scratch.floats(.gemmB, count: o.k * nr)
+    let transposed = scratch.floats(.gemmA, count: n * nr)
+    // op(B)ᵀ (n × k) element (j, p) = op(B)(p, j).
+    let bRowStride = o.transB ? o.ldb : 1, bDepthStride = o.transB ? 1 : o.ldb
+    for i0 in stride(from: rows.lowerBound, to: rows.upperBound, by: nr) {
+        let width = min(nr, rows.upperBound - i0)
+        o.kernels.packB(!o.transA, o.a, o.lda, 0, i0, o.k, width, sliver)
+        for j0 in stride(from: 0, to: n, by: mr) {
+            o.kernels.tile(min(mr, n - j0),
+                           TileOperands(depth: o.k, a: o.b + j0 * bRowStride, aRowStride: bRowStride, aDepthStride: bDepthStride,
+                                        b: sliver, bDepthStride: nr, c: transposed + j0 * nr, ldc: nr, columns: width,
+                                        alpha: 1, beta: 0))
+        }
+        for i in 0..<width {
+            let row = o.c + (i0 + i) * o.ldc
+            for j in 0..<n {
+                let sum = transposed[j * nr + i] * o.alpha
+                row[j] = o.beta == 0 ? sum : sum + row[j] * o.beta
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ final class Scratch {
     /// What a buffer holds. Kernels that run nested (a convolution calling gemm) use different slots.
     enum Slot: Int, CaseIterable {
         case gemmA, gemmB, packedOperand, lstmRows
-        case convOffsets, convLayout, convWide, convGradients, convLayoutGradient
+        case convOffsets, convLayout, convWide, convGradients, convLayoutGradient, convFlippedWeight
     }
 
     private var buffers: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: Slot.allCases.count)

@@ -1,5 +1,6 @@
 // Elementwise activations, forward and backward. Each backward takes the forward's output (all three
 // derivatives are functions of it) and adds into dInput. Sizes: count = number of elements.
+import KernelInterface
 
 /// `out = max(input, 0)`.
 public func reluForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int) {
@@ -9,11 +10,14 @@ public func reluForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<F
 }
 
 /// `dInput += dOut` where the forward's output is positive (the derivative at 0 is taken as 0, as
-/// PyTorch does).
+/// PyTorch does). The kernel set's masked add: the baseline build compiled this loop to a compare and a
+/// branch per element, mispredicted half the time (6% of the fc 784→1000→1000→10 step in perf).
 public func reluBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                          out: UnsafePointer<Float>, count: Int) {
+    let kernels = Kernels.current
     parallelRanges(count, grain: elementGrain) { range in
-        for i in range { dInput[i] += out[i] > 0 ? dOut[i] : 0 }
+        let start = range.lowerBound
+        kernels.maskedAccumulate(dInput + start, nil, dOut + start, out + start, range.count)
     }
 }
 

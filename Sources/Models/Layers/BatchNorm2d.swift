@@ -21,14 +21,15 @@ public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: U
                                        runningMean: UnsafeMutablePointer<Float>, runningVar: UnsafeMutablePointer<Float>,
                                        n: Int, c: Int, hw: Int, eps: Float, momentum: Float, relu: Bool = false) {
     let m = n * hw
+    let kernels = Kernels.current
     // Channels are independent: threads split them, each channel's sums keep their order.
     parallelRanges(c, grain: max(1, elementGrain / m)) { channels in
         for ch in channels {
             var sum = 0.0
-            for sample in 0..<n { sum += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: 0, squared: false)) }
+            for sample in 0..<n { sum += Double(kernels.planeSum(input + (sample * c + ch) * hw, hw, 0, false)) }
             let mu = Float(sum / Double(m))
             var squares = 0.0
-            for sample in 0..<n { squares += Double(planeSum(input + (sample * c + ch) * hw, hw, shift: mu, squared: true)) }
+            for sample in 0..<n { squares += Double(kernels.planeSum(input + (sample * c + ch) * hw, hw, mu, true)) }
             let variance = squares / Double(m)
             let inv = Float(1 / (variance + Double(eps)).squareRoot())
             mean[ch] = mu
@@ -36,8 +37,10 @@ public func batchNorm2dTrainingForward(out: UnsafeMutablePointer<Float>, mean: U
             let unbiased = m > 1 ? variance * Double(m) / Double(m - 1) : variance
             runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * mu
             runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
-            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: mu, scale: inv * weight[ch], bias: bias[ch],
-                            relu: relu)
+            for sample in 0..<n {
+                let offset = (sample * c + ch) * hw
+                kernels.normalizePlane(out + offset, input + offset, hw, mu, inv * weight[ch], bias[ch], relu)
+            }
         }
     }
 }
@@ -48,11 +51,14 @@ public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input
                                          weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                          runningMean: UnsafePointer<Float>, runningVar: UnsafePointer<Float>,
                                          n: Int, c: Int, hw: Int, eps: Float, relu: Bool = false) {
+    let kernels = Kernels.current
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
         for ch in channels {
             let inv = 1 / (runningVar[ch] + eps).squareRoot()
-            normalizePlanes(out, input, channel: ch, n: n, c: c, hw: hw, mean: runningMean[ch], scale: inv * weight[ch],
-                            bias: bias[ch], relu: relu)
+            for sample in 0..<n {
+                let offset = (sample * c + ch) * hw
+                kernels.normalizePlane(out + offset, input + offset, hw, runningMean[ch], inv * weight[ch], bias[ch], relu)
+            }
         }
     }
 }
@@ -92,43 +98,6 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
             for sample in 0..<n {
                 kernels.batchNormInputGradient(plane(sample), dInput + (sample * c + ch) * hw, k, meanG, meanGX)
             }
-        }
-    }
-}
-
-// MARK: - Plane helpers
-
-/// Σ x (or Σ (x − shift)² when `squared`) over one plane of `count` floats, in 16 lanes then a fixed tree.
-@inline(__always)
-private func planeSum(_ x: UnsafePointer<Float>, _ count: Int, shift: Float, squared: Bool) -> Float {
-    var lanes = SIMD16<Float>(repeating: 0)
-    let s = SIMD16<Float>(repeating: shift)
-    var i = 0
-    while i + 16 <= count {
-        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - s
-        lanes = squared ? lanes + v * v : lanes + v
-        i += 16
-    }
-    var tail: Float = 0
-    while i < count {
-        let v = x[i] - shift
-        tail += squared ? v * v : v
-        i += 1
-    }
-    return horizontalSum(lanes) + tail
-}
-
-/// `out = (x − mean)·scale + bias` (then max(·, 0) with `relu`) over channel `channel` of every sample.
-@inline(__always)
-private func normalizePlanes(_ out: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, channel: Int,
-                             n: Int, c: Int, hw: Int, mean: Float, scale: Float, bias: Float, relu: Bool) {
-    for sample in 0..<n {
-        let offset = (sample * c + channel) * hw
-        let x = input + offset, y = out + offset
-        if relu {
-            for i in 0..<hw { y[i] = max((x[i] - mean) * scale + bias, 0) }
-        } else {
-            for i in 0..<hw { y[i] = (x[i] - mean) * scale + bias }
         }
     }
 }
