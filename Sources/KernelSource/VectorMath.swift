@@ -8,13 +8,23 @@
 //
 // Every element goes through the same SIMD16 code, tails included (padded), so a value's result never
 // depends on where it sits in a buffer: results are the same for any batch size or thread split.
+//
+// exp, tanh and sigmoid are `@inline(always)` (SE-0496, Swift 6.3; older compilers get the hint
+// `@inline(__always)`), which the optimiser ignored: it left them out of line in the LSTM cell, the softmax
+// loop and Models' activations, and across the call a SIMD16 travels as four 128-bit halves, so each select
+// became per-half mask conversions (vpmovd2m, vpmovm2d) instead of one compare into a mask register,
+// vmaxps/vminps or vblendvps.
 
 /// e^x to about 1 ulp for x in [−87.3, 88.3]; 0 below, and e^88.3 above (no infinities: softmax and
 /// sigmoid inputs stay finite).
 ///
 /// Cephes' `expf`: x = n·ln2 + r with |r| ≤ ln2/2 (ln2 split in two for an exact product), e^r by a
 /// degree-6 minimax polynomial, then 2ⁿ built in the exponent bits.
+#if compiler(>=6.3)
+@inline(always)
+#else
 @inline(__always)
+#endif
 func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     // Comparisons and selects, not `clamped(lowerBound:upperBound:)`: the standard library's generic version
     // is not specialised here and costs a call per vector.
@@ -44,7 +54,11 @@ func vectorExp(_ x: SIMD16<Float>) -> SIMD16<Float> {
 
 /// tanh(x) to a few ulp: Cephes' odd polynomial for |x| < 0.625 (where 1 − 2/(e^{2x}+1) would cancel),
 /// 1 − 2/(e^{2|x|} + 1) with the sign restored elsewhere.
+#if compiler(>=6.3)
+@inline(always)
+#else
 @inline(__always)
+#endif
 func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let a = x.replacing(with: -x, where: x .< 0)
     let e = vectorExp(a + a)
@@ -61,7 +75,11 @@ func vectorTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
 }
 
 /// σ(x) = 1 / (1 + e^{−x}).
+#if compiler(>=6.3)
+@inline(always)
+#else
 @inline(__always)
+#endif
 func vectorSigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> {
     1 / (1 + vectorExp(-x))
 }
