@@ -101,19 +101,7 @@ public func gruBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: UnsafeM
         gemm(transA: false, transB: false, m: batch, n: hidden, k: gateWidth, alpha: 1, a: dGatesHidden + t * batch * gateWidth,
              lda: gateWidth, b: weightHH, ldb: hidden, beta: 1, c: dH0, ldc: hidden)
     }
-    // dW_hh (3H, H) += dGatesHiddenᵀ (3H, T·B) · h_{t−1} (T·B, H), the states before each step.
-    gemm(transA: true, transB: false, m: gateWidth, n: hidden, k: rows, alpha: 1, a: dGatesHidden, lda: gateWidth,
-         b: h, ldb: hidden, beta: 1, c: dWeightHH, ldc: hidden)
-    // dW_ih (3H, I) += dGatesInputᵀ · input (T·B, I)
-    gemm(transA: true, transB: false, m: gateWidth, n: inputSize, k: rows, alpha: 1, a: dGatesInput, lda: gateWidth,
-         b: input, ldb: inputSize, beta: 1, c: dWeightIH, ldc: inputSize)
-    if let dInput {
-        // dInput (T·B, I) += dGatesInput (T·B, 3H) · W_ih (3H, I)
-        gemm(transA: false, transB: false, m: rows, n: inputSize, k: gateWidth, alpha: 1, a: dGatesInput, lda: gateWidth,
-             b: weightIH, ldb: inputSize, beta: 1, c: dInput, ldc: inputSize)
-    }
-    for row in 0..<rows {
-        addRow(dBiasIH, dGatesInput + row * gateWidth, gateWidth)
-        addRow(dBiasHH, dGatesHidden + row * gateWidth, gateWidth)
-    }
+    recurrentParameterGradients(dGatesInput: dGatesInput, dGatesHidden: dGatesHidden, gateWidth: gateWidth, h: h, input: input,
+                                rows: rows, hidden: hidden, inputSize: inputSize, weightIH: weightIH, dWeightIH: dWeightIH,
+                                dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH, dInput: dInput)
 }

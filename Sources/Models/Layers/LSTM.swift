@@ -69,34 +69,36 @@ public func lstmBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: Unsafe
         // The recurrent gradient for step t − 1: dGates_t (B, 4H) · W_hh (4H, H).
         gemm(transA: false, m: batch, a: da, lda: gateWidth, packed: recurrent, beta: 0, c: dH0, ldc: hidden)
     }
-    lstmParameterGradients(dGates: dGates, h: h, input: input, rows: steps * batch, hidden: hidden, inputSize: inputSize,
-                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
-                           dInput: dInput)
+    recurrentParameterGradients(dGatesInput: dGates, dGatesHidden: dGates, gateWidth: gateWidth, h: h, input: input,
+                                rows: steps * batch, hidden: hidden, inputSize: inputSize, weightIH: weightIH,
+                                dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH, dInput: dInput)
 }
 
-/// The parameter and input gradients of an LSTM from its gate gradients, all steps at once:
-/// dGates (rows, 4H), h (rows, H) the states before each step, input (rows, I); padded rows have zero
-/// dGates. Accumulates into dW_hh (4H, H), dW_ih (4H, I), both biases and dInput (rows, I).
-func lstmParameterGradients(dGates: UnsafePointer<Float>, h: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
-                            hidden: Int, inputSize: Int, weightIH: UnsafePointer<Float>,
-                            dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
-                            dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
-                            dInput: UnsafeMutablePointer<Float>?) {
-    let gateWidth = 4 * hidden
-    // dW_hh (4H, H) += dGatesᵀ (4H, T·B) · h_{t−1} (T·B, H), the states before each step.
-    gemm(transA: true, transB: false, m: gateWidth, n: hidden, k: rows, alpha: 1, a: dGates, lda: gateWidth,
+/// The parameter and input gradients of a gated recurrent layer (LSTM, GRU) from its gate gradients, all
+/// steps at once: dGatesInput and dGatesHidden (rows, G) are d loss / d the input-side and hidden-side
+/// pre-activations (one buffer for an LSTM; a GRU's candidate rows differ by the factor r), h (rows, H)
+/// the states before each step, input (rows, I); padded rows have zero gate gradients. Accumulates into
+/// dW_hh (G, H), dW_ih (G, I), both biases and dInput (rows, I).
+func recurrentParameterGradients(dGatesInput: UnsafePointer<Float>, dGatesHidden: UnsafePointer<Float>, gateWidth: Int,
+                                 h: UnsafePointer<Float>, input: UnsafePointer<Float>, rows: Int,
+                                 hidden: Int, inputSize: Int, weightIH: UnsafePointer<Float>,
+                                 dWeightIH: UnsafeMutablePointer<Float>, dWeightHH: UnsafeMutablePointer<Float>,
+                                 dBiasIH: UnsafeMutablePointer<Float>, dBiasHH: UnsafeMutablePointer<Float>,
+                                 dInput: UnsafeMutablePointer<Float>?) {
+    // dW_hh (G, H) += dGatesHiddenᵀ (G, T·B) · h_{t−1} (T·B, H), the states before each step.
+    gemm(transA: true, transB: false, m: gateWidth, n: hidden, k: rows, alpha: 1, a: dGatesHidden, lda: gateWidth,
          b: h, ldb: hidden, beta: 1, c: dWeightHH, ldc: hidden)
-    // dW_ih (4H, I) += dGatesᵀ · input (T·B, I)
-    gemm(transA: true, transB: false, m: gateWidth, n: inputSize, k: rows, alpha: 1, a: dGates, lda: gateWidth,
+    // dW_ih (G, I) += dGatesInputᵀ · input (T·B, I)
+    gemm(transA: true, transB: false, m: gateWidth, n: inputSize, k: rows, alpha: 1, a: dGatesInput, lda: gateWidth,
          b: input, ldb: inputSize, beta: 1, c: dWeightIH, ldc: inputSize)
     if let dInput {
-        // dInput (T·B, I) += dGates (T·B, 4H) · W_ih (4H, I)
-        gemm(transA: false, transB: false, m: rows, n: inputSize, k: gateWidth, alpha: 1, a: dGates, lda: gateWidth,
+        // dInput (T·B, I) += dGatesInput (T·B, G) · W_ih (G, I)
+        gemm(transA: false, transB: false, m: rows, n: inputSize, k: gateWidth, alpha: 1, a: dGatesInput, lda: gateWidth,
              b: weightIH, ldb: inputSize, beta: 1, c: dInput, ldc: inputSize)
     }
     for row in 0..<rows {
-        add(dGates + row * gateWidth, into: dBiasIH, count: gateWidth)
-        add(dGates + row * gateWidth, into: dBiasHH, count: gateWidth)
+        add(dGatesInput + row * gateWidth, into: dBiasIH, count: gateWidth)
+        add(dGatesHidden + row * gateWidth, into: dBiasHH, count: gateWidth)
     }
 }
 

@@ -125,9 +125,9 @@ public func packedLSTMBackward(dInput: UnsafeMutablePointer<Float>?, dWeightIH: 
             n += 1
         }
     }
-    lstmParameterGradients(dGates: dGates, h: hRunning, input: inputRunning, rows: n, hidden: hidden, inputSize: inputSize,
-                           weightIH: weightIH, dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH,
-                           dInput: nil)
+    recurrentParameterGradients(dGatesInput: dGates, dGatesHidden: dGates, gateWidth: 4 * hidden, h: hRunning,
+                                input: inputRunning, rows: n, hidden: hidden, inputSize: inputSize, weightIH: weightIH,
+                                dWeightIH: dWeightIH, dWeightHH: dWeightHH, dBiasIH: dBiasIH, dBiasHH: dBiasHH, dInput: nil)
 }
 
 /// Calls `body(first, count, running)` for each maximal run of batch columns that all run step t
