@@ -315,7 +315,6 @@ public final class LanguageModel: Network {
         let p = parameters.values, g = parameters.grads
         let rows = steps * streams
         let hiddenCount = rows * hiddenSize
-        zeroElements(work.dLogits.pointer, rows * vocabulary)
         zeroElements(work.dEmbedded.pointer, rows * embeddingSize)
         for k in 0..<layers { zeroElements(work.dOutput[k].pointer, hiddenCount) }
         if dropout > 0 {
@@ -323,9 +322,10 @@ public final class LanguageModel: Network {
             for k in 0..<layers { zeroElements(work.dDropped[k].pointer, hiddenCount) }
         }
 
-        softmaxCrossEntropyBackward(dLogits: work.dLogits.pointer, probs: work.probs.pointer, labels: work.targets.pointer,
-                                    n: rows, classes: vocabulary, scale: 1 / Float(rows))
-        linearBackward(dInput: layerOutput(layers - 1).grad, dWeight: g + decoderWeight.offset, dBias: g + decoderBias.offset,
+        // dLogits is written whole, with the decoder's bias gradient in the same pass.
+        softmaxCrossEntropyGradient(dLogits: work.dLogits.pointer, dBias: g + decoderBias.offset, probs: work.probs.pointer,
+                                    labels: work.targets.pointer, n: rows, classes: vocabulary, scale: 1 / Float(rows))
+        linearBackward(dInput: layerOutput(layers - 1).grad, dWeight: g + decoderWeight.offset, dBias: nil,
                        dOut: work.dLogits.pointer, input: layerOutput(layers - 1).value, weight: p + decoderWeight.offset,
                        n: rows, c: hiddenSize, oc: vocabulary)
         for k in stride(from: layers - 1, through: 0, by: -1) {
