@@ -2,6 +2,8 @@
 public enum KeyKind: Equatable, Sendable {
     /// A number in `range` (bounds included unless `exclusiveMinimum`).
     case number(ClosedRange<Double>, exclusiveMinimum: Bool = false)
+    /// A number in [0, 1): a dropout rate, whose keep-scale 1/(1 − p) has no value at 1.
+    case probability
     /// An integer in `range`.
     case integer(ClosedRange<Int>)
     case bool
@@ -19,6 +21,8 @@ public enum KeyKind: Equatable, Sendable {
         switch (self, value) {
         case let (.number(range, exclusive), .number(x)):
             return range.contains(x) && !(exclusive && x == range.lowerBound)
+        case let (.probability, .number(x)):
+            return x >= 0 && x < 1
         case let (.integer(range), .number(x)):
             return Self.isInteger(x, in: range)
         case (.bool, .bool), (.string, .string): return true
@@ -34,7 +38,7 @@ public enum KeyKind: Equatable, Sendable {
     /// Whether `value` has the type this kind wants, whatever its range.
     public func matchesType(of value: KeyValue) -> Bool {
         switch (self, value) {
-        case (.number, .number), (.integer, .number), (.bool, .bool), (.choice, .string), (.string, .string),
+        case (.number, .number), (.probability, .number), (.integer, .number), (.bool, .bool), (.choice, .string), (.string, .string),
              (.numbers, .numbers), (.integers, .numbers): return true
         default: return false
         }
@@ -53,6 +57,7 @@ public enum KeyKind: Equatable, Sendable {
         switch self {
         case let .number(r, exclusive): return "a number " + Self.numberRange(r, exclusive: exclusive)
         case let .integer(r): return "an integer " + Self.intRange(r)
+        case .probability: return "a number " + Self.probabilityRange
         case .bool: return "true or false"
         case let .choice(options): return "one of " + options.joined(separator: ", ")
         case .string: return "a string"
@@ -64,8 +69,11 @@ public enum KeyKind: Equatable, Sendable {
     /// What a value of the right type but out of range must be: the bare range for numbers ("≥ 0"),
     /// `expected` otherwise, as in "invalid lr: -0.1 (must be ≥ 0)".
     public var requirement: String {
-        if case let .number(r, exclusive) = self { return Self.numberRange(r, exclusive: exclusive) }
-        return expected
+        switch self {
+        case let .number(r, exclusive): return Self.numberRange(r, exclusive: exclusive)
+        case .probability: return Self.probabilityRange
+        default: return expected
+        }
     }
 
     /// A value this kind accepts, for tests and examples: the lower end of its range.
@@ -74,6 +82,7 @@ public enum KeyKind: Equatable, Sendable {
         case let .number(r, exclusive):
             let low = r.lowerBound.isFinite ? r.lowerBound : min(0, r.upperBound)
             return .number(exclusive ? (r.upperBound.isFinite ? (low + r.upperBound) / 2 : low + 1) : low)
+        case .probability: return .number(0)
         case let .integer(r): return .number(Double(r.lowerBound))
         case .bool: return .bool(true)
         case let .choice(options): return .string(options[0])
@@ -88,6 +97,8 @@ public enum KeyKind: Equatable, Sendable {
     private static func isInteger(_ x: Double, in range: ClosedRange<Int>) -> Bool {
         x.rounded() == x && x >= Double(range.lowerBound) && x <= Double(range.upperBound)
     }
+
+    private static let probabilityRange = "in [0, 1)"
 
     private static func bound(_ x: Double) -> String { x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
 

@@ -139,5 +139,10 @@ import TestSupport
         #expect(schedule.status == 2 && schedule.stderr.contains("runs alternate_sg's own epoch schedule"), "\(schedule.stderr)")
         let overflow = try validate(#""optimizer": "adam", "epochs": 30, "restart_base": [5, 10]"#)
         #expect(overflow.status == 2 && overflow.stderr.contains("runs out at epoch 11 of 30"), "\(overflow.stderr)")
+        // A dropout rate of 1 has no keep-scale 1/(1 − p): refused by validate, not at the run's start.
+        let certain = try validate(#""optimizer": "adam", "use_sg": true, "sg_dropout": 1, "dropouth": 0.99"#)
+        #expect(certain.status == 2 && certain.stderr.contains("invalid sg_dropout for model qrnn_lm: 1 (expected a number in [0, 1))"),
+                "\(certain.stderr)")
+        #expect(!certain.stderr.contains("dropouth"), "0.99 is a rate: \(certain.stderr)")
     }
 }

@@ -13,11 +13,11 @@ public enum AltSGKeys {
     public static let nlayers = KeySpec("nlayers", .integer(1...16), .number(2), "QRNN layers (layer 0 window 2, the others 1)")
     public static let bptt = KeySpec("bptt", .integer(1...100_000), .number(35),
                                      "mean BPTT window in training (AWD variable length; lr scaled by seq_len/bptt), fixed window in evaluation")
-    public static let dropoute = KeySpec("dropoute", .number(0...1), .number(0.1), "embedding dropout: whole words, < 1")
-    public static let dropouti = KeySpec("dropouti", .number(0...1), .number(0.65), "locked dropout on the embeddings, < 1")
-    public static let dropouth = KeySpec("dropouth", .number(0...1), .number(0.3), "locked dropout between QRNN layers, < 1")
-    public static let dropout = KeySpec("dropout", .number(0...1), .number(0.4), "locked dropout on the last layer's output, < 1")
-    public static let wdrop = KeySpec("wdrop", .number(0...1), .number(0.5), "weight drop (DropConnect) on each QRNN matrix, < 1")
+    public static let dropoute = KeySpec("dropoute", .probability, .number(0.1), "embedding dropout: whole words")
+    public static let dropouti = KeySpec("dropouti", .probability, .number(0.65), "locked dropout on the embeddings")
+    public static let dropouth = KeySpec("dropouth", .probability, .number(0.3), "locked dropout between QRNN layers")
+    public static let dropout = KeySpec("dropout", .probability, .number(0.4), "locked dropout on the last layer's output")
+    public static let wdrop = KeySpec("wdrop", .probability, .number(0.5), "weight drop (DropConnect) on each QRNN matrix")
     /// AR weight. RMSprop's `alpha` is the optimizer's: with `rmsprop` write `model.alpha` / `optimizer.alpha`.
     public static let alpha = KeySpec("alpha", .number(0...1e6), .number(2), "activation regularisation α·mean(output²)")
     public static let beta = KeySpec("beta", .number(0...1e6), .number(1), "temporal activation regularisation β·mean(Δoutput²)")
@@ -28,8 +28,8 @@ public enum AltSGKeys {
                                        "synthesizer layers: qrnn (one scan over all elements, the README's), lstm or gru (a state per element)")
     public static let sgHidden = KeySpec("sg_hidden_num", .integer(1...65_536), .number(50), "synthesizer units")
     public static let sgLayers = KeySpec("sg_nlayers", .integer(1...16), .number(1), "synthesizer recurrent layers")
-    public static let sgDropout = KeySpec("sg_dropout", .number(0...1), .number(0),
-                                          "dropout between synthesizer layers (none with one layer; the README commands: 0.1), < 1")
+    public static let sgDropout = KeySpec("sg_dropout", .probability, .number(0),
+                                          "dropout between synthesizer layers (none with one layer; the README commands: 0.1)")
     public static let sgLR = KeySpec("sg_lr", .number(0...1, exclusiveMinimum: true), .number(1e-3),
                                      "the synthesizer's Adam lr (alternate_sg: 1e-3, never scheduled)")
     public static let sgWeightDecay = KeySpec("sg_wdecay", .number(0...1), .number(1.2e-6), "the synthesizer's Adam L2 weight decay (alternate_sg: --wdecay)")
@@ -54,23 +54,18 @@ public enum AltSGKeys {
                                         useSG, sgtype, sgHidden, sgLayers, sgDropout, sgLR, sgWeightDecay, fixSG, sgCombinedPass,
                                         restartBase, restartLR, mixture, whenSwitch, validBatch, testBatch]
 
-    /// The AWD regularisation of `settings`; a probability of 1 or more is a `SettingError`.
+    /// The AWD regularisation of `settings` (its kinds keep every rate in [0, 1)).
     public static func regularization(_ settings: Settings) throws -> AWDRegularization {
-        func probability(_ spec: KeySpec) throws -> Float {
-            let p = try settings.number(spec)
-            guard p < 1 else { throw SettingError(key: spec.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
-            return Float(p)
-        }
+        func probability(_ spec: KeySpec) throws -> Float { Float(try settings.number(spec)) }
         return AWDRegularization(embedding: try probability(dropoute), input: try probability(dropouti), hidden: try probability(dropouth),
                                  output: try probability(dropout), weight: try probability(wdrop),
                                  alpha: Float(try settings.number(alpha)), beta: Float(try settings.number(beta)))
     }
 
     /// The synthesizer `settings` describe (`sgtype`, `sg_hidden_num`, `sg_nlayers`, `sg_dropout`), its
-    /// parameters and noise from `seed`; a dropout of 1 or more is a `SettingError`.
+    /// parameters and noise from `seed`.
     public static func synthesizer(_ settings: Settings, seed: UInt64) throws -> Synthesizer {
         let dropout = try settings.number(sgDropout)
-        guard dropout < 1 else { throw SettingError(key: sgDropout.name, "expected a number in [0, 1), got \(KeyValue.number(dropout).text)") }
         let name = try settings.string(sgtype)
         guard let type = SynthesizerType(rawValue: name) else {
             preconditionFailure("AltSGKeys: sgtype \(name) passed validation but names no synthesizer")

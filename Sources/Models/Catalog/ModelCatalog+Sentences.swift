@@ -11,7 +11,7 @@ extension ModelCatalog {
                                  "sentence encoder: lstm (last hidden state), convnet (4 conv layers, max over time), infersent (BiLSTM, max over time)")
     static let encLSTMDim = KeySpec("enc_lstm_dim", .integer(1...65_536), .number(200), "encoder width H (the LSTM's hidden size; 2H conv channels)")
     static let fcDim = KeySpec("fc_dim", .integer(1...65_536), .number(200), "classifier hidden width")
-    static let dpoutFC = KeySpec("dpout_fc", .number(0...1), .number(0.2), "classifier dropout before each linear (training only); < 1")
+    static let dpoutFC = KeySpec("dpout_fc", .probability, .number(0.2), "classifier dropout before each linear (training only)")
     static let nliStep = KeySpec("step", .choice(["study", "plain"]), .string("study"),
                                  "study: two optimizer steps per batch as the study's train.py (the mean gradient, then the gradient / batch size "
                                      + "with the lr shrunk so its norm is at most max_norm); plain: one step on the mean gradient")
@@ -51,7 +51,6 @@ extension ModelCatalog {
             switch (name, data) {
             case let ("nli", .sentencePairs(pairs)):
                 let p = try settings.number(dpoutFC)
-                guard p < 1 else { throw SettingError(key: dpoutFC.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
                 let network = try NLINet(encoder: NLINet.Encoder(rawValue: try settings.string(encoder)) ?? .infersent, vectors: pairs.vectors,
                                          vocabulary: pairs.vocabulary.count, embeddingSize: pairs.vectorSize,
                                          hiddenSize: try settings.integer(encLSTMDim), fcSize: try settings.integer(fcDim),

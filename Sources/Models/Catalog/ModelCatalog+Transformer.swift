@@ -12,8 +12,8 @@ extension ModelCatalog {
     static let transformerWidth = KeySpec("width", .integer(1...16_384), .number(128), "model width (embedding and residual stream); FFN is 4·width")
     static let transformerContext = KeySpec("context", .integer(1...8192), .number(64),
                                             "window length in tokens (the worker cuts the streams into windows of this many; positions 0..<context)")
-    static let transformerDropout = KeySpec("dropout", .number(0...1), .number(0.1),
-                                            "dropout on embeddings, attention probabilities and each sub-block's output; < 1")
+    static let transformerDropout = KeySpec("dropout", .probability, .number(0.1),
+                                            "dropout on embeddings, attention probabilities and each sub-block's output")
 
     static let robertaCheckpoint = KeySpec("checkpoint", .string, absent: "none: a seeded initialisation of the size keys",
                                            "folder with config.json and model.safetensors (a transformers RoBERTa checkpoint, e.g. roberta-base)")
@@ -22,8 +22,8 @@ extension ModelCatalog {
     static let robertaWidth = KeySpec("width", .integer(1...16_384), .number(768), "hidden size without a checkpoint; FFN is 4·width")
     static let robertaContext = KeySpec("context", .integer(1...8192), .number(128),
                                         "block length in tokens (the study's block; at most max_position_embeddings − 2)")
-    static let robertaDropout = KeySpec("dropout", .number(0...1), absent: "the checkpoint's (0.1 in roberta-base)",
-                                        "hidden and attention-probability dropout; < 1")
+    static let robertaDropout = KeySpec("dropout", .probability, absent: "the checkpoint's (0.1 in roberta-base)",
+                                        "hidden and attention-probability dropout")
 
     static let saveWeights = KeySpec("save_weights", .bool, .bool(false),
                                      "write model.safetensors (+ config.json for roberta_lm) to results/<sweep>/models/<id>/ when the run ends ok")
@@ -62,7 +62,6 @@ extension ModelCatalog {
     /// transformer_lm at the size keys.
     static func buildDecoder(_ name: String, _ settings: Settings, _ vocabulary: Int, _ seed: UInt64) throws -> TransformerLanguageModel {
         let p = try settings.number(transformerDropout)
-        guard p < 1 else { throw SettingError(key: transformerDropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
         let width = try settings.integer(transformerWidth), heads = try settings.integer(transformerHeads)
         guard width % heads == 0 else {
             throw SettingError(key: transformerHeads.name, "heads \(heads) must divide width \(width)")
@@ -79,7 +78,6 @@ extension ModelCatalog {
     /// a pad: a word corpus has none; positions start at 2 as in RoBERTa).
     static func buildRoberta(_ settings: Settings, _ vocabulary: Int, _ seed: UInt64) throws -> TransformerLanguageModel {
         let p = try settings.given(robertaDropout)?.number
-        if let p, p >= 1 { throw SettingError(key: robertaDropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
         let context = try settings.integer(robertaContext)
         if case let .string(folder)? = try settings.given(robertaCheckpoint) {
             for spec in [robertaLayers, robertaHeads, robertaWidth] where settings.isGiven(spec) {

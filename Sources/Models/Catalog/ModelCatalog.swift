@@ -30,8 +30,8 @@ public enum ModelCatalog {
     static let emsize = KeySpec("emsize", .integer(1...65_536), .number(64), "embedding size")
     static let nhid = KeySpec("nhid", .integer(1...65_536), .number(128), "LSTM hidden units per layer")
     static let nlayers = KeySpec("nlayers", .integer(1...16), .number(1), "LSTM layers")
-    static let dropout = KeySpec("dropout", .number(0...1), .number(0),
-                                     "dropout on embeddings, between LSTM layers and on the output; < 1")
+    static let dropout = KeySpec("dropout", .probability, .number(0),
+                                     "dropout on embeddings, between LSTM layers and on the output")
     static let bptt = KeySpec("bptt", .integer(1...100_000), .number(35), "truncated-BPTT window length (time steps)")
     static let widths = KeySpec("widths", .integers(1...100_000, count: 1...16), .numbers([1000, 500, 250, 30]),
                                     "encoder widths, the last one the code; the decoder mirrors them")
@@ -166,7 +166,6 @@ public enum ModelCatalog {
                 throw ModelError.unsupportedData(model: name, "needs a token corpus (a vocabulary), got samples")
             }
             let p = try settings.number(dropout)
-            guard p < 1 else { throw SettingError(key: dropout.name, "expected a number in [0, 1), got \(KeyValue.number(p).text)") }
             return try LanguageModel(name: name, vocabulary: vocabulary, embeddingSize: try settings.integer(emsize),
                                      hiddenSize: try settings.integer(nhid),
                                      layers: try settings.integer(nlayers), dropout: Float(p),
