@@ -3,21 +3,22 @@
 import Foundation
 import TestSupport
 
-/// One parsed `Tests/Fixtures/altsg/*.json` file.
+/// One parsed `Tests/Fixtures/altsg/*.json` file, or a file of the same format in another family
+/// (`torch`: our PyTorch references for what the original's cases do not cover).
 struct AltSGFixtureCase {
     static let family = "altsg"
     let name: String
     let json: [String: Any]
 
-    init(_ name: String) throws {
+    init(_ name: String, family: String = Self.family) throws {
         self.name = name
-        json = try Fixtures.json(Self.family, name)
+        json = try Fixtures.json(family, name)
     }
 
     /// The case names whose `model` key is one of `models`, sorted. An unreadable file is kept (its test
     /// then fails loudly) rather than skipped; a missing folder gives none, which AltSGFixtureDiscoveryTests
     /// reports.
-    static func names(models: Set<String>) -> [String] {
+    static func names(models: Set<String>, family: String = Self.family) -> [String] {
         ((try? Fixtures.names(family)) ?? []).filter { name in
             guard let json = try? Fixtures.json(family, name) else { return true }
             return models.contains(json["model"] as? String ?? "")

@@ -2,8 +2,8 @@
 // the recorded noise and zoneout masks, the injected gradient, g_A and g_B, the base gradients per pass
 // and in total, the synthesizer loss and gradients, with the switch on and off (README tolerances for
 // Float: 1e-4 per tensor normalised by its largest reference value, 1e-5 for losses). And the
-// synthesizer's backward by finite differences, and the step on the LSTM and GRU base models against an
-// independent computation.
+// synthesizer's backward by finite differences; the LSTM and GRU synthesizers against PyTorch's modules; and
+// the step on the LSTM and GRU base models against an independent computation.
 import Foundation
 import Testing
 import Models
@@ -95,6 +95,42 @@ import TestSupport
             lm.network.backward(loss: true, injected: nil)
             try expectGradients(lm.network.parameters, try fixture.namedTensors("grads_from_loss", in: record), "\(label) pass B")
         }
+    }
+
+    /// The LSTM and GRU synthesizers against PyTorch's nn.LSTM and nn.GRU (Tests/Fixtures/torch, written by
+    /// scripts/make-synthesizer-fixtures.py): two calls from a given state with recorded noise and dropout
+    /// masks (outputs and the state each leaves), then the second call's parameter gradients.
+    @Test(arguments: AltSGFixtureCase.names(models: ["rnn_synthesizer"], family: "torch"))
+    func recurrentSynthesizersMatchPyTorch(_ name: String) throws {
+        let fixture = try AltSGFixtureCase(name, family: "torch")
+        let config = try fixture.object("sg_config")
+        let type = try #require(SynthesizerType(rawValue: config["sgtype"] as? String ?? ""), "\(name): sgtype \(config["sgtype"] ?? "none")")
+        let synthesizer = try Synthesizer(type: type, hiddenSize: try #require(config["nhid"] as? Int), layers: try #require(config["nlayers"] as? Int),
+                                          dropout: Float(try #require(config["dropout"] as? Double)), seed: 0)
+        for param in try fixture.namedTensors("sg_params") {
+            let slot = try #require(synthesizer.parameters.slot(named: param.name), "\(name): no synthesizer parameter \(param.name)")
+            #expect(slot.shape == param.shape, "\(name): \(param.name) is \(slot.shape), expected \(param.shape)")
+            try synthesizer.parameters.setValues(param.name, param.value.floats)
+        }
+        let initial = try fixture.object("initial_state")
+        try synthesizer.setState(cells: try fixture.tensors("c", in: initial).map(\.floats), hidden: try fixture.tensors("h", in: initial).map(\.floats))
+        let calls = try #require(fixture.json["calls"] as? [[String: Any]])
+        for (i, call) in calls.enumerated() {
+            let randomness = SynthesizerRandomness(noise: try fixture.tensor("noise", in: call).value.floats,
+                                                   dropoutMasks: try fixture.tensors("dropout_masks", in: call).map(\.floats))
+            let output = synthesizer(try fixture.tensor("trigger", in: call).value.floats, randomness: randomness, record: i == calls.count - 1)
+            expectTensor(output, try fixture.tensor("output", in: call).value, "\(name) call \(i + 1) output")
+            let after = try fixture.object("state_after", in: call)
+            for (l, expected) in try fixture.tensors("h", in: after).enumerated() {
+                expectTensor(synthesizer.state.hidden[l], expected, "\(name) call \(i + 1) h\(l) after")
+            }
+            for (l, expected) in try fixture.tensors("c", in: after).enumerated() {
+                expectTensor(synthesizer.state.cells[l], expected, "\(name) call \(i + 1) c\(l) after")
+            }
+        }
+        synthesizer.parameters.zeroGrads()
+        synthesizer.backward(try fixture.tensor("upstream").value.floats)
+        try expectGradients(synthesizer.parameters, try fixture.namedTensors("sg_grads"), name)
     }
 
     /// The synthesizer's parameter gradients by central differences of Σ r ⊙ output, for every type, two
