@@ -26,6 +26,15 @@ import TestSupport
         }
     }
 
+    /// Sets the synthesizer's parameters to the fixture's `sg_params`, each checked by name and shape.
+    private func loadParameters(_ synthesizer: Synthesizer, _ fixture: AltSGFixtureCase, _ label: String) throws {
+        for param in try fixture.namedTensors("sg_params") {
+            let slot = try #require(synthesizer.parameters.slot(named: param.name), "\(label): no synthesizer parameter \(param.name)")
+            #expect(slot.shape == param.shape, "\(label): \(param.name) is \(slot.shape), expected \(param.shape)")
+            try synthesizer.parameters.setValues(param.name, param.value.floats)
+        }
+    }
+
     @Test(arguments: AltSGFixtureCase.names(models: ["qrnn_lm_dni"]))
     func matchesReference(_ name: String) throws {
         let fixture = try AltSGFixtureCase(name)
@@ -38,11 +47,7 @@ import TestSupport
             #expect(Float(config["sg_scale"] as? Double ?? 0) == syntheticGradientScale)
             let synthesizer = try Synthesizer(type: type, hiddenSize: try #require(config["nhid"] as? Int), layers: try #require(config["nlayers"] as? Int),
                                               zoneout: Float(try #require(config["zoneout"] as? Double)), seed: 0)
-            for param in try fixture.namedTensors("sg_params") {
-                let slot = try #require(synthesizer.parameters.slot(named: param.name), "\(label): no synthesizer parameter \(param.name)")
-                #expect(slot.shape == param.shape, "\(label): \(param.name) is \(slot.shape), expected \(param.shape)")
-                try synthesizer.parameters.setValues(param.name, param.value.floats)
-            }
+            try loadParameters(synthesizer, fixture, label)
             let initial = try fixture.object("sg_initial_state")
             try synthesizer.setState(cells: try fixture.tensors("c", in: initial).map(\.floats),
                                      previous: try fixture.tensor("prev_x", in: initial).value.floats)
@@ -107,11 +112,7 @@ import TestSupport
         let type = try #require(SynthesizerType(rawValue: config["sgtype"] as? String ?? ""), "\(name): sgtype \(config["sgtype"] ?? "none")")
         let synthesizer = try Synthesizer(type: type, hiddenSize: try #require(config["nhid"] as? Int), layers: try #require(config["nlayers"] as? Int),
                                           dropout: Float(try #require(config["dropout"] as? Double)), seed: 0)
-        for param in try fixture.namedTensors("sg_params") {
-            let slot = try #require(synthesizer.parameters.slot(named: param.name), "\(name): no synthesizer parameter \(param.name)")
-            #expect(slot.shape == param.shape, "\(name): \(param.name) is \(slot.shape), expected \(param.shape)")
-            try synthesizer.parameters.setValues(param.name, param.value.floats)
-        }
+        try loadParameters(synthesizer, fixture, name)
         let initial = try fixture.object("initial_state")
         try synthesizer.setState(cells: try fixture.tensors("c", in: initial).map(\.floats), hidden: try fixture.tensors("h", in: initial).map(\.floats))
         let calls = try #require(fixture.json["calls"] as? [[String: Any]])
