@@ -145,8 +145,24 @@ private func copy(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Floa
     }
 }
 
-/// dst[0..<count] = 0.
+/// dst[0..<count] = 0. The tail is written with `if`s, not a loop: LLVM turned a loop into a libc memset
+/// call per depth step of every padded sliver.
 @inline(__always)
 private func fillZero(_ dst: UnsafeMutablePointer<Float>, count: Int) {
-    for j in 0..<count { dst[j] = 0 }
+    var j = 0
+    while j + 16 <= count {
+        UnsafeMutableRawPointer(dst + j).storeBytes(of: SIMD16<Float>(), as: SIMD16<Float>.self)
+        j += 16
+    }
+    if j + 8 <= count {
+        UnsafeMutableRawPointer(dst + j).storeBytes(of: SIMD8<Float>(), as: SIMD8<Float>.self)
+        j += 8
+    }
+    if j + 4 <= count {
+        UnsafeMutableRawPointer(dst + j).storeBytes(of: SIMD4<Float>(), as: SIMD4<Float>.self)
+        j += 4
+    }
+    if j < count { dst[j] = 0 }
+    if j + 1 < count { dst[j + 1] = 0 }
+    if j + 2 < count { dst[j + 2] = 0 }
 }

@@ -86,29 +86,65 @@ enum RegisterTile<let rows: Int, let vectors: Int> {
 
     /// C ← alpha·acc + beta·C in separate multiplies and an add, lane by lane the same in the vector and
     /// the scalar (partial vector) branch. With beta = 1 and alpha = 1 it is exactly C + acc.
-    /// Whole tiles merge with vector loads and stores, unrolled, the accumulators staying in registers;
-    /// a tile with a partial vector goes through `mergePartial`, out of line (inline, its lane indexing
-    /// kept all the accumulators in memory for every tile).
+    /// The accumulators stay in registers only if every index into them is a constant, that is if these
+    /// loops are unrolled; LLVM unrolls a loop only within a size budget, so each loop covers at most 6
+    /// rows and tests nothing inside. As one loop over 12 rows with the beta test inside, it stayed rolled:
+    /// the accumulators then lived on the stack, zeroed by a 1.5 KB memset and stored and reloaded around
+    /// the depth loop on every call (at depth 10, dX of the 1000→10 layer, a third of the tile's time).
     @inline(__always)
     private static func merge(_ acc: inout InlineArray<24, Lane>, _ t: TileOperands) {
-        guard t.columns == lanes * vectors else { return mergePartial(acc, t) }
-        for i in 0..<rows {
-            for v in 0..<vectors {
-                let sum = acc[2 * i + v] * t.alpha
-                let target = UnsafeMutableRawPointer(t.c + i * t.ldc + lanes * v)
-                let merged = t.beta == 0 ? sum : sum + target.loadUnaligned(as: Lane.self) * t.beta
-                target.storeBytes(of: merged, as: Lane.self)
+        let half = min(rows, 6)
+        if t.columns != lanes * vectors {
+            // alpha·acc to the stack, with constant indices, for the lane-by-lane merge out of line.
+            withUnsafeTemporaryAllocation(of: Lane.self, capacity: 2 * rows) { sums in
+                for i in 0..<half { scaleRow(&acc, i, t.alpha, into: sums) }
+                for i in half..<rows { scaleRow(&acc, i, t.alpha, into: sums) }
+                mergePartial(UnsafePointer(sums.baseAddress!), t)
             }
+        } else if t.beta == 0 {
+            for i in 0..<half { storeRow(&acc, i, t) }
+            for i in half..<rows { storeRow(&acc, i, t) }
+        } else {
+            for i in 0..<half { mergeRow(&acc, i, t) }
+            for i in half..<rows { mergeRow(&acc, i, t) }
         }
     }
 
-    /// `merge` for a tile whose last vector is partial: the same operations, lane by lane there.
+    /// C row i ← alpha · acc row i (beta = 0: C is not read).
+    @inline(__always)
+    private static func storeRow(_ acc: inout InlineArray<24, Lane>, _ i: Int, _ t: TileOperands) {
+        let target = UnsafeMutableRawPointer(t.c + i * t.ldc)
+        target.storeBytes(of: acc[2 * i] * t.alpha, as: Lane.self)
+        if vectors == 2 { target.storeBytes(of: acc[2 * i + 1] * t.alpha, toByteOffset: lanes * 4, as: Lane.self) }
+    }
+
+    /// C row i ← alpha · acc row i + beta · C row i.
+    @inline(__always)
+    private static func mergeRow(_ acc: inout InlineArray<24, Lane>, _ i: Int, _ t: TileOperands) {
+        let target = UnsafeMutableRawPointer(t.c + i * t.ldc)
+        let c0 = target.loadUnaligned(as: Lane.self)
+        target.storeBytes(of: acc[2 * i] * t.alpha + c0 * t.beta, as: Lane.self)
+        if vectors == 2 {
+            let c1 = target.loadUnaligned(fromByteOffset: lanes * 4, as: Lane.self)
+            target.storeBytes(of: acc[2 * i + 1] * t.alpha + c1 * t.beta, toByteOffset: lanes * 4, as: Lane.self)
+        }
+    }
+
+    /// sums[2i + v] ← alpha · acc[2i + v], the products `storeRow` computes.
+    @inline(__always)
+    private static func scaleRow(_ acc: inout InlineArray<24, Lane>, _ i: Int, _ alpha: Float,
+                                 into sums: UnsafeMutableBufferPointer<Lane>) {
+        sums.initializeElement(at: 2 * i, to: acc[2 * i] * alpha)
+        if vectors == 2 { sums.initializeElement(at: 2 * i + 1, to: acc[2 * i + 1] * alpha) }
+    }
+
+    /// C ← sums + beta · C lane by lane, for a tile whose last vector C does not hold whole
+    /// (`t.columns` < lanes · vectors): the lanes of `mergeRow`'s operations that lie inside C.
     @inline(never)
-    private static func mergePartial(_ acc: InlineArray<24, Lane>, _ t: TileOperands) {
+    private static func mergePartial(_ sums: UnsafePointer<Lane>, _ t: TileOperands) {
         for i in 0..<rows {
             for v in 0..<vectors {
-                let sum = acc[2 * i + v] * t.alpha
-                let target = t.c + i * t.ldc + lanes * v
+                let sum = sums[2 * i + v], target = t.c + i * t.ldc + lanes * v
                 for j in 0..<min(lanes, t.columns - lanes * v) {
                     target[j] = t.beta == 0 ? sum[j] : sum[j] + target[j] * t.beta
                 }

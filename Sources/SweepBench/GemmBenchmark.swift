@@ -5,8 +5,8 @@ import Foundation
 import Models
 
 /// Runs the gemm benchmark. Options: `--quick` (fewer samples), `--threads N` (the second thread
-/// count, default 2), `--kernels SET` (avx512, avx2 or portable; default the fastest this CPU runs, or
-/// `SWEEP_KERNELS`), `--numpy PYTHON` (also time numpy's matmul, scripts/bench-numpy-gemm.py),
+/// count, default 2; with 1, only the 1-thread columns), `--kernels SET` (avx512, avx2 or portable;
+/// default the fastest this CPU runs, or `SWEEP_KERNELS`), `--numpy PYTHON` (also time numpy's matmul, scripts/bench-numpy-gemm.py),
 /// `--skip-conv`, `--skip-gemm` (the peak is always measured), `--cpu-time` (time 1-thread runs by the
 /// thread's CPU time: on a machine shared with other jobs, what a dedicated core would give; wall time
 /// otherwise and always for more threads).
@@ -36,7 +36,7 @@ func gemmBenchmark(_ arguments: [String]) throws {
                                  "--skip-conv, --skip-gemm, --cpu-time)")
         }
     }
-    let threadCounts = [1, otherThreads]
+    let threadCounts = otherThreads == 1 ? [1] : [1, otherThreads]
     let kernels = Kernels.selected
     print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time" +
           (oneThreadCPUTime ? "; 1-thread times are thread CPU time" : ""))
@@ -102,11 +102,9 @@ func numpyRate(_ shape: GemmShape, python: String, threads: Int, samples: Int) t
 }
 
 func printConvTable(threadCounts: [Int], samples: Int) {
-    let otherThreads = threadCounts[1]
-
-    print("\n| conv (batch 64) | fwd ms | bwd ms | fwd+bwd GFLOP/s | samples/s | " +
-          "\(otherThreads) thr fwd+bwd GFLOP/s | samples/s |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| conv (batch 64) | fwd ms | bwd ms | fwd+bwd GFLOP/s | samples/s |" +
+          threadCounts.dropFirst().map { " \($0) thr fwd+bwd GFLOP/s | samples/s |" }.joined())
+    print("|---|---|---|---|---|" + threadCounts.dropFirst().map { _ in "---|---|" }.joined())
     for layer in convLayers {
         var cells: [String] = []
         for (index, threads) in threadCounts.enumerated() {
