@@ -80,13 +80,19 @@ private func convolve(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Flo
 
 /// The gradients of `conv2dForward`, added (+=) into dWeight (oc, c, kh, kw), dBias (oc) and dInput
 /// (n, c, h, w). dOut is (n, oc, oh, ow). Pass nil for dBias without a bias, and for dInput in the first
-/// layer (its input gradient is not needed). `threads` as in `conv2dForward`.
+/// layer (its input gradient is not needed). With `parameterGradients: .overwrite`, dWeight and dBias are
+/// cleared first: the one layer that owns them writes them. `threads` as in `conv2dForward`.
 public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                            dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
                            input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
-                           stride: Int, padding: Int, threads: Int = Compute.threads) {
+                           stride: Int, padding: Int, threads: Int = Compute.threads,
+                           parameterGradients: GradientUpdate = .accumulate) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    if parameterGradients == .overwrite {
+        dWeight.update(repeating: 0, count: oc * g.kk)
+        dBias?.update(repeating: 0, count: oc)
+    }
     let kernels = Kernels.current
     let mr = kernels.tileRows, nr = kernels.tileColumns
     let work = n * oc * g.hw * g.kk
