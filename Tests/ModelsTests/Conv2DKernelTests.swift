@@ -115,6 +115,34 @@ let convCases: [ConvCase] = [
         }
     }
 
+    /// The layouts a training forward saves serve the backward as the ones it writes itself, and
+    /// `.overwrite` gives the bits of adding into zeroed parameter gradients: the network's path.
+    @Test(arguments: convCases, Kernels.runnable.map(\.name))
+    func savedLayoutsAndOverwrittenGradientsGiveTheSameBits(_ t: ConvCase, _ kernels: String) throws {
+        try Kernels.using(Kernels.runnableSet(named: kernels)) {
+            let input = randomFloats(t.inputCount, seed: 4, "input")
+            let weight = randomFloats(t.weightCount, seed: 4, "weight")
+            let dOut = randomFloats(t.outCount, seed: 4, "dOut")
+            var out = [Float](repeating: 0, count: t.outCount), saved = out
+            var layouts = [Float](repeating: .nan, count: t.n * conv2dLayoutCount(c: t.c, h: t.h, w: t.w, kh: t.kh, kw: t.kw,
+                                                                                    stride: t.stride, padding: t.padding))
+            conv2dForward(out: &out, input: input, weight: weight, bias: nil, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc,
+                          kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            conv2dForward(out: &saved, input: input, weight: weight, bias: nil, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc,
+                          kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding, threads: 2, savedLayouts: &layouts)
+            #expect(saved == out)
+            var dWeight = [Float](repeating: 0, count: t.weightCount), dBias = [Float](repeating: 0, count: t.oc)
+            conv2dBackward(dInput: nil, dWeight: &dWeight, dBias: &dBias, dOut: dOut, input: input, weight: weight,
+                           n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            var dWeightSaved = [Float](repeating: .nan, count: t.weightCount), dBiasSaved = [Float](repeating: .nan, count: t.oc)
+            conv2dBackward(dInput: nil, dWeight: &dWeightSaved, dBias: &dBiasSaved, dOut: dOut, input: input, weight: weight,
+                           n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding,
+                           parameterGradients: .overwrite, savedLayouts: layouts)
+            #expect(dWeightSaved.map(\.bitPattern) == dWeight.map(\.bitPattern))
+            #expect(dBiasSaved.map(\.bitPattern) == dBias.map(\.bitPattern))
+        }
+    }
+
     /// The naive twin's backward is the derivative of its forward: for L = Σ r ⊙ conv(x, W) + b, every
     /// gradient entry matches a central difference of L in Double.
     /// (Cases whose finite differences would take over ~3·10⁷ generic multiply-adds are left to the others.)

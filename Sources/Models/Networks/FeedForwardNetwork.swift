@@ -215,7 +215,8 @@ public final class FeedForwardNetwork: Network {
             case let .conv2d(op):
                 conv2dForward(out: value(op.output), input: value(op.input), weight: p + op.weight,
                               bias: op.bias.map { p + $0 }, n: n, c: op.channels, h: op.height, w: op.width,
-                              oc: op.outChannels, kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding)
+                              oc: op.outChannels, kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding,
+                              savedLayouts: training ? scratch.pointer(op.layouts) : nil)
             case let .batchNorm2d(op):
                 if training {
                     batchNorm2dTrainingForward(out: value(op.output), mean: stats + op.statistics,
@@ -275,7 +276,7 @@ public final class FeedForwardNetwork: Network {
                                dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                n: n, c: op.channels, h: op.height, w: op.width, oc: op.outChannels,
                                kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding,
-                               parameterGradients: .overwrite)
+                               parameterGradients: .overwrite, savedLayouts: scratch.pointer(op.layouts))
             case let .batchNorm2d(op):
                 batchNorm2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: g + op.bias,
                                     dOut: grad(op.output), input: value(op.input), weight: p + op.weight,

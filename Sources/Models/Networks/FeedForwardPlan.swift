@@ -28,6 +28,8 @@ struct ConvOperation {
     var channels: Int, height: Int, width: Int
     var outChannels: Int, kernel: Int, stride: Int, padding: Int
     var weight: Int, bias: Int?
+    /// Region of the scratch arena where a training forward leaves the input's layouts for the backward.
+    var layouts: Int
 }
 
 struct BatchNormOperation {
@@ -206,10 +208,12 @@ struct FeedForwardPlan {
                 initializers.append((slot, .uniform(bound: bound)))
                 bias = slot.offset
             }
+            scratchSizes.append(conv2dLayoutCount(c: c, h: h, w: w, kh: kernel, kw: kernel, stride: stride, padding: padding))
             let y = activation([outChannels, oh, ow])
             operations.append(.conv2d(ConvOperation(input: x.id, output: y.id, channels: c, height: h, width: w,
                                                     outChannels: outChannels, kernel: kernel, stride: stride,
-                                                    padding: padding, weight: weight.offset, bias: bias)))
+                                                    padding: padding, weight: weight.offset, bias: bias,
+                                                    layouts: scratchSizes.count - 1)))
             return y
 
         case let .batchNorm2d(name, eps, momentum):
