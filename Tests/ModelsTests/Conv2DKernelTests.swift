@@ -32,6 +32,7 @@ let convCases: [ConvCase] = [
     ConvCase(n: 3, c: 6, h: 9, w: 9, oc: 5, kh: 1, kw: 1, stride: 1, padding: 0, bias: true),   // pointwise
     ConvCase(n: 2, c: 3, h: 2, w: 1, oc: 2, kh: 3, kw: 3, stride: 2, padding: 1, bias: true),   // taps past the edge
     ConvCase(n: 7, c: 32, h: 6, w: 6, oc: 40, kh: 3, kw: 3, stride: 1, padding: 1, bias: true), // several threads' work
+    ConvCase(n: 2, c: 3, h: 5, w: 41, oc: 4, kh: 3, kw: 3, stride: 2, padding: 1, bias: false),  // vector stride-2 copies
 ]
 
 @Suite struct Conv2DKernelTests {
