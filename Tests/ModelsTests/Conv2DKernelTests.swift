@@ -32,6 +32,7 @@ let convCases: [ConvCase] = [
     ConvCase(n: 3, c: 6, h: 9, w: 9, oc: 5, kh: 1, kw: 1, stride: 1, padding: 0, bias: true),   // pointwise
     ConvCase(n: 2, c: 3, h: 2, w: 1, oc: 2, kh: 3, kw: 3, stride: 2, padding: 1, bias: true),   // taps past the edge
     ConvCase(n: 7, c: 32, h: 6, w: 6, oc: 40, kh: 3, kw: 3, stride: 1, padding: 1, bias: true), // several threads' work
+    ConvCase(n: 2, c: 3, h: 5, w: 41, oc: 4, kh: 3, kw: 3, stride: 2, padding: 1, bias: false),  // vector stride-2 copies
 ]
 
 @Suite struct Conv2DKernelTests {
@@ -112,6 +113,34 @@ let convCases: [ConvCase] = [
                 results.append(dInput + dWeight + dBias)
             }
             #expect(results[1] == results[0] && results[2] == results[0], "2 or 3 threads differ from 1")
+        }
+    }
+
+    /// The layouts a training forward saves serve the backward as the ones it writes itself, and
+    /// `.overwrite` gives the bits of adding into zeroed parameter gradients: the network's path.
+    @Test(arguments: convCases, Kernels.runnable.map(\.name))
+    func savedLayoutsAndOverwrittenGradientsGiveTheSameBits(_ t: ConvCase, _ kernels: String) throws {
+        try Kernels.using(Kernels.runnableSet(named: kernels)) {
+            let input = randomFloats(t.inputCount, seed: 4, "input")
+            let weight = randomFloats(t.weightCount, seed: 4, "weight")
+            let dOut = randomFloats(t.outCount, seed: 4, "dOut")
+            var out = [Float](repeating: 0, count: t.outCount), saved = out
+            var layouts = [Float](repeating: .nan, count: t.n * conv2dLayoutCount(c: t.c, h: t.h, w: t.w, kh: t.kh, kw: t.kw,
+                                                                                    stride: t.stride, padding: t.padding))
+            conv2dForward(out: &out, input: input, weight: weight, bias: nil, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc,
+                          kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            conv2dForward(out: &saved, input: input, weight: weight, bias: nil, n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc,
+                          kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding, threads: 2, savedLayouts: &layouts)
+            #expect(saved == out)
+            var dWeight = [Float](repeating: 0, count: t.weightCount), dBias = [Float](repeating: 0, count: t.oc)
+            conv2dBackward(dInput: nil, dWeight: &dWeight, dBias: &dBias, dOut: dOut, input: input, weight: weight,
+                           n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding)
+            var dWeightSaved = [Float](repeating: .nan, count: t.weightCount), dBiasSaved = [Float](repeating: .nan, count: t.oc)
+            conv2dBackward(dInput: nil, dWeight: &dWeightSaved, dBias: &dBiasSaved, dOut: dOut, input: input, weight: weight,
+                           n: t.n, c: t.c, h: t.h, w: t.w, oc: t.oc, kh: t.kh, kw: t.kw, stride: t.stride, padding: t.padding,
+                           parameterGradients: .overwrite, savedLayouts: layouts)
+            #expect(dWeightSaved.map(\.bitPattern) == dWeight.map(\.bitPattern))
+            #expect(dBiasSaved.map(\.bitPattern) == dBias.map(\.bitPattern))
         }
     }
 

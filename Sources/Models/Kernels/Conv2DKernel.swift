@@ -25,19 +25,28 @@ import KernelInterface
 /// `out[n,o,i,j] = bias[o] + Σ_{c,u,v} weight[o,c,u,v] · xpad[n,c,i·s+u,j·s+v]`.
 /// input is (n, c, h, w), weight is (oc, c, kh, kw), bias is (oc) or nil; writes out (n, oc, oh, ow).
 /// `threads` (default `Compute.threads`) bounds the threads used; results do not depend on it.
+/// With `savedLayouts`, (n, `conv2dLayoutCount`) floats, each image's layout is left there for
+/// `conv2dBackward`, which then need not write it again (a third of the layout copies of a training step).
 public func conv2dForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                           n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
-                          stride: Int, padding: Int, threads: Int = Compute.threads) {
+                          stride: Int, padding: Int, threads: Int = Compute.threads,
+                          savedLayouts: UnsafeMutablePointer<Float>? = nil) {
     convolve(out: out, input: input, weight: weight, bias: bias, n: n, c: c, h: h, w: w, oc: oc, kh: kh, kw: kw,
-             stride: stride, padding: padding, threads: threads, accumulate: false)
+             stride: stride, padding: padding, threads: threads, accumulate: false, savedLayouts: savedLayouts)
+}
+
+/// Floats per image of the layouts `conv2dForward` saves for a convolution of these sizes.
+public func conv2dLayoutCount(c: Int, h: Int, w: Int, kh: Int, kw: Int, stride: Int, padding: Int) -> Int {
+    ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding).layoutCount
 }
 
 /// `conv2dForward`, or with `accumulate` (and no bias) `out +=` the convolution.
 private func convolve(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                       weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
-                      stride: Int, padding: Int, threads: Int, accumulate: Bool) {
+                      stride: Int, padding: Int, threads: Int, accumulate: Bool,
+                      savedLayouts: UnsafeMutablePointer<Float>? = nil) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
     let kernels = Kernels.current
     let mr = kernels.tileRows, nr = kernels.tileColumns
@@ -46,10 +55,11 @@ private func convolve(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Flo
     let chunks = Compute.chunkCount(work: n * oc * g.hw * g.kk, items: n, threads: threads, perThread: 4)
     Compute.forEachChunk(chunks, threads: threads) { chunk in
         let scratch = Scratch.current
-        let layout = scratch.floats(.convLayout, count: g.layoutCount)
+        let imageLayout = savedLayouts == nil ? scratch.floats(.convLayout, count: g.layoutCount) : nil
         let wide = scratch.floats(.convWide, count: oc * g.widePositions)
         let positions = g.widePositions
         for b in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
+            let layout = imageLayout ?? savedLayouts! + b * g.layoutCount
             g.writeLayout(of: input + b * c * h * w, into: layout)
             for j0 in Swift.stride(from: 0, to: positions, by: nr) {
                 for o0 in Swift.stride(from: 0, to: oc, by: mr) {
@@ -80,13 +90,20 @@ private func convolve(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Flo
 
 /// The gradients of `conv2dForward`, added (+=) into dWeight (oc, c, kh, kw), dBias (oc) and dInput
 /// (n, c, h, w). dOut is (n, oc, oh, ow). Pass nil for dBias without a bias, and for dInput in the first
-/// layer (its input gradient is not needed). `threads` as in `conv2dForward`.
+/// layer (its input gradient is not needed). With `parameterGradients: .overwrite`, dWeight and dBias are
+/// cleared first: the one layer that owns them writes them. `savedLayouts` are the layouts the forward
+/// saved of this input (nil: written here). `threads` as in `conv2dForward`.
 public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                            dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
                            input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
-                           stride: Int, padding: Int, threads: Int = Compute.threads) {
+                           stride: Int, padding: Int, threads: Int = Compute.threads,
+                           parameterGradients: GradientUpdate = .accumulate, savedLayouts: UnsafePointer<Float>? = nil) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
+    if parameterGradients == .overwrite {
+        dWeight.update(repeating: 0, count: oc * g.kk)
+        dBias?.update(repeating: 0, count: oc)
+    }
     let kernels = Kernels.current
     let mr = kernels.tileRows, nr = kernels.tileColumns
     let work = n * oc * g.hw * g.kk
@@ -100,12 +117,13 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     let offsets = scratch.ints(.convOffsets, count: g.kk)
     g.writeOffsets(into: offsets)
     let layoutCount = g.layoutCount, gradientCount = g.wideGradientCount(oc: oc)
-    let layouts = scratch.floats(.convLayout, count: n * layoutCount)
+    let written = savedLayouts == nil ? scratch.floats(.convLayout, count: n * layoutCount) : nil
+    let layouts = savedLayouts ?? UnsafePointer(written!)
     let gradients = scratch.floats(.convGradients, count: n * gradientCount)
     let prepareChunks = Compute.chunkCount(work: work / 8, items: n, threads: threads, perThread: 4)
     Compute.forEachChunk(prepareChunks, threads: threads) { chunk in
         for b in (n * chunk / prepareChunks)..<(n * (chunk + 1) / prepareChunks) {
-            g.writeLayout(of: input + b * c * h * w, into: layouts + b * layoutCount)
+            if let written { g.writeLayout(of: input + b * c * h * w, into: written + b * layoutCount) }
             g.writeWideGradient(of: dOut + b * oc * g.hw, oc: oc, into: gradients + b * gradientCount)
         }
     }

@@ -70,11 +70,15 @@ public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input
 ///     dInput  += weight·invStd · (dOut − Σ dOut / m − x̂ · Σ dOut·x̂ / m)
 ///
 /// dOut, input, dInput are (n, c, hw); the rest (c). `dInput` may be nil. When the forward fused a ReLU,
-/// `reluOutput` is its output (n, c, hw): dOut counts only where it is positive.
+/// `reluOutput` is its output (n, c, hw): dOut counts only where it is positive. With
+/// `parameterGradients: .overwrite`, dWeight and dBias are written (the sums start at +0, so this gives
+/// the bits of adding into zeros).
 public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                                 dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>,
                                 weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-                                n: Int, c: Int, hw: Int, reluOutput: UnsafePointer<Float>? = nil) {
+                                n: Int, c: Int, hw: Int, reluOutput: UnsafePointer<Float>? = nil,
+                                parameterGradients: GradientUpdate = .accumulate) {
+    let overwrite = parameterGradients == .overwrite
     let m = Float(n * hw)
     let kernels = Kernels.current
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
@@ -90,8 +94,8 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
                 sumDOut += Double(g)
                 sumDOutXHat += Double(gx)
             }
-            dBias[ch] += Float(sumDOut)
-            dWeight[ch] += Float(sumDOutXHat)
+            dBias[ch] = overwrite ? Float(sumDOut) : dBias[ch] + Float(sumDOut)
+            dWeight[ch] = overwrite ? Float(sumDOutXHat) : dWeight[ch] + Float(sumDOutXHat)
             guard let dInput else { continue }
             let k = weight[ch] * invStd[ch]
             let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m

@@ -8,7 +8,9 @@
 /// Activations, their gradients, masks and argmax indices live in arenas sized for the largest batch
 /// seen; every activation keeps its own buffer, so the backward finds what it needs where the forward
 /// left it. Gradients of activations are zeroed once per step and every backward adds into them, so a
-/// tensor used twice (a residual block's input) needs no special case.
+/// tensor used twice (a residual block's input) needs no special case. Each parameter belongs to one
+/// layer, whose backward writes its gradient: no pass zeroes them. Between linear layers the batch is
+/// stored feature-major (`BatchLayout`), so no product copies a weight.
 public final class FeedForwardNetwork: Network {
     public let name: String
     /// What the output is trained against.
@@ -51,6 +53,7 @@ public final class FeedForwardNetwork: Network {
         var plan = FeedForwardPlan()
         let input = plan.activation(inputShape)
         let output = try plan.compile(layers, from: input)
+        plan.chooseBatchLayouts(output: output.id)
         guard output.shape.count == 1 else {
             throw ArchitectureError(layer: "output", "the last layer must give a flat output, got shape \(output.shape)")
         }
@@ -97,7 +100,6 @@ public final class FeedForwardNetwork: Network {
 
     public func trainStep(_ batch: Batch) throws -> StepMetrics {
         let n = try load(batch)
-        parameters.zeroGrads()
         gradients.zero(samples: n)
         forward(n, training: true)
         let metrics = headForward(n)
@@ -208,11 +210,13 @@ public final class FeedForwardNetwork: Network {
             switch operation {
             case let .linear(op):
                 linearForward(out: value(op.output), input: value(op.input), weight: p + op.weight,
-                              bias: op.bias.map { p + $0 }, n: n, c: op.inFeatures, oc: op.outFeatures)
+                              bias: op.bias.map { p + $0 }, n: n, c: op.inFeatures, oc: op.outFeatures,
+                              inputLayout: op.inputLayout, outputLayout: op.outputLayout)
             case let .conv2d(op):
                 conv2dForward(out: value(op.output), input: value(op.input), weight: p + op.weight,
                               bias: op.bias.map { p + $0 }, n: n, c: op.channels, h: op.height, w: op.width,
-                              oc: op.outChannels, kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding)
+                              oc: op.outChannels, kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding,
+                              savedLayouts: training ? scratch.pointer(op.layouts) : nil)
             case let .batchNorm2d(op):
                 if training {
                     batchNorm2dTrainingForward(out: value(op.output), mean: stats + op.statistics,
@@ -265,17 +269,20 @@ public final class FeedForwardNetwork: Network {
             case let .linear(op):
                 linearBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: op.bias.map { g + $0 },
                                dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
-                               n: n, c: op.inFeatures, oc: op.outFeatures)
+                               n: n, c: op.inFeatures, oc: op.outFeatures, inputLayout: op.inputLayout,
+                               outputLayout: op.outputLayout, parameterGradients: .overwrite)
             case let .conv2d(op):
                 conv2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: op.bias.map { g + $0 },
                                dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                n: n, c: op.channels, h: op.height, w: op.width, oc: op.outChannels,
-                               kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding)
+                               kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding,
+                               parameterGradients: .overwrite, savedLayouts: scratch.pointer(op.layouts))
             case let .batchNorm2d(op):
                 batchNorm2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: g + op.bias,
                                     dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                     mean: stats + op.statistics, invStd: stats + op.statistics + op.channels,
-                                    n: n, c: op.channels, hw: op.plane, reluOutput: op.relu ? value(op.output) : nil)
+                                    n: n, c: op.channels, hw: op.plane, reluOutput: op.relu ? value(op.output) : nil,
+                                    parameterGradients: .overwrite)
             case let .pointwise(op):
                 guard let dInput = inputGrad(op.input) else { continue }
                 let count = n * op.size

@@ -19,6 +19,8 @@ struct LinearOperation {
     var input: Int, output: Int
     var inFeatures: Int, outFeatures: Int
     var weight: Int, bias: Int?
+    /// How input and output are stored (set by `FeedForwardPlan.chooseBatchLayouts`).
+    var inputLayout = BatchLayout.sampleMajor, outputLayout = BatchLayout.sampleMajor
 }
 
 struct ConvOperation {
@@ -26,6 +28,8 @@ struct ConvOperation {
     var channels: Int, height: Int, width: Int
     var outChannels: Int, kernel: Int, stride: Int, padding: Int
     var weight: Int, bias: Int?
+    /// Region of the scratch arena where a training forward leaves the input's layouts for the backward.
+    var layouts: Int
 }
 
 struct BatchNormOperation {
@@ -76,6 +80,22 @@ struct AddOperation {
     var size: Int
     /// Whether the block's closing ReLU is fused into the sum.
     var relu: Bool
+}
+
+extension Operation {
+    /// The activations the operation reads.
+    var inputs: [Int] {
+        switch self {
+        case let .linear(op): [op.input]
+        case let .conv2d(op): [op.input]
+        case let .batchNorm2d(op): [op.input]
+        case let .pointwise(op): [op.input]
+        case let .maxPool2d(op): [op.input]
+        case let .dropout(op): [op.input]
+        case let .globalAvgPool(op): [op.input]
+        case let .add(op): [op.a, op.b]
+        }
+    }
 }
 
 /// How one parameter tensor is drawn.
@@ -188,10 +208,12 @@ struct FeedForwardPlan {
                 initializers.append((slot, .uniform(bound: bound)))
                 bias = slot.offset
             }
+            scratchSizes.append(conv2dLayoutCount(c: c, h: h, w: w, kh: kernel, kw: kernel, stride: stride, padding: padding))
             let y = activation([outChannels, oh, ow])
             operations.append(.conv2d(ConvOperation(input: x.id, output: y.id, channels: c, height: h, width: w,
                                                     outChannels: outChannels, kernel: kernel, stride: stride,
-                                                    padding: padding, weight: weight.offset, bias: bias)))
+                                                    padding: padding, weight: weight.offset, bias: bias,
+                                                    layouts: scratchSizes.count - 1)))
             return y
 
         case let .batchNorm2d(name, eps, momentum):
@@ -267,6 +289,43 @@ struct FeedForwardPlan {
             let y = activation(a.shape)
             operations.append(.add(AddOperation(a: a.id, b: b.id, output: y.id, size: a.size, relu: reluAfter)))
             return y
+        }
+    }
+
+    /// Stores feature-major (`BatchLayout`) the output of every linear layer that feeds only linear layers,
+    /// directly or through element-wise activations (which store their output as they read their input).
+    /// Everything else stays sample-major: what convolutions, pooling, dropout masks and the head read,
+    /// the network's output `output` and its input.
+    mutating func chooseBatchLayouts(output: Int) {
+        var readers = [[Int]](repeating: [], count: activationSizes.count)
+        for (index, operation) in operations.enumerated() {
+            for id in operation.inputs { readers[id].append(index) }
+        }
+        var featureMajor = [Bool](repeating: false, count: activationSizes.count)
+        for case let .linear(op) in operations {
+            // The output and the activations applied to it, which share its layout.
+            var group = [op.output], feedsOnlyLinear = op.output != output
+            var next = 0
+            while next < group.count && feedsOnlyLinear {
+                for index in readers[group[next]] {
+                    switch operations[index] {
+                    case .linear: break
+                    case let .pointwise(activation):
+                        group.append(activation.output)
+                        feedsOnlyLinear = feedsOnlyLinear && activation.output != output
+                    default: feedsOnlyLinear = false
+                    }
+                }
+                next += 1
+            }
+            if feedsOnlyLinear { for id in group { featureMajor[id] = true } }
+        }
+        func layout(_ id: Int) -> BatchLayout { featureMajor[id] ? .featureMajor : .sampleMajor }
+        operations = operations.map { operation in
+            guard case var .linear(op) = operation else { return operation }
+            op.inputLayout = layout(op.input)
+            op.outputLayout = layout(op.output)
+            return .linear(op)
         }
     }
 
