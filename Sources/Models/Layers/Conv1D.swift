@@ -71,3 +71,51 @@ public func conv1dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
     // Each bias sums its rows in increasing order.
     for row in 0..<(steps * batch) { add(dOut + row * oc, into: dBias, count: oc) }
 }
+
+/// The backward of a convolution whose output gradient is nonzero at one step per (b, o): the gradient
+/// of a max over time (TimePooling.swift), dOut[step[b, o], b, o] = g[b, o] and 0 at every other step.
+/// Adds into dInput (T, B, c) (may be nil), dWeight (oc, c, k) and dBias (oc); g and step are (B, oc);
+/// dTaps (k, oc, c) is scratch; input and taps are the forward's. The dense backward's 2·k products over
+/// T·B rows become 2·k·B·oc row updates of c floats: T times less work (the SNLI ConvNet encoder's top
+/// layer, whose output feeds nothing but its max).
+public func conv1dBackwardAtOneStep(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
+                                    dBias: UnsafeMutablePointer<Float>, dTaps: UnsafeMutablePointer<Float>,
+                                    g: UnsafePointer<Float>, step: UnsafePointer<Int32>, input: UnsafePointer<Float>,
+                                    taps: UnsafePointer<Float>, steps: Int, batch: Int, c: Int, oc: Int, kernel: Int,
+                                    threads: Int = Compute.threads) {
+    let pad = (kernel - 1) / 2
+    // dW_j[o] = Σ_b g[b, o] · x[step[b, o] + j − pad, b]: each chunk owns whole rows o, summed over b in order.
+    let rowChunks = Compute.chunkCount(work: oc * batch * kernel * c, items: oc, threads: threads)
+    Compute.forEachChunk(rowChunks, threads: threads) { chunk in
+        for o in (oc * chunk / rowChunks)..<(oc * (chunk + 1) / rowChunks) {
+            for j in 0..<kernel { fillZero(dTaps + (j * oc + o) * c, count: c) }
+            for b in 0..<batch where g[b * oc + o] != 0 {
+                let t = Int(step[b * oc + o])
+                for j in 0..<kernel where (0..<steps).contains(t + j - pad) {
+                    addScaled(input + ((t + j - pad) * batch + b) * c, by: g[b * oc + o], into: dTaps + (j * oc + o) * c, count: c)
+                }
+            }
+        }
+    }
+    // dx[step[b, o] + j − pad, b] += g[b, o] · W_j[o]: each chunk owns whole columns b.
+    if let dInput {
+        let columnChunks = Compute.chunkCount(work: oc * batch * kernel * c, items: batch, threads: threads)
+        Compute.forEachChunk(columnChunks, threads: threads) { chunk in
+            for b in (batch * chunk / columnChunks)..<(batch * (chunk + 1) / columnChunks) {
+                for o in 0..<oc where g[b * oc + o] != 0 {
+                    let t = Int(step[b * oc + o])
+                    for j in 0..<kernel where (0..<steps).contains(t + j - pad) {
+                        addScaled(taps + (j * oc + o) * c, by: g[b * oc + o], into: dInput + ((t + j - pad) * batch + b) * c, count: c)
+                    }
+                }
+            }
+        }
+    }
+    for o in 0..<oc {
+        for ch in 0..<c {
+            let dw = dWeight + (o * c + ch) * kernel
+            for j in 0..<kernel { dw[j] += dTaps[(j * oc + o) * c + ch] }
+        }
+    }
+    for b in 0..<batch { add(g + b * oc, into: dBias, count: oc) }
+}

@@ -367,25 +367,34 @@ public final class NLINet: Network {
                          input: work.floats(side + ".xr", rows * e), lengths: len, steps: steps)
             if let dx, let dxr { addReversedWithinLengths(dx, dxr, lengths: len, steps: steps, batch: b, width: e) }
         case .convnet:
-            let width = 2 * h, kernels = Kernels.current
+            let width = 2 * h, kernels = Kernels.current, top = convSlots.count - 1
             let dPooled = work.floats(side + ".dpooled", b * width)
             let dPre = work.floats(side + ".dpre", rows * width)
-            for k in 0..<convSlots.count { _ = work.zeros(side + ".dy\(k)", rows * width) }
-            for k in stride(from: convSlots.count - 1, through: 0, by: -1) {
-                let y = work.floats(side + ".y\(k)", rows * width), dy = work.floats(side + ".dy\(k)", rows * width)
+            for k in 0..<top { _ = work.zeros(side + ".dy\(k)", rows * width) }
+            for k in stride(from: top, through: 0, by: -1) {
+                let y = work.floats(side + ".y\(k)", rows * width), argmax = work.ints(side + ".argmax\(k)", b * width)
                 for i in 0..<b { dPooled.advanced(by: i * width).update(from: du + i * sentenceSize + k * width, count: width) }
-                maxOverTimeBackward(dInput: dy, dOut: dPooled, argmax: work.ints(side + ".argmax\(k)", b * width), batch: b, width: width)
-                dPre.update(repeating: 0, count: rows * width)
-                // reluBackward, in the kernel set: 4M branchy scalar steps per batch took 4% of the step.
-                kernels.maskedAccumulate(dPre, nil, dy, y, rows * width)
                 let channels = k == 0 ? e : width
                 let dInput: UnsafeMutablePointer<Float>? = k == 0 ? dx : work.floats(side + ".dy\(k - 1)", rows * width)
                 let slots = convSlots[k]
-                conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset,
-                               dTaps: work.floats("dtaps", 3 * width * channels), dOut: dPre,
-                               input: k == 0 ? x : work.floats(side + ".y\(k - 1)", rows * width),
-                               taps: work.floats(side + ".taps\(k)", 3 * width * channels),
-                               steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                let input = k == 0 ? x : work.floats(side + ".y\(k - 1)", rows * width)
+                let taps = work.floats(side + ".taps\(k)", 3 * width * channels), dTaps = work.floats("dtaps", 3 * width * channels)
+                if k == top {
+                    // The top layer's output feeds nothing but its max, so its gradient is nonzero at one step
+                    // per (b, o), and only where the ReLU let the max through.
+                    for i in 0..<(b * width) where y[Int(argmax[i]) * b * width + i] <= 0 { dPooled[i] = 0 }
+                    conv1dBackwardAtOneStep(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps,
+                                            g: dPooled, step: argmax, input: input, taps: taps,
+                                            steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                    continue
+                }
+                let dy = work.floats(side + ".dy\(k)", rows * width)
+                maxOverTimeBackward(dInput: dy, dOut: dPooled, argmax: argmax, batch: b, width: width)
+                dPre.update(repeating: 0, count: rows * width)
+                // reluBackward, in the kernel set: 4M branchy scalar steps per batch took 4% of the step.
+                kernels.maskedAccumulate(dPre, nil, dy, y, rows * width)
+                conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps, dOut: dPre,
+                               input: input, taps: taps, steps: steps, batch: b, c: channels, oc: width, kernel: 3)
             }
         }
         guard let dx else { return }
