@@ -21,12 +21,7 @@ public func conv1dForward(out: UnsafeMutablePointer<Float>, taps: UnsafeMutableP
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                           steps: Int, batch: Int, c: Int, oc: Int, kernel: Int) {
     let pad = (kernel - 1) / 2
-    for o in 0..<oc {
-        for ch in 0..<c {
-            let w = weight + (o * c + ch) * kernel
-            for j in 0..<kernel { taps[(j * oc + o) * c + ch] = w[j] }
-        }
-    }
+    conv1dTaps(taps, weight: weight, c: c, oc: oc, kernel: kernel)
     // The centre tap reaches every step and sets out; the others add theirs.
     for j in [pad] + (0..<kernel).filter({ $0 != pad }) {
         let reached = tapSteps(j, steps: steps, pad: pad)
@@ -51,25 +46,48 @@ public func conv1dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
             dTap.update(repeating: 0, count: oc * c)
             continue
         }
-        let source = reached.lowerBound + j - pad, rows = reached.count * batch
-        let dOutReached = dOut + reached.lowerBound * batch * oc
+        let source = reached.lowerBound + j - pad
         // dW_j (oc, c) = dOut[reached]ᵀ · x[source]
-        gemm(transA: true, transB: false, m: oc, n: c, k: rows, alpha: 1, a: dOutReached, lda: oc, b: input + source * batch * c, ldb: c,
-             beta: 0, c: dTap, ldc: c)
-        if let dInput {
-            // dx[source] += dOut[reached] · W_j
-            gemm(transA: false, transB: false, m: rows, n: c, k: oc, alpha: 1, a: dOutReached, lda: oc, b: taps + j * oc * c, ldb: c,
-                 beta: 1, c: dInput + source * batch * c, ldc: c)
+        gemm(transA: true, transB: false, m: oc, n: c, k: reached.count * batch, alpha: 1, a: dOut + reached.lowerBound * batch * oc,
+             lda: oc, b: input + source * batch * c, ldb: c, beta: 0, c: dTap, ldc: c)
+    }
+    if let dInput { conv1dInputGradient(dInput: dInput, dOut: dOut, taps: taps, steps: steps, batch: batch, c: c, oc: oc, kernel: kernel) }
+    addTapGradients(dTaps, into: dWeight, c: c, oc: oc, kernel: kernel)
+    // Each bias sums its rows in increasing order.
+    for row in 0..<(steps * batch) { add(dOut + row * oc, into: dBias, count: oc) }
+}
+
+/// Adds into dInput (T, B, c) the input gradient alone, given dOut (T, B, oc) and the forward's taps:
+/// dx[t + j − pad] += dOut[t] · W_j, tap by tap.
+public func conv1dInputGradient(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, taps: UnsafePointer<Float>,
+                                steps: Int, batch: Int, c: Int, oc: Int, kernel: Int) {
+    let pad = (kernel - 1) / 2
+    for j in 0..<kernel {
+        let reached = tapSteps(j, steps: steps, pad: pad)
+        guard !reached.isEmpty else { continue }
+        gemm(transA: false, transB: false, m: reached.count * batch, n: c, k: oc, alpha: 1, a: dOut + reached.lowerBound * batch * oc,
+             lda: oc, b: taps + j * oc * c, ldb: c, beta: 1, c: dInput + (reached.lowerBound + j - pad) * batch * c, ldc: c)
+    }
+}
+
+/// taps (k, oc, c) = weight (oc, c, k) with the tap index first: tap j's (oc, c) matrix W[·, ·, j].
+func conv1dTaps(_ taps: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>, c: Int, oc: Int, kernel: Int) {
+    for o in 0..<oc {
+        for ch in 0..<c {
+            let w = weight + (o * c + ch) * kernel
+            for j in 0..<kernel { taps[(j * oc + o) * c + ch] = w[j] }
         }
     }
+}
+
+/// dWeight (oc, c, k) += dTaps (k, oc, c), the taps' gradients in the weight's order.
+func addTapGradients(_ dTaps: UnsafePointer<Float>, into dWeight: UnsafeMutablePointer<Float>, c: Int, oc: Int, kernel: Int) {
     for o in 0..<oc {
         for ch in 0..<c {
             let dw = dWeight + (o * c + ch) * kernel
             for j in 0..<kernel { dw[j] += dTaps[(j * oc + o) * c + ch] }
         }
     }
-    // Each bias sums its rows in increasing order.
-    for row in 0..<(steps * batch) { add(dOut + row * oc, into: dBias, count: oc) }
 }
 
 /// The backward of a convolution whose output gradient is nonzero at one step per (b, o): the gradient
@@ -111,11 +129,6 @@ public func conv1dBackwardAtOneStep(dInput: UnsafeMutablePointer<Float>?, dWeigh
             }
         }
     }
-    for o in 0..<oc {
-        for ch in 0..<c {
-            let dw = dWeight + (o * c + ch) * kernel
-            for j in 0..<kernel { dw[j] += dTaps[(j * oc + o) * c + ch] }
-        }
-    }
+    addTapGradients(dTaps, into: dWeight, c: c, oc: oc, kernel: kernel)
     for b in 0..<batch { add(g + b * oc, into: dBias, count: oc) }
 }
