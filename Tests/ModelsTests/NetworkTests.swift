@@ -124,14 +124,28 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
 
     /// Same seed, same data: bit-identical losses and parameters after several SGD steps, on every run and
     /// any thread count (ConvNet with dropout, ResNet with BatchNorm, LSTM language model, the AWD QRNN
-    /// language model with every dropout, AR and TAR; the sizes make the layers' parallel loops run in
-    /// several chunks). Serialized: the cases set the process-wide `Compute.threads`, and no other test does.
-    @Test(.serialized, arguments: ["convnet", "resnet", "lstm", "qrnn_lm"])
+    /// language model with every dropout, AR and TAR, the SNLI ConvNet encoder; the sizes make the layers'
+    /// parallel loops run in several chunks). Serialized: the cases set the process-wide `Compute.threads`,
+    /// and no other test does.
+    @Test(.serialized, arguments: ["convnet", "resnet", "lstm", "qrnn_lm", "nli_convnet"])
     func trainingIsDeterministicAcrossRunsAndThreadCounts(_ model: String) throws {
         func batch(_ step: Int) -> Batch {
             switch model {
             case "convnet": return imageBatch(16, shape: [1, 28, 28], classes: 10, seed: UInt64(30 + step))
             case "resnet": return imageBatch(16, shape: [3, 32, 32], classes: 10, seed: UInt64(30 + step))
+            case "nli_convnet":
+                // 16 pairs of 3–8 and 2–6 tokens of 50 words, padded with 1 (sequence-major).
+                var generator = SeededGenerator(seed: UInt64(30 + step), stream: "tokens")
+                func side(_ shortest: Int, _ longest: Int) -> ([Int32], [Int32]) {
+                    let lengths = (0..<16).map { _ in Int32(shortest + generator.below(longest - shortest + 1)) }
+                    var tokens = [Int32](repeating: 1, count: longest * 16)
+                    for b in 0..<16 { for t in 0..<Int(lengths[b]) { tokens[t * 16 + b] = Int32(2 + generator.below(48)) } }
+                    return (tokens, lengths)
+                }
+                let (premise, premiseLengths) = side(3, 8), (hypothesis, hypothesisLengths) = side(2, 6)
+                return .sentencePairs(SentencePairBatch(premise: premise, premiseLengths: premiseLengths, hypothesis: hypothesis,
+                                                        hypothesisLengths: hypothesisLengths, labels: (0..<16).map { Int32($0 % 3) },
+                                                        count: 16))
             default:
                 var generator = SeededGenerator(seed: UInt64(30 + step), stream: "tokens")
                 let tokens = (0..<(9 * 4)).map { _ in Int32(generator.below(2000)) }
@@ -148,9 +162,12 @@ private func imageBatch(_ n: Int, shape: [Int], classes: Int, seed: UInt64) -> B
                              "dropouth": .number(0.3), "dropout": .number(0.4), "dropoute": .number(0.1), "wdrop": .number(0.1)]
             default: [:]
             }
-            let network = try ModelCatalog.make(name: model, settings: Settings(settings),
-                                                inputShape: model == "resnet" ? [3, 32, 32] : [1, 28, 28], classes: 10,
-                                                vocabulary: 2000, seed: 21)
+            var vectorGenerator = SeededGenerator(seed: 22, stream: "vectors")
+            let network: any Network = model == "nli_convnet"
+                ? try NLINet(encoder: .convnet, vectors: (0..<(50 * 32)).map { _ in vectorGenerator.uniform(-0.5, 0.5) }, vocabulary: 50,
+                             embeddingSize: 32, hiddenSize: 64, fcSize: 16, classes: 3, dropout: 0.2, seed: 21)
+                : try ModelCatalog.make(name: model, settings: Settings(settings), inputShape: model == "resnet" ? [3, 32, 32] : [1, 28, 28],
+                                        classes: 10, vocabulary: 2000, seed: 21)
             var losses: [Double] = []
             for step in 0..<3 {
                 losses.append(try network.trainStep(batch(step)).loss)

@@ -137,6 +137,69 @@ import Models
         #expect(report == nil, "\(report ?? "")")
     }
 
+    /// A gradient at one step per (b, o), some of them 0 and some at the first or last step (where a
+    /// tap falls off the sequence), gives the dense backward's gradients for the same scattered dOut.
+    @Test(arguments: [(5, 3, 4, 6), (1, 2, 3, 2), (6, 1, 5, 3)])
+    func conv1dAtOneStep(_ sizes: (Int, Int, Int, Int)) {
+        let (t, b, c, oc) = sizes
+        let x = uniformValues(t * b * c, seed: 61), w = uniformValues(oc * c * 3, seed: 62), bias = uniformValues(oc, seed: 63)
+        var g = uniformValues(b * oc, seed: 64)
+        let step = (0..<(b * oc)).map { Int32(($0 * 7 + $0 / oc) % t) }
+        for i in stride(from: 0, to: g.count, by: 5) { g[i] = 0 }
+        var dOut = [Float](repeating: 0, count: t * b * oc)
+        for i in 0..<(b * oc) { dOut[Int(step[i]) * b * oc + i] = g[i] }
+        var taps = [Float](repeating: 0, count: 3 * oc * c), dTaps = taps, out = [Float](repeating: 0, count: t * b * oc)
+        conv1dForward(out: &out, taps: &taps, input: x, weight: w, bias: bias, steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        // Both add into gradients that already hold something.
+        let start = uniformValues(x.count + w.count + oc, seed: 65)
+        var dX = Array(start[0..<x.count]), dW = Array(start[x.count..<(x.count + w.count)]), dB = Array(start[(x.count + w.count)...])
+        var sparseX = dX, sparseW = dW, sparseB = dB
+        conv1dBackward(dInput: &dX, dWeight: &dW, dBias: &dB, dTaps: &dTaps, dOut: dOut, input: x, taps: taps,
+                       steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        conv1dBackwardAtOneStep(dInput: &sparseX, dWeight: &sparseW, dBias: &sparseB, dTaps: &dTaps, g: g, step: step, input: x,
+                                taps: taps, steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        for (dense, sparse) in [(dX, sparseX), (dW, sparseW), (dB, sparseB)] {
+            #expect(zip(dense, sparse).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($0)) }, "\(dense) vs \(sparse)")
+        }
+    }
+
+    /// The first layer over distinct tokens gives conv1d's output and weight and bias gradients on the
+    /// looked-up sentence; tokens repeat within and across steps, and a token numbering is left reusable.
+    @Test(arguments: [(5, 3, 4, 6), (1, 2, 3, 2), (4, 1, 5, 3)])
+    func tokenConv1d(_ sizes: (Int, Int, Int, Int)) {
+        let (t, b, c, oc) = sizes, vocabulary = 7
+        let table = uniformValues(vocabulary * c, seed: 71), w = uniformValues(oc * c * 3, seed: 72), bias = uniformValues(oc, seed: 73)
+        let tokens = (0..<(t * b)).map { Int32(($0 * 5 + $0 / 3) % vocabulary) }
+        var x = [Float](repeating: 0, count: t * b * c)
+        embeddingForward(out: &x, tokens: tokens, weight: table, n: t * b, dim: c)
+        var numbers = [Int32](repeating: -1, count: vocabulary)
+        var index = [Int32](repeating: 0, count: t * b), distinct = index
+        let count = numberDistinctTokens(index: &index, distinct: &distinct, tokens: tokens, n: t * b, numbers: &numbers)
+        #expect(count == Set(tokens).count && numbers.allSatisfy { $0 == -1 })
+        #expect((0..<(t * b)).allSatisfy { distinct[Int(index[$0])] == tokens[$0] })
+        var vectors = [Float](repeating: 0, count: count * c)
+        embeddingForward(out: &vectors, tokens: distinct, weight: table, n: count, dim: c)
+
+        var taps = [Float](repeating: 0, count: 3 * oc * c), dTaps = taps, out = [Float](repeating: 0, count: t * b * oc)
+        conv1dForward(out: &out, taps: &taps, input: x, weight: w, bias: bias, steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        var products = [Float](repeating: 0, count: count * 3 * oc), tokenOut = out.map { _ in Float.nan }
+        tokenConv1dProducts(products: &products, taps: &taps, vectors: vectors, weight: w, distinct: count, c: c, oc: oc, kernel: 3)
+        tokenConv1dForward(out: &tokenOut, products: products, index: index, bias: bias, steps: t, batch: b, oc: oc, kernel: 3)
+        #expect(zip(out, tokenOut).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($0)) }, "\(out) vs \(tokenOut)")
+
+        let dOut = uniformValues(t * b * oc, seed: 74), start = uniformValues(w.count + oc, seed: 75)
+        var dW = Array(start[0..<w.count]), dB = Array(start[w.count...]), tokenW = dW, tokenB = dB
+        conv1dBackward(dInput: nil, dWeight: &dW, dBias: &dB, dTaps: &dTaps, dOut: dOut, input: x, taps: taps,
+                       steps: t, batch: b, c: c, oc: oc, kernel: 3)
+        var dProducts = [Float](repeating: 0, count: products.count)
+        tokenConv1dBackward(dProducts: &dProducts, dBias: &tokenB, dOut: dOut, index: index, steps: t, batch: b, oc: oc, kernel: 3)
+        tokenConv1dWeightGradient(dWeight: &tokenW, dTaps: &dTaps, dProducts: dProducts, vectors: vectors, distinct: count,
+                                  c: c, oc: oc, kernel: 3)
+        for (dense, token) in [(dW, tokenW), (dB, tokenB)] {
+            #expect(zip(dense, token).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($0)) }, "\(dense) vs \(token)")
+        }
+    }
+
     @Test func maxOverTime() {
         let (t, b, width) = (5, 3, 4)
         // Distinct values, so the winner is never within a step of the runner-up.

@@ -62,3 +62,20 @@ func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, cou
         j += 1
     }
 }
+
+/// dst[0..<count] += scale · src[0..<count] (multiply, then add).
+@inline(__always)
+func addScaled(_ src: UnsafePointer<Float>, by scale: Float, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    let s = SIMD16<Float>(repeating: scale)
+    var j = 0
+    while j + 16 <= count {
+        let d = UnsafeMutableRawPointer(dst + j)
+        d.storeBytes(of: d.loadUnaligned(as: SIMD16<Float>.self) + s * UnsafeRawPointer(src + j).loadUnaligned(as: SIMD16<Float>.self),
+                     as: SIMD16<Float>.self)
+        j += 16
+    }
+    while j < count {
+        dst[j] += scale * src[j]
+        j += 1
+    }
+}

@@ -79,6 +79,10 @@ public final class NLINet: Network {
     private let linears: [(weight: TensorSlot, bias: TensorSlot)]
     private var dropoutGenerator: SeededGenerator
     private let work = NamedScratch()
+    /// −1 for every vocabulary word (convnet): `numberDistinctTokens`'s table.
+    private let tokenNumbers: AlignedBuffer<Int32>
+    /// U, the distinct tokens of the last batch's two sides (convnet).
+    private var distinctTokens = 0
     /// Shape of the last batch.
     private var batch = 0, premiseSteps = 0, hypothesisSteps = 0
     private var training = false
@@ -109,6 +113,7 @@ public final class NLINet: Network {
         self.classes = classes
         self.dropout = dropout
         embedding = AlignedBuffer(vectors)
+        tokenNumbers = AlignedBuffer([Int32](repeating: -1, count: encoder == .convnet ? vocabulary : 0))
 
         var layout = TensorLayout()
         let h = hiddenSize
@@ -267,7 +272,8 @@ public final class NLINet: Network {
         let ids = work.ints(side + ".ids", rows)
         for t in 0..<steps { for i in 0..<b { ids[t * b + i] = tokens[t * b + Int(order[i])] } }
         let x = work.floats(side + ".x", rows * e)
-        embeddingForward(out: x, tokens: ids, weight: embedding.pointer, n: rows, dim: e)
+        // The ConvNet encoder reads the word vectors through its first layer's token products instead.
+        if encoder != .convnet { embeddingForward(out: x, tokens: ids, weight: embedding.pointer, n: rows, dim: e) }
         let len = work.ints(side + ".len", b)
         for i in 0..<b { len[i] = lengths[Int(order[i])] }
         let u = work.floats(side + ".us", b * sentenceSize)
@@ -295,9 +301,14 @@ public final class NLINet: Network {
             let pooled = work.floats(side + ".pooled", b * width)
             for (k, slots) in convSlots.enumerated() {
                 let y = work.floats(side + ".y\(k)", rows * width)
-                conv1dForward(out: y, taps: work.floats(side + ".taps\(k)", 3 * width * channels), input: input,
-                              weight: p + slots.weight.offset, bias: p + slots.bias.offset,
-                              steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                if k == 0 {
+                    tokenConv1dForward(out: y, products: work.floats("products", tokenRows * 3 * width), index: tokenIndex(side),
+                                       bias: p + slots.bias.offset, steps: steps, batch: b, oc: width, kernel: 3)
+                } else {
+                    conv1dForward(out: y, taps: work.floats(side + ".taps\(k)", 3 * width * channels), input: input,
+                                  weight: p + slots.weight.offset, bias: p + slots.bias.offset,
+                                  steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                }
                 reluForward(out: y, input: y, count: rows * width)
                 maxOverTimeForward(out: pooled, argmax: work.ints(side + ".argmax\(k)", b * width), input: y, steps: steps, batch: b,
                                    width: width)
@@ -367,25 +378,42 @@ public final class NLINet: Network {
                          input: work.floats(side + ".xr", rows * e), lengths: len, steps: steps)
             if let dx, let dxr { addReversedWithinLengths(dx, dxr, lengths: len, steps: steps, batch: b, width: e) }
         case .convnet:
-            let width = 2 * h, kernels = Kernels.current
+            let width = 2 * h, kernels = Kernels.current, top = convSlots.count - 1
             let dPooled = work.floats(side + ".dpooled", b * width)
             let dPre = work.floats(side + ".dpre", rows * width)
-            for k in 0..<convSlots.count { _ = work.zeros(side + ".dy\(k)", rows * width) }
-            for k in stride(from: convSlots.count - 1, through: 0, by: -1) {
-                let y = work.floats(side + ".y\(k)", rows * width), dy = work.floats(side + ".dy\(k)", rows * width)
+            for k in 0..<top { _ = work.zeros(side + ".dy\(k)", rows * width) }
+            for k in stride(from: top, through: 0, by: -1) {
+                let y = work.floats(side + ".y\(k)", rows * width), argmax = work.ints(side + ".argmax\(k)", b * width)
                 for i in 0..<b { dPooled.advanced(by: i * width).update(from: du + i * sentenceSize + k * width, count: width) }
-                maxOverTimeBackward(dInput: dy, dOut: dPooled, argmax: work.ints(side + ".argmax\(k)", b * width), batch: b, width: width)
-                dPre.update(repeating: 0, count: rows * width)
-                // reluBackward, in the kernel set: 4M branchy scalar steps per batch took 4% of the step.
-                kernels.maskedAccumulate(dPre, nil, dy, y, rows * width)
                 let channels = k == 0 ? e : width
                 let dInput: UnsafeMutablePointer<Float>? = k == 0 ? dx : work.floats(side + ".dy\(k - 1)", rows * width)
                 let slots = convSlots[k]
-                conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset,
-                               dTaps: work.floats("dtaps", 3 * width * channels), dOut: dPre,
-                               input: k == 0 ? x : work.floats(side + ".y\(k - 1)", rows * width),
-                               taps: work.floats(side + ".taps\(k)", 3 * width * channels),
-                               steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                let input = k == 0 ? x : work.floats(side + ".y\(k - 1)", rows * width)
+                let taps = work.floats(k == 0 ? "taps0" : side + ".taps\(k)", 3 * width * channels)
+                let dTaps = work.floats("dtaps", 3 * width * channels)
+                if k == top {
+                    // The top layer's output feeds nothing but its max, so its gradient is nonzero at one step
+                    // per (b, o), and only where the ReLU let the max through.
+                    for i in 0..<(b * width) where y[Int(argmax[i]) * b * width + i] <= 0 { dPooled[i] = 0 }
+                    conv1dBackwardAtOneStep(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps,
+                                            g: dPooled, step: argmax, input: input, taps: taps,
+                                            steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                    continue
+                }
+                let dy = work.floats(side + ".dy\(k)", rows * width)
+                maxOverTimeBackward(dInput: dy, dOut: dPooled, argmax: argmax, batch: b, width: width)
+                dPre.update(repeating: 0, count: rows * width)
+                // reluBackward, in the kernel set: 4M branchy scalar steps per batch took 4% of the step.
+                kernels.maskedAccumulate(dPre, nil, dy, y, rows * width)
+                if k == 0 {
+                    // The first layer's weight gradient waits for both sides' rows (finishConvTokenGradient).
+                    tokenConv1dBackward(dProducts: work.floats("dproducts", tokenRows * 3 * width), dBias: g + slots.bias.offset,
+                                        dOut: dPre, index: tokenIndex(side), steps: steps, batch: b, oc: width, kernel: 3)
+                    if let dx { conv1dInputGradient(dInput: dx, dOut: dPre, taps: taps, steps: steps, batch: b, c: e, oc: width, kernel: 3) }
+                    continue
+                }
+                conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps, dOut: dPre,
+                               input: input, taps: taps, steps: steps, batch: b, c: channels, oc: width, kernel: 3)
             }
         }
         guard let dx else { return }
@@ -395,9 +423,44 @@ public final class NLINet: Network {
         }
     }
 
+    // MARK: - The ConvNet encoder's first layer, over distinct tokens (TokenConv1D.swift)
+
+    /// Rows of both sides' token tensors, premise then hypothesis: the bound on the distinct tokens.
+    private var tokenRows: Int { (premiseSteps + hypothesisSteps) * batch }
+
+    /// The numbers of `side`'s tokens among the distinct tokens of both sides, (T, B).
+    private func tokenIndex(_ side: String) -> UnsafeMutablePointer<Int32> {
+        work.ints("index", tokenRows) + (side == "p" ? 0 : premiseSteps * batch)
+    }
+
+    /// Numbers the distinct tokens of both sides, looks up their vectors and multiplies them by every tap
+    /// of the first layer: one product serves both sides, which share the encoder.
+    private func convTokenProducts(_ pairs: SentencePairBatch) {
+        let (e, width, n) = (embeddingSize, 2 * hiddenSize, tokenRows)
+        let tokens = work.ints("tokens", n), distinct = work.ints("distinct", n)
+        tokens.update(from: pairs.premise, count: premiseSteps * batch)
+        (tokens + premiseSteps * batch).update(from: pairs.hypothesis, count: hypothesisSteps * batch)
+        distinctTokens = numberDistinctTokens(index: work.ints("index", n), distinct: distinct, tokens: tokens, n: n,
+                                              numbers: tokenNumbers.pointer)
+        let vectors = work.floats("vectors", n * e)
+        embeddingForward(out: vectors, tokens: distinct, weight: embedding.pointer, n: distinctTokens, dim: e)
+        tokenConv1dProducts(products: work.floats("products", n * 3 * width), taps: work.floats("taps0", 3 * width * e),
+                            vectors: vectors, weight: parameters.values + convSlots[0].weight.offset,
+                            distinct: distinctTokens, c: e, oc: width, kernel: 3)
+    }
+
+    /// The first layer's weight gradient from the token gradients both sides' backward gathered.
+    private func finishConvTokenGradient() {
+        let (e, width, n) = (embeddingSize, 2 * hiddenSize, tokenRows)
+        tokenConv1dWeightGradient(dWeight: parameters.grads + convSlots[0].weight.offset, dTaps: work.floats("dtaps", 3 * width * e),
+                                  dProducts: work.floats("dproducts", n * 3 * width), vectors: work.floats("vectors", n * e),
+                                  distinct: distinctTokens, c: e, oc: width, kernel: 3)
+    }
+
     // MARK: - Forward and backward
 
     private func forward(_ pairs: SentencePairBatch) {
+        if encoder == .convnet { convTokenProducts(pairs) }
         encode("p", tokens: pairs.premise, lengths: pairs.premiseLengths, steps: premiseSteps)
         encode("h", tokens: pairs.hypothesis, lengths: pairs.hypothesisLengths, steps: hypothesisSteps)
         let (b, d, f) = (batch, sentenceSize, fcSize), p = parameters.values
@@ -465,7 +528,11 @@ public final class NLINet: Network {
                 pairFeaturesBackward(du: du, dv: dv, dOut: dInput, u: work.floats("p.u", b * d), v: work.floats("h.u", b * d), batch: b, dim: d)
             }
         }
+        if encoder == .convnet {
+            work.floats("dproducts", tokenRows * 3 * 2 * hiddenSize).update(repeating: 0, count: distinctTokens * 3 * 2 * hiddenSize)
+        }
         encodeBackward("p", steps: premiseSteps)
         encodeBackward("h", steps: hypothesisSteps)
+        if encoder == .convnet { finishConvTokenGradient() }
     }
 }
