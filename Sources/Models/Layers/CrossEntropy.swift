@@ -40,6 +40,50 @@ public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logit
     }
 }
 
+/// A decoder's loss, and in training its logit gradient, in one pass over each row while the row is in
+/// cache. `logits` (n, classes) come without their bias: `bias` (classes) is added in place first, so they
+/// end as the decoder's output, each `product + bias` as `linearForward` adds it. The returned sums are
+/// `softmaxCrossEntropyForward`'s. `exps` (n, classes) receives each row's exponentials, or with a
+/// `gradientScale` the gradient `scale · (probs − onehot(labels))`, bitwise what
+/// `softmaxCrossEntropyGradient` writes (each probability is still `exp · (1 / sum)` before the scale).
+/// Apart, the bias add, the forward and the gradient took five passes over (n, classes) floats that do
+/// not stay in L2 (a vocabulary of rows); here each row is read once and written twice.
+public func biasedSoftmaxCrossEntropy(logits: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                                      labels: UnsafePointer<Int32>, n: Int, classes: Int,
+                                      exps: UnsafeMutablePointer<Float>, gradientScale: Float?) -> (lossSum: Double, correct: Int) {
+    let rowGrain = max(1, elementGrain / classes)
+    let kernels = Kernels.current
+    let blocks = (n + rowGrain - 1) / rowGrain
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(blocks, 1)) { partial in
+        parallelRanges(n, grain: rowGrain) { rows in
+            var lossSum = 0.0, correct = 0
+            for row in rows {
+                let z = logits + row * classes, e = exps + row * classes
+                let label = Int(labels[row])
+                addRow(z, bias, classes)
+                let maxValue = rowMax(z, classes)
+                let sum = kernels.expShiftedRow(e, z, maxValue, classes)
+                lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
+                if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
+                if let scale = gradientScale {
+                    let inverse = 1 / sum
+                    for j in 0..<classes { e[j] = scale * (e[j] * inverse) }
+                    e[label] -= scale
+                }
+            }
+            let block = rows.lowerBound / rowGrain
+            partial[2 * block] = lossSum
+            partial[2 * block + 1] = Double(correct)
+        }
+        var lossSum = 0.0, correct = 0
+        for block in 0..<blocks {
+            lossSum += partial[2 * block]
+            correct += Int(partial[2 * block + 1])
+        }
+        return (lossSum, correct)
+    }
+}
+
 /// `dLogits += scale · (probs − onehot(labels))`: the gradient of `scale · Σ loss_i` (scale = 1/n for
 /// the mean). probs, dLogits are (n, classes), labels (n).
 public func softmaxCrossEntropyBackward(dLogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,

@@ -78,7 +78,12 @@ public func linearBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
         biasGradientOfRows(dBias, dOut, rows: oc, columns: n, overwrite: overwrite)
         return
     }
-    // Threads split the columns; each column sums its rows in increasing order whatever the thread count.
+    linearBiasGradient(dBias: dBias, dOut: dOut, n: n, oc: oc, overwrite: overwrite)
+}
+
+/// dBias (oc) (+)= the column sums of dOut (n, oc), from dBias or, with `overwrite`, from 0. Threads split the
+/// columns; each column sums its rows in increasing order whatever the thread count.
+public func linearBiasGradient(dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, n: Int, oc: Int, overwrite: Bool = false) {
     parallelRanges(oc, grain: columnSumGrain(rows: n, columns: oc)) { columns in
         if overwrite { (dBias + columns.lowerBound).update(repeating: 0, count: columns.count) }
         for row in 0..<n { addRow(dBias + columns.lowerBound, dOut + row * oc + columns.lowerBound, columns.count) }
@@ -114,17 +119,34 @@ private func biasGradientOfRows(_ dBias: UnsafeMutablePointer<Float>, _ dOut: Un
     }
 }
 
-/// dInput (n, c) += dOut (n, oc) · weight (oc, c), taken as its transpose weightᵀ · dOutᵀ into `scratch`
-/// (c, n) and added back transposed: for a dOut far wider than c (a decoder over a vocabulary). The
-/// product then reads dOut as a transposed B, packed in register-transposed blocks, where dOut · weight
-/// packs it as A one element at a time (11% of the small QRNN LM's step). Each element is the same sum
-/// on any thread count, though rounded otherwise than `linearBackward`'s.
-public func linearInputGradientByTranspose(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                                           weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                                           n: Int, c: Int, oc: Int) {
-    gemm(transA: true, transB: true, m: c, n: n, k: oc, alpha: 1, a: weight, lda: c, b: dOut, ldb: oc,
-         beta: 0, c: scratch, ldc: n)
-    addTransposed(dInput, scratch, rows: n, columns: c)
+/// dInput (n, c) = dOut (n, oc) · weight (oc, c), written, for a dOut far wider than c (a decoder over a
+/// vocabulary), where one product would take gemm's packed path and pack all of dOut as A, one element at
+/// a time (11% of the small QRNN LM's step). Two forms, the cheaper for the shape (so the thread count
+/// never changes the choice, nor the bits; where the transposed product takes gemm's direct path too, both
+/// forms give each element the same chain of multiply-adds over oc, and the same bits):
+/// - in blocks of rows small enough for gemm's direct path, which reads dOut's rows in place and copies
+///   weight's column slivers once per block;
+/// - as its transpose weightᵀ · dOutᵀ into `scratch` (c, n), written back transposed: dOut is packed once,
+///   transposed, which costs more per element than copying weight but not once per block.
+/// The blocks win while their copies of weight (blocks · oc · c floats) are fewer than dOut's n · oc:
+/// blocks · c ≤ n (small QRNN LM, V 2k: 2 · 128 against 700 rows; at V 10k, E 400: 7 · 400 against 700).
+public func linearInputGradientOfWideOutput(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                                            weight: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                                            n: Int, c: Int, oc: Int) {
+    // gemm reads A in place while m·k < 2²⁰ (usesPackedPath), so at most this many rows per block.
+    let blockRows = max(1, ((1 << 20) - 1) / oc)
+    let blocks = (n + blockRows - 1) / blockRows
+    if blocks * c <= n {
+        let rows = (n + blocks - 1) / blocks
+        for first in stride(from: 0, to: n, by: rows) {
+            gemm(transA: false, transB: false, m: min(rows, n - first), n: c, k: oc, alpha: 1, a: dOut + first * oc, lda: oc,
+                 b: weight, ldb: c, beta: 0, c: dInput + first * c, ldc: c)
+        }
+    } else {
+        gemm(transA: true, transB: true, m: c, n: n, k: oc, alpha: 1, a: weight, lda: c, b: dOut, ldb: oc,
+             beta: 0, c: scratch, ldc: n)
+        transpose(dInput, scratch, rows: n, columns: c)
+    }
 }
 
 /// dWeight (oc, c) += dOutᵀ (oc, n) · input (n, c), as `linearBackward` adds it, in blocks of 192 rows of
@@ -140,14 +162,14 @@ public func linearWeightGradientInBlocks(dWeight: UnsafeMutablePointer<Float>, d
     }
 }
 
-/// y (rows, columns) += xᵀ for x (columns, rows), in 16 × 16 blocks so both sides stay in a few cache lines.
-private func addTransposed(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, columns: Int) {
+/// y (rows, columns) = xᵀ for x (columns, rows), in 16 × 16 blocks so both sides stay in a few cache lines.
+private func transpose(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, columns: Int) {
     let block = 16
     for r0 in stride(from: 0, to: rows, by: block) {
         for c0 in stride(from: 0, to: columns, by: block) {
             for i in r0..<min(rows, r0 + block) {
                 let row = y + i * columns
-                for j in c0..<min(columns, c0 + block) { row[j] += x[j * rows + i] }
+                for j in c0..<min(columns, c0 + block) { row[j] = x[j * rows + i] }
             }
         }
     }

@@ -13,13 +13,13 @@ public func lockedDropoutForward(out: UnsafeMutablePointer<Float>, input: Unsafe
     }
 }
 
-/// `dInput[t, b, :] += dOut[t, b, :] ⊙ mask[b, :]`.
+/// `dInput[t, b, :] = dOut[t, b, :] ⊙ mask[b, :]` (written: the mask is the input's only consumer).
 public func lockedDropoutBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, mask: UnsafePointer<Float>,
                                   steps: Int, streams: Int, features: Int) {
     let stride = streams * features
     for t in 0..<steps {
         let d = dOut + t * stride, dx = dInput + t * stride
-        for i in 0..<stride { dx[i] += d[i] * mask[i] }
+        for i in 0..<stride { dx[i] = d[i] * mask[i] }
     }
 }
 

@@ -60,7 +60,7 @@ public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutabl
 ///
 /// - dOutput: (T, B, H), d loss / d h_t from above. dCellLast: (B, H), d loss / d c_T from whoever
 ///   received the carried state (the DNI injection), or nil for 0 (plain truncated BPTT).
-/// - Adds into dSource (T, B, k·I) (may be nil), dWeight (3H, k·I), dBias (3H).
+/// - Writes dSource (T, B, k·I) (may be nil); adds into dWeight (3H, k·I), dBias (3H).
 /// - Writes dCell0 (B, H): d loss / d c_0. It also serves as the running cell gradient.
 /// - dGates: (T, B, 3H) scratch, receives d loss / d pre-activations.
 /// - source, cells, gates, weight, forgetMask: as the forward saw or left them.
@@ -84,20 +84,29 @@ public func qrnnBackward(dSource: UnsafeMutablePointer<Float>?, dWeight: UnsafeM
                                                       cell: cells + (t + 1) * stateSize, forgetMask: forgetMask.map { $0 + t * stateSize },
                                                       streams: batch, hidden: hidden))
     }
-    linearBackward(dInput: dSource, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
+    if let dSource {
+        // dSource (T·B, k·I) = dGates (T·B, 3H) · W (3H, k·I), written: nothing else reaches the source.
+        gemm(transA: false, transB: false, m: steps * batch, n: sourceSize, k: gateWidth, alpha: 1, a: dGates, lda: gateWidth,
+             b: weight, ldb: sourceSize, beta: 0, c: dSource, ldc: sourceSize)
+    }
+    linearBackward(dInput: nil, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
                    n: steps * batch, c: sourceSize, oc: gateWidth)
 }
 
-/// Adds a window-2 source gradient (T, B, 2I) into dInput (T, B, I): the x_t half to step t, the x_{t−1}
-/// half to step t − 1. At t = 1 the x_0 half belongs to the detached previous input and is dropped.
+/// Writes dInput (T, B, I) from a window-2 source gradient (T, B, 2I): step t gets the x_t half of row t
+/// plus the x_{t−1} half of row t + 1. Row 0's x_0 half belongs to the detached previous input and is dropped.
 public func qrnnSourceBackward(dInput: UnsafeMutablePointer<Float>, dSource: UnsafePointer<Float>,
                                steps: Int, batch: Int, inputSize: Int) {
     let width = 2 * inputSize
     for t in 0..<steps {
         for b in 0..<batch {
-            let row = dSource + (t * batch + b) * width
-            addRow(dInput + (t * batch + b) * inputSize, row, inputSize)
-            if t > 0 { addRow(dInput + ((t - 1) * batch + b) * inputSize, row + inputSize, inputSize) }
+            let target = dInput + (t * batch + b) * inputSize, row = dSource + (t * batch + b) * width
+            if t + 1 < steps {
+                let next = dSource + ((t + 1) * batch + b) * width + inputSize
+                for j in 0..<inputSize { target[j] = row[j] + next[j] }
+            } else {
+                target.update(from: row, count: inputSize)
+            }
         }
     }
 }

@@ -139,7 +139,9 @@ public final class QRNNLanguageModel: Network {
         var dGates = AlignedBuffer<Float>(count: 0)
         /// GRU only: the hidden-side gate gradients (its n rows differ from the input side's).
         var dGatesHidden = AlignedBuffer<Float>(count: 0)
-        var logits = AlignedBuffer<Float>(count: 0), probs = AlignedBuffer<Float>(count: 0), dLogits = AlignedBuffer<Float>(count: 0)
+        /// The decoder's output (R, V); its gradient, written by a training forward's loss pass; an evaluation's
+        /// softmax exponentials.
+        var logits = AlignedBuffer<Float>(count: 0), dLogits = AlignedBuffer<Float>(count: 0), exps = AlignedBuffer<Float>(count: 0)
         /// The decoder's input gradient, transposed (E, R).
         var decoderInputGradient = AlignedBuffer<Float>(count: 0)
     }
@@ -423,7 +425,7 @@ public final class QRNNLanguageModel: Network {
         w.dGates = buffer(r * widest)
         if cell == .gru { w.dGatesHidden = buffer(r * widest) }
         w.logits = buffer(r * vocabulary)
-        w.probs = buffer(r * vocabulary)
+        w.exps = buffer(r * vocabulary)
         w.dLogits = buffer(r * vocabulary)
         w.decoderInputGradient = buffer(r * embeddingSize)
         work = w
@@ -531,15 +533,20 @@ public final class QRNNLanguageModel: Network {
             lockedDropout(layer.dropped.pointer, layer.output.pointer, mask: layer.mask.pointer,
                           p: l < layers - 1 ? reg.hidden : reg.output, features: shape.hidden)
         }
+        // The decoder's bias is added by the loss pass, while each row of logits is in cache.
         linearForward(out: work.logits.pointer, input: work.layers[layers - 1].dropped.pointer, weight: p + encoderWeight.offset,
-                      bias: p + decoderBias.offset, n: rows, c: embeddingSize, oc: vocabulary)
+                      bias: nil, n: rows, c: embeddingSize, oc: vocabulary)
     }
 
-    /// Cross-entropy of the logits; in training also AR and TAR of the last layer's output.
+    /// The decoder's bias and the cross-entropy of the logits; in training also the logits' gradient (the
+    /// backward of the loss always follows a training forward, so it is written while each row is in cache)
+    /// and AR and TAR of the last layer's output.
     private func lossForward() -> (metrics: StepMetrics, loss: LanguageModelLoss) {
         let rows = steps * streams
-        let (lossSum, correct) = softmaxCrossEntropyForward(probs: work.probs.pointer, logits: work.logits.pointer,
-                                                            labels: work.targets.pointer, n: rows, classes: vocabulary)
+        let (lossSum, correct) = biasedSoftmaxCrossEntropy(logits: work.logits.pointer, bias: parameters.values + decoderBias.offset,
+                                                           labels: work.targets.pointer, n: rows, classes: vocabulary,
+                                                           exps: trained ? work.dLogits.pointer : work.exps.pointer,
+                                                           gradientScale: trained ? 1 / Float(rows) : nil)
         let crossEntropy = lossSum / Double(rows)
         var ar = 0.0, tar = 0.0
         if trained {
@@ -568,25 +575,27 @@ public final class QRNNLanguageModel: Network {
         let p = parameters.values, g = parameters.grads, reg = regularization
         let rows = steps * streams
         let last = work.layers[layers - 1]
-        zeroElements(work.dEmbedded.pointer, rows * embeddingSize)
-        zeroElements(work.dEmbeddedDropped.pointer, rows * embeddingSize)
-        for (layer, shape) in zip(work.layers, layerShapes) {
-            zeroElements(layer.dOutput.pointer, rows * shape.hidden)
-            zeroElements(layer.dDropped.pointer, rows * shape.hidden)
+        // Each gradient buffer below is written by its first user, except where LSTM and GRU layers add
+        // into their input's gradient, and the decoder's input gradient when no loss is propagated.
+        if cell != .qrnn {
+            zeroElements(work.dEmbeddedDropped.pointer, rows * embeddingSize)
+            for (layer, shape) in zip(work.layers, layerShapes).dropLast() { zeroElements(layer.dDropped.pointer, rows * shape.hidden) }
         }
         if loss {
-            softmaxCrossEntropyGradient(dLogits: work.dLogits.pointer, dBias: g + decoderBias.offset, probs: work.probs.pointer,
-                                        labels: work.targets.pointer, n: rows, classes: vocabulary, scale: 1 / Float(rows))
+            // lossForward wrote dLogits.
+            linearBiasGradient(dBias: g + decoderBias.offset, dOut: work.dLogits.pointer, n: rows, oc: vocabulary)
             // The tied decoder: its weight gradient lands in the shared matrix.
             linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
                                          n: rows, c: embeddingSize, oc: vocabulary)
-            linearInputGradientByTranspose(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
-                                           scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
+            linearInputGradientOfWideOutput(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
+                                            scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
             let count = rows * embeddingSize
             if reg.alpha != 0 {
                 let scale = 2 * reg.alpha / Float(count), u = last.dropped.pointer, du = last.dDropped.pointer
                 for i in 0..<count { du[i] += scale * u[i] }
             }
+        } else {
+            zeroElements(last.dDropped.pointer, rows * embeddingSize)
         }
         for l in stride(from: layers - 1, through: 0, by: -1) {
             let shape = layerShapes[l], slots = layerSlots[l], layer = work.layers[l]
@@ -595,7 +604,7 @@ public final class QRNNLanguageModel: Network {
                 lockedDropoutBackward(dInput: layer.dOutput.pointer, dOut: layer.dDropped.pointer, mask: layer.mask.pointer,
                                       steps: steps, streams: streams, features: shape.hidden)
             } else {
-                addRow(layer.dOutput.pointer, layer.dDropped.pointer, rows * shape.hidden)
+                layer.dOutput.pointer.update(from: layer.dDropped.pointer, count: rows * shape.hidden)
             }
             if l == layers - 1 && loss && reg.beta != 0 && steps > 1 {
                 // TAR on the raw output: d/dr of β·mean((r_{t+1} − r_t)²).
@@ -615,7 +624,6 @@ public final class QRNNLanguageModel: Network {
             let dWeight = dropped ? layer.dDroppedWeight.pointer : g + slots.weight.offset
             if dropped { zeroElements(dWeight, slots.weight.count) }
             let dSource = shape.window == 2 ? layer.dSource.pointer : input.grad
-            if shape.window == 2 { zeroElements(dSource, rows * sourceSize) }
             // The injected gradient's slices for this layer's final state, (B, H_l) each: c_T (GRU h_T), or h_T and c_T.
             let partsPerLayer = cell == .lstm ? 2 : 1
             let dLast = injected.map { joined in (0..<partsPerLayer).map { joinedPart(joined, partsPerLayer * l + $0) } }
@@ -663,7 +671,7 @@ public final class QRNNLanguageModel: Network {
             lockedDropoutBackward(dInput: work.dEmbedded.pointer, dOut: work.dEmbeddedDropped.pointer, mask: work.inputMask.pointer,
                                   steps: steps, streams: streams, features: embeddingSize)
         } else {
-            addRow(work.dEmbedded.pointer, work.dEmbeddedDropped.pointer, rows * embeddingSize)
+            work.dEmbedded.pointer.update(from: work.dEmbeddedDropped.pointer, count: rows * embeddingSize)
         }
         // QUIRK (alt_sg.md Q10, reproduce): AWD's embedded_dropout passes padding_idx −1, which PyTorch maps
         // to row V − 1, so that row gets no gradient through the lookup (only through the tied decoder).
