@@ -16,7 +16,8 @@ func lstmCellForward(_ r: LSTMCellRows) {
         let cp = r.cPrev + offset, c = r.c + offset, tc = r.tanhC + offset, h = r.h + offset
         var j = 0
         while j < hidden {
-            let n = min(16, hidden - j)
+            // Not Swift.min: here it is emitted as a weak specialization, which the linker could share between sets.
+            let n = hidden - j < 16 ? hidden - j : 16
             let i = vectorSigmoid(load(a + j, n)), f = vectorSigmoid(load(a + hidden + j, n))
             let g = vectorTanh(load(a + 2 * hidden + j, n)), o = vectorSigmoid(load(a + 3 * hidden + j, n))
             let cv = f * load(cp + j, n) + i * g
@@ -38,7 +39,7 @@ func lstmCellBackward(_ r: LSTMCellGradientRows) {
         let cp = r.cPrev + offset, tc = r.tanhC + offset, dH = r.dH + offset, dC = r.dC + offset
         var j = 0
         while j < hidden {
-            let n = min(16, hidden - j)
+            let n = hidden - j < 16 ? hidden - j : 16
             let i = load(a + j, n), f = load(a + hidden + j, n), g = load(a + 2 * hidden + j, n), o = load(a + 3 * hidden + j, n)
             let t = load(tc + j, n)
             // 0 + dH when there is no dOut, as the scalar formula adds a missing term's 0.
