@@ -11,21 +11,36 @@ import Foundation
 /// fixed blocks of rows, then over blocks in order, so it is the same on any thread count.
 public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
                                        labels: UnsafePointer<Int32>, n: Int, classes: Int) -> (lossSum: Double, correct: Int) {
-    let rowGrain = max(1, elementGrain / classes)
     let kernels = Kernels.current
+    return sumOverRowBlocks(n: n, classes: classes) { row in
+        let z = logits + row * classes, p = probs + row * classes
+        let maxValue = rowMax(z, classes)
+        let sum = kernels.expShiftedRow(p, z, maxValue, classes)
+        let inverse = 1 / sum
+        for j in 0..<classes { p[j] *= inverse }
+        return rowLoss(z, label: Int(labels[row]), maxValue: maxValue, sum: sum)
+    }
+}
+
+/// Row `label`'s loss `log(sum) + max − z[label]` and whether its label is the first largest logit.
+@inline(__always)
+private func rowLoss(_ z: UnsafePointer<Float>, label: Int, maxValue: Float, sum: Float) -> (loss: Double, correct: Bool) {
+    (log(Double(sum)) + Double(maxValue) - Double(z[label]),
+     z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }))
+}
+
+/// Runs `row` on every row, on the worker threads, and sums its losses over fixed blocks of rows, then
+/// over the blocks in order (so the same on any thread count), with the count of correct rows.
+private func sumOverRowBlocks(n: Int, classes: Int, _ row: (Int) -> (loss: Double, correct: Bool)) -> (lossSum: Double, correct: Int) {
+    let rowGrain = max(1, elementGrain / classes)
     let blocks = (n + rowGrain - 1) / rowGrain
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(blocks, 1)) { partial in
         parallelRanges(n, grain: rowGrain) { rows in
             var lossSum = 0.0, correct = 0
-            for row in rows {
-                let z = logits + row * classes, p = probs + row * classes
-                let label = Int(labels[row])
-                let maxValue = rowMax(z, classes)
-                let sum = kernels.expShiftedRow(p, z, maxValue, classes)
-                let inverse = 1 / sum
-                for j in 0..<classes { p[j] *= inverse }
-                lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
-                if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
+            for i in rows {
+                let result = row(i)
+                lossSum += result.loss
+                if result.correct { correct += 1 }
             }
             let block = rows.lowerBound / rowGrain
             partial[2 * block] = lossSum
@@ -51,36 +66,19 @@ public func softmaxCrossEntropyForward(probs: UnsafeMutablePointer<Float>, logit
 public func biasedSoftmaxCrossEntropy(logits: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
                                       labels: UnsafePointer<Int32>, n: Int, classes: Int,
                                       exps: UnsafeMutablePointer<Float>, gradientScale: Float?) -> (lossSum: Double, correct: Int) {
-    let rowGrain = max(1, elementGrain / classes)
     let kernels = Kernels.current
-    let blocks = (n + rowGrain - 1) / rowGrain
-    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(blocks, 1)) { partial in
-        parallelRanges(n, grain: rowGrain) { rows in
-            var lossSum = 0.0, correct = 0
-            for row in rows {
-                let z = logits + row * classes, e = exps + row * classes
-                let label = Int(labels[row])
-                addRow(z, bias, classes)
-                let maxValue = rowMax(z, classes)
-                let sum = kernels.expShiftedRow(e, z, maxValue, classes)
-                lossSum += log(Double(sum)) + Double(maxValue) - Double(z[label])
-                if z[label] == maxValue && !(0..<label).contains(where: { z[$0] == maxValue }) { correct += 1 }
-                if let scale = gradientScale {
-                    let inverse = 1 / sum
-                    for j in 0..<classes { e[j] = scale * (e[j] * inverse) }
-                    e[label] -= scale
-                }
-            }
-            let block = rows.lowerBound / rowGrain
-            partial[2 * block] = lossSum
-            partial[2 * block + 1] = Double(correct)
+    return sumOverRowBlocks(n: n, classes: classes) { row in
+        let z = logits + row * classes, e = exps + row * classes
+        let label = Int(labels[row])
+        addRow(z, bias, classes)
+        let maxValue = rowMax(z, classes)
+        let sum = kernels.expShiftedRow(e, z, maxValue, classes)
+        if let scale = gradientScale {
+            let inverse = 1 / sum
+            for j in 0..<classes { e[j] = scale * (e[j] * inverse) }
+            e[label] -= scale
         }
-        var lossSum = 0.0, correct = 0
-        for block in 0..<blocks {
-            lossSum += partial[2 * block]
-            correct += Int(partial[2 * block + 1])
-        }
-        return (lossSum, correct)
+        return rowLoss(z, label: label, maxValue: maxValue, sum: sum)
     }
 }
 
