@@ -265,13 +265,18 @@ private func added(_ result: [Float], _ offset: Float) -> [Float] { result.map {
         for row in [2, 4, 5] { #expect(added(dW, offset)[(row * dim)..<((row + 1) * dim)].allSatisfy { $0 == 0 }) }
     }
 
+    /// A recurrent layer's input (count) and weights and biases for `gates` gate rows, from seeds seed…seed + 4.
+    private func recurrentValues(_ count: Int, gates g: Int, inputSize: Int, hidden: Int, seed: UInt64)
+        -> (x: [Float], wIH: [Float], wHH: [Float], bIH: [Float], bHH: [Float]) {
+        (uniformValues(count, seed: seed), uniformValues(g * inputSize, seed: seed + 1, scale: 0.5), uniformValues(g * hidden, seed: seed + 2, scale: 0.5),
+         uniformValues(g, seed: seed + 3, scale: 0.5), uniformValues(g, seed: seed + 4, scale: 0.5))
+    }
+
     @Test(arguments: [(4, 2, 3, 5), (3, 3, 16, 16)])
     func lstm(_ sizes: (Int, Int, Int, Int)) {
         let (steps, batch, inputSize, hidden) = sizes
         let g = 4 * hidden, stateSize = batch * hidden
-        let x = uniformValues(steps * batch * inputSize, seed: 17)
-        let wIH = uniformValues(g * inputSize, seed: 18, scale: 0.5), wHH = uniformValues(g * hidden, seed: 19, scale: 0.5)
-        let bIH = uniformValues(g, seed: 20, scale: 0.5), bHH = uniformValues(g, seed: 21, scale: 0.5)
+        let (x, wIH, wHH, bIH, bHH) = recurrentValues(steps * batch * inputSize, gates: g, inputSize: inputSize, hidden: hidden, seed: 17)
         let h0 = uniformValues(stateSize, seed: 22), c0 = uniformValues(stateSize, seed: 23)
         let r = uniformValues(steps * stateSize, seed: 24)
 
@@ -304,9 +309,7 @@ private func added(_ result: [Float], _ offset: Float) -> [Float] { result.map {
     func gru(_ sizes: (Int, Int, Int, Int)) {
         let (steps, batch, inputSize, hidden) = sizes
         let g = 3 * hidden, stateSize = batch * hidden
-        let x = uniformValues(steps * batch * inputSize, seed: 30)
-        let wIH = uniformValues(g * inputSize, seed: 31, scale: 0.5), wHH = uniformValues(g * hidden, seed: 32, scale: 0.5)
-        let bIH = uniformValues(g, seed: 33, scale: 0.5), bHH = uniformValues(g, seed: 34, scale: 0.5)
+        let (x, wIH, wHH, bIH, bHH) = recurrentValues(steps * batch * inputSize, gates: g, inputSize: inputSize, hidden: hidden, seed: 30)
         let h0 = uniformValues(stateSize, seed: 35), r = uniformValues(steps * stateSize, seed: 36)
 
         func run(_ v: [[Float]]) -> (h: [Float], gates: [Float], candidate: [Float]) {

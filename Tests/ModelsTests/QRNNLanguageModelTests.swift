@@ -106,14 +106,19 @@ func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], pre
         }
     }
 
+    /// The small 3-layer model of the finite-difference tests (V 7, E 4, H 5), with every AWD regulariser on.
+    private func regularizedNetwork(_ cell: RecurrentCell, seed: UInt64) throws -> QRNNLanguageModel {
+        let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
+        return try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
+                                     bptt: 4, seed: seed)
+    }
+
     /// Every parameter's gradient by central differences, with every AWD regulariser on (the dropout
     /// masks are redrawn identically for each evaluation by restoring the generator), AR and TAR, three
     /// layers, and a carried state and previous input; for the QRNN, LSTM and GRU forms of the recipe.
     @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
     func finiteDifferencesWithRegularization(_ cell: RecurrentCell) throws {
-        let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
-        let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
-                                            bptt: 4, seed: 3)
+        let network = try regularizedNetwork(cell, seed: 3)
         let (steps, streams) = (4, 2)
         var generator = SeededGenerator(seed: 9, stream: "tokens")
         // Inputs avoid token V − 1, whose lookup gradient the reference drops on purpose (the fixtures pin that).
@@ -153,9 +158,7 @@ func setJoinedTrainingState(_ network: QRNNLanguageModel, _ joined: [Float], pre
     /// (one combined pass), with every AWD regulariser on and a carried previous input; QRNN, LSTM and GRU.
     @Test(arguments: [RecurrentCell.qrnn, .lstm, .gru])
     func initialStateAndInjectionFiniteDifferences(_ cell: RecurrentCell) throws {
-        let reg = AWDRegularization(embedding: 0.2, input: 0.3, hidden: 0.25, output: 0.2, weight: 0.3, alpha: 2, beta: 1)
-        let network = try QRNNLanguageModel(cell: cell, vocabulary: 7, embeddingSize: 4, hiddenSize: 5, layers: 3, regularization: reg,
-                                            bptt: 4, seed: 5)
+        let network = try regularizedNetwork(cell, seed: 5)
         let (steps, streams) = (4, 2)
         #expect(network.joinedWidth == (cell == .lstm ? 2 : 1) * (5 + 5 + 4))
         var generator = SeededGenerator(seed: 11, stream: "tokens")
