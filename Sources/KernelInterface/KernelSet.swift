@@ -40,6 +40,9 @@ public struct KernelSet: @unchecked Sendable {
     /// dA += g, dB += g (either may be nil), g = dOut where mask > 0, else 0.
     public var maskedAccumulate: (_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?,
                                   _ dOut: UnsafePointer<Float>, _ mask: UnsafePointer<Float>, _ count: Int) -> Void
+    /// dA = dB = 0 + g (either may be nil), g as in `maskedAccumulate`: the first gradient written into a buffer.
+    public var maskedWrite: (_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?,
+                             _ dOut: UnsafePointer<Float>, _ mask: UnsafePointer<Float>, _ count: Int) -> Void
     /// Σ x, or Σ (x − shift)² when `squared`, over a BatchNorm plane of `count` floats.
     public var planeSum: (_ x: UnsafePointer<Float>, _ count: Int, _ shift: Float, _ squared: Bool) -> Float
     /// y = (x − mean)·scale + bias, then max(y, 0) with `relu`, over a BatchNorm plane of `count` floats.
@@ -47,9 +50,9 @@ public struct KernelSet: @unchecked Sendable {
                                 _ scale: Float, _ bias: Float, _ relu: Bool) -> Void
     /// (Σ g, Σ g·x̂) over a BatchNorm plane.
     public var planeDotSums: (_ plane: BatchNormPlane) -> (Float, Float)
-    /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane.
+    /// d += k·(g − meanG − x̂·meanGX) over a BatchNorm plane; with `write`, d = 0 + that.
     public var batchNormInputGradient: (_ plane: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float,
-                                        _ meanG: Float, _ meanGX: Float) -> Void
+                                        _ meanG: Float, _ meanGX: Float, _ write: Bool) -> Void
     /// The LSTM cell update of one step's rows, forward and backward (KernelSource/LSTMCell.swift).
     public var lstmCellForward: (_ rows: LSTMCellRows) -> Void
     public var lstmCellBackward: (_ rows: LSTMCellGradientRows) -> Void
@@ -69,10 +72,12 @@ public struct KernelSet: @unchecked Sendable {
                 expShiftedRow: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Float, Int) -> Float,
                 maskedAccumulate: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
                                              UnsafePointer<Float>, Int) -> Void,
+                maskedWrite: @escaping (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafePointer<Float>,
+                                        UnsafePointer<Float>, Int) -> Void,
                 planeSum: @escaping (UnsafePointer<Float>, Int, Float, Bool) -> Float,
                 normalizePlane: @escaping (UnsafeMutablePointer<Float>, UnsafePointer<Float>, Int, Float, Float, Float, Bool) -> Void,
                 planeDotSums: @escaping (BatchNormPlane) -> (Float, Float),
-                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float) -> Void,
+                batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float, Bool) -> Void,
                 lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void,
                 forgetMultForward: @escaping (ForgetMultForward) -> Void,
                 forgetMultBackward: @escaping (ForgetMultBackward) -> Void) {
@@ -84,6 +89,7 @@ public struct KernelSet: @unchecked Sendable {
         self.tile = tile; self.packA = packA; self.packB = packB
         self.weightGradientTile = weightGradientTile; self.multiplyAddChains = multiplyAddChains
         self.expShiftedRow = expShiftedRow; self.maskedAccumulate = maskedAccumulate
+        self.maskedWrite = maskedWrite
         self.planeSum = planeSum; self.normalizePlane = normalizePlane
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
         self.lstmCellForward = lstmCellForward; self.lstmCellBackward = lstmCellBackward

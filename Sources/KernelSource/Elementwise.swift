@@ -31,18 +31,31 @@ func expShiftedRow(_ y: UnsafeMutablePointer<Float>, _ z: UnsafePointer<Float>, 
 /// output) is positive and 0 elsewhere.
 func maskedAccumulate(_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?, _ dOut: UnsafePointer<Float>,
                       _ mask: UnsafePointer<Float>, _ count: Int) {
+    maskedUpdate(dA, dB, dOut, mask, count, write: false)
+}
+
+/// `maskedAccumulate` into buffers that hold nothing yet: dA = dB = 0 + g, the bits of adding into zeros
+/// without the zeroing pass and the read of zeros.
+func maskedWrite(_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?, _ dOut: UnsafePointer<Float>,
+                 _ mask: UnsafePointer<Float>, _ count: Int) {
+    maskedUpdate(dA, dB, dOut, mask, count, write: true)
+}
+
+@inline(__always)
+private func maskedUpdate(_ dA: UnsafeMutablePointer<Float>?, _ dB: UnsafeMutablePointer<Float>?, _ dOut: UnsafePointer<Float>,
+                          _ mask: UnsafePointer<Float>, _ count: Int, write: Bool) {
     var i = 0
     while i + 16 <= count {
         let g = SIMD16<Float>(repeating: 0).replacing(with: UnsafeRawPointer(dOut + i).loadUnaligned(as: SIMD16<Float>.self),
                                                       where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .> 0)
-        if let dA { addVector(dA + i, g) }
-        if let dB { addVector(dB + i, g) }
+        if let dA { updateVector(dA + i, g, write: write) }
+        if let dB { updateVector(dB + i, g, write: write) }
         i += 16
     }
     while i < count {
         let g = mask[i] > 0 ? dOut[i] : 0
-        if let dA { dA[i] += g }
-        if let dB { dB[i] += g }
+        if let dA { dA[i] = (write ? 0 : dA[i]) + g }
+        if let dB { dB[i] = (write ? 0 : dB[i]) + g }
         i += 1
     }
 }
@@ -109,20 +122,21 @@ func planeDotSums(_ p: BatchNormPlane) -> (Float, Float) {
     return (horizontalSum(sumG) + tailG, horizontalSum(sumGX) + tailGX)
 }
 
-/// d += k·(g − meanG − x̂·meanGX) over one plane, x̂ = (x − mean)·invStd.
+/// d += k·(g − meanG − x̂·meanGX) over one plane, x̂ = (x − mean)·invStd; with `write`, d = 0 + that (the
+/// bits of adding into zeros, without reading them).
 func batchNormInputGradient(_ p: BatchNormPlane, _ d: UnsafeMutablePointer<Float>, _ k: Float, _ meanG: Float,
-                            _ meanGX: Float) {
+                            _ meanGX: Float, _ write: Bool) {
     let mu = SIMD16<Float>(repeating: p.mean), inv = SIMD16<Float>(repeating: p.invStd)
     let kv = SIMD16<Float>(repeating: k), mg = SIMD16<Float>(repeating: meanG), mgx = SIMD16<Float>(repeating: meanGX)
     var i = 0
     while i + 16 <= p.count {
         let xHat = (UnsafeRawPointer(p.x + i).loadUnaligned(as: SIMD16<Float>.self) - mu) * inv
-        addVector(d + i, kv * (maskedGradient(p, i) - mg - xHat * mgx))
+        updateVector(d + i, kv * (maskedGradient(p, i) - mg - xHat * mgx), write: write)
         i += 16
     }
     while i < p.count {
         let gi = p.mask.map { $0[i] > 0 ? p.g[i] : 0 } ?? p.g[i]
-        d[i] += k * (gi - meanG - (p.x[i] - p.mean) * p.invStd * meanGX)
+        d[i] = (write ? 0 : d[i]) + k * (gi - meanG - (p.x[i] - p.mean) * p.invStd * meanGX)
         i += 1
     }
 }
@@ -135,9 +149,10 @@ private func maskedGradient(_ p: BatchNormPlane, _ i: Int) -> SIMD16<Float> {
     return SIMD16<Float>(repeating: 0).replacing(with: g, where: UnsafeRawPointer(mask + i).loadUnaligned(as: SIMD16<Float>.self) .> 0)
 }
 
-/// p[0..<16] += v.
+/// p[0..<16] += v, or with `write` p[0..<16] = 0 + v (−0 becomes +0, as when adding into zeros).
 @inline(__always)
-private func addVector(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+private func updateVector(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>, write: Bool) {
     let raw = UnsafeMutableRawPointer(p)
-    raw.storeBytes(of: raw.loadUnaligned(as: SIMD16<Float>.self) + v, as: SIMD16<Float>.self)
+    let base = write ? SIMD16<Float>(repeating: 0) : raw.loadUnaligned(as: SIMD16<Float>.self)
+    raw.storeBytes(of: base + v, as: SIMD16<Float>.self)
 }

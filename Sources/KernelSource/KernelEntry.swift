@@ -15,7 +15,7 @@ public func makeKernelSet() -> KernelSet {
               packB: { packB(transB: $0, b: $1, ldb: $2, depth0: $3, column0: $4, depth: $5, columns: $6, into: $7) },
               weightGradientTile: WeightGradientTile.run,
               multiplyAddChains: multiplyAddChains,
-              expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate,
+              expShiftedRow: expShiftedRow, maskedAccumulate: maskedAccumulate, maskedWrite: maskedWrite,
               planeSum: planeSum, normalizePlane: normalizePlane, planeDotSums: planeDotSums,
               batchNormInputGradient: batchNormInputGradient,
               lstmCellForward: lstmCellForward, lstmCellBackward: lstmCellBackward,

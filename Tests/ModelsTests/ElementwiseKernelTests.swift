@@ -43,6 +43,26 @@ import Testing
         }
     }
 
+    /// Writing gives the bits of adding into zeros, −0 gradients included (they become +0).
+    @Test(arguments: counts)
+    func maskedWriteIsMaskedAccumulateIntoZeros(_ count: Int) {
+        var g = randomFloats(count, seed: 4, "g")
+        for i in stride(from: 0, to: count, by: 5) { g[i] = -0.0 }
+        let mask = randomFloats(count, seed: 4, "mask").enumerated().map { $0.offset % 5 == 0 ? 1 : $0.element }
+        for set in Kernels.runnable {
+            var addedA = [Float](repeating: 0, count: count), addedB = addedA
+            set.maskedAccumulate(&addedA, &addedB, g, mask, count)
+            var writtenA = [Float](repeating: .nan, count: count), writtenB = writtenA
+            set.maskedWrite(&writtenA, &writtenB, g, mask, count)
+            #expect(writtenA.map(\.bitPattern) == addedA.map(\.bitPattern), "\(set.name) dA")
+            #expect(writtenB.map(\.bitPattern) == addedB.map(\.bitPattern), "\(set.name) dB")
+            #expect(!writtenA.contains { $0.sign == .minus && $0 == 0 }, "\(set.name) wrote −0")
+            var onlyB = [Float](repeating: .nan, count: count)
+            set.maskedWrite(nil, &onlyB, g, mask, count)
+            #expect(onlyB.map(\.bitPattern) == addedB.map(\.bitPattern), "\(set.name) with dA nil")
+        }
+    }
+
     @Test(arguments: counts, [false, true])
     func batchNormPlaneKernelsMatchTheScalarFormulas(_ count: Int, _ masked: Bool) {
         let g = randomFloats(count, seed: 5, "g"), x = randomFloats(count, seed: 5, "x")
@@ -50,17 +70,20 @@ import Testing
         let mean: Float = 0.125, invStd: Float = 1.75, k: Float = 0.5, meanG: Float = 0.03, meanGX: Float = -0.2
         var results: [[Float]] = []
         for set in Kernels.runnable {
-            var d = start
+            var d = start, written = [Float](repeating: .nan, count: count), addedToZeros = [Float](repeating: 0, count: count)
             let (sumG, sumGX) = g.withUnsafeBufferPointer { gp in
                 x.withUnsafeBufferPointer { xp in
                     mask.withUnsafeBufferPointer { mp in
                         let plane = BatchNormPlane(g: gp.baseAddress!, x: xp.baseAddress!, mask: masked ? mp.baseAddress! : nil,
                                                    count: count, mean: mean, invStd: invStd)
-                        set.batchNormInputGradient(plane, &d, k, meanG, meanGX)
+                        set.batchNormInputGradient(plane, &d, k, meanG, meanGX, false)
+                        set.batchNormInputGradient(plane, &written, k, meanG, meanGX, true)
+                        set.batchNormInputGradient(plane, &addedToZeros, k, meanG, meanGX, false)
                         return set.planeDotSums(plane)
                     }
                 }
             }
+            #expect(written.map(\.bitPattern) == addedToZeros.map(\.bitPattern), "\(set.name) written")
             var referenceG = 0.0, referenceGX = 0.0
             for i in 0..<count {
                 let gi: Float = !masked || mask[i] > 0 ? g[i] : 0

@@ -1,5 +1,5 @@
 // 2-D convolution (cross-correlation, NCHW, stride, zero padding, optional bias): forward and backward.
-// Backward adds (+=) into dWeight, dBias and dInput, so callers zero gradients once per step (llm.c).
+// Backward adds (+=) into dWeight, dBias and dInput, or writes them for the layer that owns them.
 //
 // Legend: n batch, c input channels, h×w input size, oc output channels, kh×kw kernel, s stride,
 // p zero padding, oh×ow output size = floor((h + 2p − kh)/s) + 1 × floor((w + 2p − kw)/s) + 1,
@@ -91,14 +91,16 @@ private func convolve(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Flo
 /// The gradients of `conv2dForward`, added (+=) into dWeight (oc, c, kh, kw), dBias (oc) and dInput
 /// (n, c, h, w). dOut is (n, oc, oh, ow). Pass nil for dBias without a bias, and for dInput in the first
 /// layer (its input gradient is not needed). With `parameterGradients: .overwrite`, dWeight and dBias are
-/// cleared first: the one layer that owns them writes them. `savedLayouts` are the layouts the forward
-/// saved of this input (nil: written here). `threads` as in `conv2dForward`.
+/// cleared first: the one layer that owns them writes them. With `inputGradient: .overwrite`, dInput is
+/// written, with the bits of adding into zeros. `savedLayouts` are the layouts the forward saved of this
+/// input (nil: written here). `threads` as in `conv2dForward`.
 public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                            dBias: UnsafeMutablePointer<Float>?, dOut: UnsafePointer<Float>,
                            input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            n: Int, c: Int, h: Int, w: Int, oc: Int, kh: Int, kw: Int,
                            stride: Int, padding: Int, threads: Int = Compute.threads,
-                           parameterGradients: GradientUpdate = .accumulate, savedLayouts: UnsafePointer<Float>? = nil) {
+                           parameterGradients: GradientUpdate = .accumulate, inputGradient: GradientUpdate = .accumulate,
+                           savedLayouts: UnsafePointer<Float>? = nil) {
     let g = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding)
     if parameterGradients == .overwrite {
         dWeight.update(repeating: 0, count: oc * g.kk)
@@ -149,7 +151,8 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
         //     dInput[c, y, x] += Σ_{o,u,v} w[o, c, u, v] · dOut[o, y + p − u, x + p − v].
         // Its multiply-add chains run over oc·kh·kw rather than oc, and no window gradients are added back
         // (ResNet-20, perf: the window-gradient product, its adds and addLayout were 28% of a step). The
-        // layouts and offsets above are no longer needed: convolve reuses their scratch slots.
+        // layouts and offsets above are no longer needed: convolve reuses their scratch slots. Its sums start
+        // at +0, so they are never −0 and copying them writes what adding them into zeros would.
         let flipped = scratch.floats(.convFlippedWeight, count: oc * g.kk)
         for o in 0..<oc {
             for ci in 0..<c {
@@ -162,7 +165,7 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
             }
         }
         convolve(out: dInput, input: dOut, weight: flipped, bias: nil, n: n, c: oc, h: g.oh, w: g.ow, oc: c,
-                 kh: kh, kw: kw, stride: 1, padding: padding, threads: threads, accumulate: true)
+                 kh: kh, kw: kw, stride: 1, padding: padding, threads: threads, accumulate: inputGradient == .accumulate)
         return
     }
     let inputChunks = Compute.chunkCount(work: work, items: n, threads: threads, perThread: 4)
@@ -187,6 +190,8 @@ public func conv2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: Unsafe
             // Each window gradient goes back to where its window lies in the layout, taps in order.
             fillZero(layoutGradient, count: layoutCount)
             for r in 0..<g.kk { add(windowGradients + r * positions, into: layoutGradient + offsets[r], count: positions) }
+            // Written: zeroed here, one image at a time while it is in cache (a 1×1 stride-2 layout leaves gaps).
+            if inputGradient == .overwrite { fillZero(dInput + b * c * h * w, count: c * h * w) }
             g.addLayout(layoutGradient, into: dInput + b * c * h * w)
         }
     }

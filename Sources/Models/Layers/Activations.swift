@@ -10,14 +10,16 @@ public func reluForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<F
 }
 
 /// `dInput += dOut` where the forward's output is positive (the derivative at 0 is taken as 0, as
-/// PyTorch does). The kernel set's masked add: the baseline build compiled this loop to a compare and a
-/// branch per element, mispredicted half the time (6% of the fc 784→1000→1000→10 step in perf).
+/// PyTorch does); with `inputGradient: .overwrite`, dInput = 0 + that. The kernel set's masked add: the
+/// baseline build compiled this loop to a compare and a branch per element, mispredicted half the time
+/// (6% of the fc 784→1000→1000→10 step in perf).
 public func reluBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                         out: UnsafePointer<Float>, count: Int) {
+                         out: UnsafePointer<Float>, count: Int, inputGradient: GradientUpdate = .accumulate) {
     let kernels = Kernels.current
+    let pass = inputGradient == .overwrite ? kernels.maskedWrite : kernels.maskedAccumulate
     parallelRanges(count, grain: elementGrain) { range in
         let start = range.lowerBound
-        kernels.maskedAccumulate(dInput + start, nil, dOut + start, out + start, range.count)
+        pass(dInput + start, nil, dOut + start, out + start, range.count)
     }
 }
 

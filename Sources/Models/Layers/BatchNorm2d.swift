@@ -72,13 +72,13 @@ public func batchNorm2dEvaluationForward(out: UnsafeMutablePointer<Float>, input
 /// dOut, input, dInput are (n, c, hw); the rest (c). `dInput` may be nil. When the forward fused a ReLU,
 /// `reluOutput` is its output (n, c, hw): dOut counts only where it is positive. With
 /// `parameterGradients: .overwrite`, dWeight and dBias are written (the sums start at +0, so this gives
-/// the bits of adding into zeros).
+/// the bits of adding into zeros); with `inputGradient: .overwrite`, dInput is (0 + the same, so the same bits).
 public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                                 dBias: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>,
                                 weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
                                 n: Int, c: Int, hw: Int, reluOutput: UnsafePointer<Float>? = nil,
-                                parameterGradients: GradientUpdate = .accumulate) {
-    let overwrite = parameterGradients == .overwrite
+                                parameterGradients: GradientUpdate = .accumulate, inputGradient: GradientUpdate = .accumulate) {
+    let overwrite = parameterGradients == .overwrite, writeInput = inputGradient == .overwrite
     let m = Float(n * hw)
     let kernels = Kernels.current
     parallelRanges(c, grain: max(1, elementGrain / (n * hw))) { channels in
@@ -100,7 +100,7 @@ public func batchNorm2dBackward(dInput: UnsafeMutablePointer<Float>?, dWeight: U
             let k = weight[ch] * invStd[ch]
             let meanG = Float(sumDOut) / m, meanGX = Float(sumDOutXHat) / m
             for sample in 0..<n {
-                kernels.batchNormInputGradient(plane(sample), dInput + (sample * c + ch) * hw, k, meanG, meanGX)
+                kernels.batchNormInputGradient(plane(sample), dInput + (sample * c + ch) * hw, k, meanG, meanGX, writeInput)
             }
         }
     }

@@ -14,13 +14,19 @@ public func globalAvgPoolForward(out: UnsafeMutablePointer<Float>, input: Unsafe
     }
 }
 
-/// `dInput[plane, i] += dOut[plane] / hw`.
-public func globalAvgPoolBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, planes: Int, hw: Int) {
+/// `dInput[plane, i] += dOut[plane] / hw`; with `inputGradient: .overwrite`, `dInput[plane, i] = 0 + …`.
+public func globalAvgPoolBackward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, planes: Int, hw: Int,
+                                  inputGradient: GradientUpdate = .accumulate) {
     let inverse = 1 / Float(hw)
+    let write = inputGradient == .overwrite
     parallelRanges(planes, grain: max(1, elementGrain / hw)) { range in
         for plane in range {
             let g = dOut[plane] * inverse, d = dInput + plane * hw
-            for i in 0..<hw { d[i] += g }
+            if write {
+                d.update(repeating: 0 + g, count: hw)
+            } else {
+                for i in 0..<hw { d[i] += g }
+            }
         }
     }
 }

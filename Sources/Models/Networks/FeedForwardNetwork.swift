@@ -7,9 +7,10 @@
 ///
 /// Activations, their gradients, masks and argmax indices live in arenas sized for the largest batch
 /// seen; every activation keeps its own buffer, so the backward finds what it needs where the forward
-/// left it. Gradients of activations are zeroed once per step and every backward adds into them, so a
-/// tensor used twice (a residual block's input) needs no special case. Each parameter belongs to one
-/// layer, whose backward writes its gradient: no pass zeroes them. Between linear layers the batch is
+/// left it. The first backward to reach an activation's gradient writes it and later ones add into it, so
+/// a tensor used twice (a residual block's input) needs no special case and no pass zeroes the
+/// gradients (the layers without a writing backward get their buffer zeroed just before). Each parameter
+/// belongs to one layer, whose backward writes its gradient. Between linear layers the batch is
 /// stored feature-major (`BatchLayout`), so no product copies a weight.
 public final class FeedForwardNetwork: Network {
     public let name: String
@@ -28,6 +29,11 @@ public final class FeedForwardNetwork: Network {
     public var computesInputGradient = false
 
     private let operations: [Operation]
+    /// How each operation's backward updates its inputs' gradients (in `Operation.inputs` order): the
+    /// first backward to reach a gradient, that of its last reader in the forward, writes it.
+    private let inputGradientUpdates: [[GradientUpdate]]
+    /// Elements per sample of each activation (and of its gradient).
+    private let activationSizes: [Int]
     private let inputSize: Int
     private let outputID: Int
     private let activations = BatchArena<Float>()
@@ -71,6 +77,11 @@ public final class FeedForwardNetwork: Network {
         outputWidth = output.size
         outputID = output.id
         operations = plan.operations
+        var reached = Set<Int>()
+        inputGradientUpdates = Array(plan.operations.reversed().map { operation in
+            operation.inputs.map { reached.insert($0).inserted ? GradientUpdate.overwrite : .accumulate }
+        }.reversed())
+        activationSizes = plan.activationSizes
         parameters = ParameterBlock(plan.parameters)
         buffers = BufferBlock(plan.buffers)
         statistics = AlignedBuffer(count: plan.statisticsCount)
@@ -100,7 +111,6 @@ public final class FeedForwardNetwork: Network {
 
     public func trainStep(_ batch: Batch) throws -> StepMetrics {
         let n = try load(batch)
-        gradients.zero(samples: n)
         forward(n, training: true)
         let metrics = headForward(n)
         headBackward(n)
@@ -199,9 +209,15 @@ public final class FeedForwardNetwork: Network {
 
     @inline(__always) private func value(_ id: Int) -> UnsafeMutablePointer<Float> { activations.pointer(id) }
     @inline(__always) private func grad(_ id: Int) -> UnsafeMutablePointer<Float> { gradients.pointer(id) }
-    /// The gradient to add into for activation `id`, or nil for the network's input when not wanted.
+    /// The gradient to update for activation `id`, or nil for the network's input when not wanted.
     @inline(__always) private func inputGrad(_ id: Int) -> UnsafeMutablePointer<Float>? {
         id == 0 && !computesInputGradient ? nil : gradients.pointer(id)
+    }
+    /// `inputGrad(id)` for a backward that only adds: zeroed first when `update` is to write it.
+    private func addableInputGrad(_ id: Int, _ update: GradientUpdate, _ n: Int) -> UnsafeMutablePointer<Float>? {
+        guard let gradient = inputGrad(id) else { return nil }
+        if update == .overwrite { gradient.update(repeating: 0, count: n * activationSizes[id]) }
+        return gradient
     }
 
     private func forward(_ n: Int, training: Bool) {
@@ -264,39 +280,46 @@ public final class FeedForwardNetwork: Network {
 
     private func backward(_ n: Int) {
         let p = parameters.values, g = parameters.grads, stats = statistics.pointer
-        for operation in operations.reversed() {
+        for (operation, updates) in zip(operations, inputGradientUpdates).reversed() {
             switch operation {
             case let .linear(op):
-                linearBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: op.bias.map { g + $0 },
-                               dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
-                               n: n, c: op.inFeatures, oc: op.outFeatures, inputLayout: op.inputLayout,
+                linearBackward(dInput: addableInputGrad(op.input, updates[0], n), dWeight: g + op.weight,
+                               dBias: op.bias.map { g + $0 }, dOut: grad(op.output), input: value(op.input),
+                               weight: p + op.weight, n: n, c: op.inFeatures, oc: op.outFeatures, inputLayout: op.inputLayout,
                                outputLayout: op.outputLayout, parameterGradients: .overwrite)
             case let .conv2d(op):
                 conv2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: op.bias.map { g + $0 },
                                dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                n: n, c: op.channels, h: op.height, w: op.width, oc: op.outChannels,
                                kh: op.kernel, kw: op.kernel, stride: op.stride, padding: op.padding,
-                               parameterGradients: .overwrite, savedLayouts: scratch.pointer(op.layouts))
+                               parameterGradients: .overwrite, inputGradient: updates[0],
+                               savedLayouts: scratch.pointer(op.layouts))
             case let .batchNorm2d(op):
                 batchNorm2dBackward(dInput: inputGrad(op.input), dWeight: g + op.weight, dBias: g + op.bias,
                                     dOut: grad(op.output), input: value(op.input), weight: p + op.weight,
                                     mean: stats + op.statistics, invStd: stats + op.statistics + op.channels,
                                     n: n, c: op.channels, hw: op.plane, reluOutput: op.relu ? value(op.output) : nil,
-                                    parameterGradients: .overwrite)
+                                    parameterGradients: .overwrite, inputGradient: updates[0])
             case let .pointwise(op):
-                guard let dInput = inputGrad(op.input) else { continue }
                 let count = n * op.size
                 switch op.kind {
-                case .relu: reluBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count)
-                case .tanh: tanhBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count)
-                case .sigmoid: sigmoidBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count)
+                case .relu:
+                    guard let dInput = inputGrad(op.input) else { continue }
+                    reluBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count,
+                                 inputGradient: updates[0])
+                case .tanh:
+                    guard let dInput = addableInputGrad(op.input, updates[0], n) else { continue }
+                    tanhBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count)
+                case .sigmoid:
+                    guard let dInput = addableInputGrad(op.input, updates[0], n) else { continue }
+                    sigmoidBackward(dInput: dInput, dOut: grad(op.output), out: value(op.output), count: count)
                 }
             case let .maxPool2d(op):
-                guard let dInput = inputGrad(op.input) else { continue }
+                guard let dInput = addableInputGrad(op.input, updates[0], n) else { continue }
                 maxPool2dBackward(dInput: dInput, dOut: grad(op.output), argmax: indices.pointer(op.argmax),
                                   n: n, c: op.channels, h: op.height, w: op.width, kernel: op.kernel, stride: op.stride)
             case let .dropout(op):
-                guard let dInput = inputGrad(op.input) else { continue }
+                guard let dInput = addableInputGrad(op.input, updates[0], n) else { continue }
                 let mask = scratch.pointer(op.mask)
                 if op.plane == 1 {
                     dropoutBackward(dInput: dInput, dOut: grad(op.output), mask: mask, count: n * op.units)
@@ -305,10 +328,11 @@ public final class FeedForwardNetwork: Network {
                 }
             case let .globalAvgPool(op):
                 guard let dInput = inputGrad(op.input) else { continue }
-                globalAvgPoolBackward(dInput: dInput, dOut: grad(op.output), planes: n * op.channels, hw: op.plane)
+                globalAvgPoolBackward(dInput: dInput, dOut: grad(op.output), planes: n * op.channels, hw: op.plane,
+                                      inputGradient: updates[0])
             case let .add(op):
                 residualAddBackward(dA: inputGrad(op.a), dB: inputGrad(op.b), dOut: grad(op.output), count: n * op.size,
-                                    reluOutput: op.relu ? value(op.output) : nil)
+                                    reluOutput: op.relu ? value(op.output) : nil, updateA: updates[0], updateB: updates[1])
             }
         }
     }
@@ -341,6 +365,7 @@ public final class FeedForwardNetwork: Network {
     private func headBackward(_ n: Int) {
         let dLogits = grad(outputID), out = scratch.pointer(headOutput)
         let count = n * outputWidth
+        dLogits.update(repeating: 0, count: count)  // the heads' backwards add
         switch head {
         case .softmaxCrossEntropy:
             softmaxCrossEntropyBackward(dLogits: dLogits, probs: out, labels: indices.pointer(labelRegion), n: n,
