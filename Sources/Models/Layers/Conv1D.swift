@@ -28,9 +28,8 @@ public func conv1dForward(out: UnsafeMutablePointer<Float>, taps: UnsafeMutableP
     for j in [pad] + (0..<kernel).filter({ $0 != pad }) {
         let reached = tapSteps(j, steps: steps, pad: pad)
         guard !reached.isEmpty else { continue }
-        let source = reached.lowerBound + j - pad
-        gemm(transA: false, transB: true, m: reached.count * batch, n: oc, k: c, alpha: 1, a: input + source * batch * c, lda: c,
-             b: taps + j * oc * c, ldb: c, beta: j == pad ? 0 : 1, c: out + reached.lowerBound * batch * oc, ldc: oc)
+        tapProduct(c: out, a: input, b: taps + j * oc * c, transB: true, outputSteps: reached, shift: j - pad, beta: j == pad ? 0 : 1,
+                   batch: batch, depth: c, columns: oc)
     }
     for row in 0..<(steps * batch) { addBias(bias, into: out + row * oc, count: oc, relu: relu) }
 }
@@ -95,9 +94,33 @@ public func conv1dInputGradient(dInput: UnsafeMutablePointer<Float>, dOut: Unsaf
             dInput.update(repeating: 0, count: first * batch * c)
             (dInput + end * batch * c).update(repeating: 0, count: (steps - end) * batch * c)
         }
-        gemm(transA: false, transB: false, m: reached.count * batch, n: c, k: oc, alpha: 1, a: dOut + reached.lowerBound * batch * oc,
-             lda: oc, b: taps + j * oc * c, ldb: c, beta: written ? 1 : 0, c: dInput + first * batch * c, ldc: c)
+        tapProduct(c: dInput, a: dOut, b: taps + j * oc * c, transB: false, outputSteps: first..<end, shift: pad - j,
+                   beta: written ? 1 : 0, batch: batch, depth: oc, columns: c)
         written = true
+    }
+}
+
+/// One tap's product over the output steps `outputSteps`: C[t] = A[t + shift] · op(B) + beta · C[t], rows
+/// of `batch` (C's `columns` wide, A's `depth` wide). A tap's A spans every step (2 MiB for SNLI's 1,280
+/// premise rows of 400), and gemm's direct path streams all of it from L3 once per 32-column sliver of
+/// B; here B is packed once and the product runs in blocks of steps whose A rows stay in L2. Each C
+/// element is the same chain of multiply-adds as gemm's on any path while the depth fits one of the
+/// kernel set's depth blocks; deeper products take gemm itself.
+private func tapProduct(c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>, transB: Bool,
+                        outputSteps: Range<Int>, shift: Int, beta: Float, batch: Int, depth: Int, columns: Int) {
+    let rows = batch * outputSteps.lowerBound, sourceRows = batch * (outputSteps.lowerBound + shift)
+    guard depth <= Kernels.current.depthBlock else {
+        gemm(transA: false, transB: transB, m: outputSteps.count * batch, n: columns, k: depth, alpha: 1, a: a + sourceRows * depth,
+             lda: depth, b: b, ldb: transB ? depth : columns, beta: beta, c: c + rows * columns, ldc: columns)
+        return
+    }
+    let packed = PackedOperand(transB: transB, b: b, ldb: transB ? depth : columns, depth: depth, columns: columns)
+    // Half of a 1 MiB L2 for the A block.
+    let blockSteps = max(1, (1 << 17) / (batch * depth))
+    for t0 in stride(from: 0, to: outputSteps.count, by: blockSteps) {
+        let steps = min(blockSteps, outputSteps.count - t0)
+        gemm(transA: false, m: steps * batch, a: a + (sourceRows + t0 * batch) * depth, lda: depth, packed: packed, beta: beta,
+             c: c + (rows + t0 * batch) * columns, ldc: columns)
     }
 }
 
