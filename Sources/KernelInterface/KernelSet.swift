@@ -60,6 +60,10 @@ public struct KernelSet: @unchecked Sendable {
     public var forgetMultForward: (_ step: ForgetMultForward) -> Void
     /// One QRNN time step backward: the gate gradients and the carried cell gradient.
     public var forgetMultBackward: (_ step: ForgetMultBackward) -> Void
+    /// The one-step convolution backward (OneStepGradient.swift): the tap gradients of the outputs in
+    /// the range (written), and the input gradient of the batch columns in the range (added).
+    public var oneStepTapGradients: (_ operands: OneStepGradient, _ outputs: Range<Int>) -> Void
+    public var oneStepInputGradient: (_ operands: OneStepGradient, _ columns: Range<Int>) -> Void
 
     public init(name: String, lanes: Int, tileRows: Int, tileColumns: Int,
                 depthBlock: Int, rowBlock: Int, columnBlock: Int,
@@ -80,7 +84,9 @@ public struct KernelSet: @unchecked Sendable {
                 batchNormInputGradient: @escaping (BatchNormPlane, UnsafeMutablePointer<Float>, Float, Float, Float, Bool) -> Void,
                 lstmCellForward: @escaping (LSTMCellRows) -> Void, lstmCellBackward: @escaping (LSTMCellGradientRows) -> Void,
                 forgetMultForward: @escaping (ForgetMultForward) -> Void,
-                forgetMultBackward: @escaping (ForgetMultBackward) -> Void) {
+                forgetMultBackward: @escaping (ForgetMultBackward) -> Void,
+                oneStepTapGradients: @escaping (OneStepGradient, Range<Int>) -> Void,
+                oneStepInputGradient: @escaping (OneStepGradient, Range<Int>) -> Void) {
         self.name = name; self.lanes = lanes
         self.tileRows = tileRows; self.tileColumns = tileColumns
         self.depthBlock = depthBlock; self.rowBlock = rowBlock; self.columnBlock = columnBlock
@@ -94,5 +100,6 @@ public struct KernelSet: @unchecked Sendable {
         self.planeDotSums = planeDotSums; self.batchNormInputGradient = batchNormInputGradient
         self.lstmCellForward = lstmCellForward; self.lstmCellBackward = lstmCellBackward
         self.forgetMultForward = forgetMultForward; self.forgetMultBackward = forgetMultBackward
+        self.oneStepTapGradients = oneStepTapGradients; self.oneStepInputGradient = oneStepInputGradient
     }
 }

@@ -19,7 +19,9 @@ public func makeKernelSet() -> KernelSet {
               planeSum: planeSum, normalizePlane: normalizePlane, planeDotSums: planeDotSums,
               batchNormInputGradient: batchNormInputGradient,
               lstmCellForward: lstmCellForward, lstmCellBackward: lstmCellBackward,
-              forgetMultForward: forgetMultForward, forgetMultBackward: forgetMultBackward)
+              forgetMultForward: forgetMultForward, forgetMultBackward: forgetMultBackward,
+              oneStepTapGradients: { oneStepTapGradients($0, outputs: $1) },
+              oneStepInputGradient: { oneStepInputGradient($0, columns: $1) })
 }
 
 /// 12 independent chains `acc ← acc·y + z` (bounded), so the loop runs at the multiply-add units'

@@ -135,11 +135,20 @@ import Models
                        steps: t, batch: b, c: c, oc: oc, kernel: 3)
         let report = gradientCheck([x, w, bias], analytic: [dX, dW, dB], names: ["input", "weight", "bias"]) { projection(r, run($0)) }
         #expect(report == nil, "\(report ?? "")")
+        // Written rather than added, the input gradient ignores what dInput held and has the same bits;
+        // the fused ReLU is reluForward's.
+        var written = dX.map { _ in Float.nan }, dW2 = dW, dB2 = dB
+        conv1dBackward(dInput: &written, dWeight: &dW2, dBias: &dB2, dTaps: &dTaps, dOut: r, input: x, taps: taps,
+                       steps: t, batch: b, c: c, oc: oc, kernel: 3, accumulate: false)
+        #expect(written == dX)
+        var rectified = o2
+        conv1dForward(out: &rectified, taps: &taps, input: x, weight: w, bias: bias, steps: t, batch: b, c: c, oc: oc, kernel: 3, relu: true)
+        #expect(rectified == o2.map { $0 > 0 ? $0 : 0 })
     }
 
     /// A gradient at one step per (b, o), some of them 0 and some at the first or last step (where a
     /// tap falls off the sequence), gives the dense backward's gradients for the same scattered dOut.
-    @Test(arguments: [(5, 3, 4, 6), (1, 2, 3, 2), (6, 1, 5, 3)])
+    @Test(arguments: [(5, 3, 4, 6), (1, 2, 3, 2), (6, 1, 5, 3), (4, 3, 83, 5)])
     func conv1dAtOneStep(_ sizes: (Int, Int, Int, Int)) {
         let (t, b, c, oc) = sizes
         let x = uniformValues(t * b * c, seed: 61), w = uniformValues(oc * c * 3, seed: 62), bias = uniformValues(oc, seed: 63)

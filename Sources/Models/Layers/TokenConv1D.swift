@@ -40,9 +40,9 @@ public func tokenConv1dProducts(products: UnsafeMutablePointer<Float>, taps: Uns
 
 /// out (T, B, oc) = the convolution of the sentence whose rows are the tokens `index` (T, B) numbers:
 /// the centre tap's product, then the other taps' in order where their input step exists, then the bias
-/// (the order conv1dForward adds them in).
+/// (the order conv1dForward adds them in), then max(·, 0) with `relu`.
 public func tokenConv1dForward(out: UnsafeMutablePointer<Float>, products: UnsafePointer<Float>, index: UnsafePointer<Int32>,
-                               bias: UnsafePointer<Float>, steps: Int, batch: Int, oc: Int, kernel: Int) {
+                               bias: UnsafePointer<Float>, steps: Int, batch: Int, oc: Int, kernel: Int, relu: Bool = false) {
     let pad = (kernel - 1) / 2, width = kernel * oc
     for t in 0..<steps {
         for b in 0..<batch {
@@ -51,7 +51,7 @@ public func tokenConv1dForward(out: UnsafeMutablePointer<Float>, products: Unsaf
             for j in 0..<kernel where j != pad && (0..<steps).contains(t + j - pad) {
                 add(products + Int(index[(t + j - pad) * batch + b]) * width + j * oc, into: y, count: oc)
             }
-            add(bias, into: y, count: oc)
+            addBias(bias, into: y, count: oc, relu: relu)
         }
     }
 }

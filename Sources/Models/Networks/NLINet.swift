@@ -303,13 +303,12 @@ public final class NLINet: Network {
                 let y = work.floats(side + ".y\(k)", rows * width)
                 if k == 0 {
                     tokenConv1dForward(out: y, products: work.floats("products", tokenRows * 3 * width), index: tokenIndex(side),
-                                       bias: p + slots.bias.offset, steps: steps, batch: b, oc: width, kernel: 3)
+                                       bias: p + slots.bias.offset, steps: steps, batch: b, oc: width, kernel: 3, relu: true)
                 } else {
                     conv1dForward(out: y, taps: work.floats(side + ".taps\(k)", 3 * width * channels), input: input,
                                   weight: p + slots.weight.offset, bias: p + slots.bias.offset,
-                                  steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                                  steps: steps, batch: b, c: channels, oc: width, kernel: 3, relu: true)
                 }
-                reluForward(out: y, input: y, count: rows * width)
                 maxOverTimeForward(out: pooled, argmax: work.ints(side + ".argmax\(k)", b * width), input: y, steps: steps, batch: b,
                                    width: width)
                 for i in 0..<b { (u + i * sentenceSize + k * width).update(from: pooled + i * width, count: width) }
@@ -378,10 +377,9 @@ public final class NLINet: Network {
                          input: work.floats(side + ".xr", rows * e), lengths: len, steps: steps)
             if let dx, let dxr { addReversedWithinLengths(dx, dxr, lengths: len, steps: steps, batch: b, width: e) }
         case .convnet:
-            let width = 2 * h, kernels = Kernels.current, top = convSlots.count - 1
+            let width = 2 * h, top = convSlots.count - 1
             let dPooled = work.floats(side + ".dpooled", b * width)
             let dPre = work.floats(side + ".dpre", rows * width)
-            for k in 0..<top { _ = work.zeros(side + ".dy\(k)", rows * width) }
             for k in stride(from: top, through: 0, by: -1) {
                 let y = work.floats(side + ".y\(k)", rows * width), argmax = work.ints(side + ".argmax\(k)", b * width)
                 for i in 0..<b { dPooled.advanced(by: i * width).update(from: du + i * sentenceSize + k * width, count: width) }
@@ -395,6 +393,8 @@ public final class NLINet: Network {
                     // The top layer's output feeds nothing but its max, so its gradient is nonzero at one step
                     // per (b, o), and only where the ReLU let the max through.
                     for i in 0..<(b * width) where y[Int(argmax[i]) * b * width + i] <= 0 { dPooled[i] = 0 }
+                    // Its input gradient is added into zeros: dy below is written first here.
+                    if let dInput { dInput.update(repeating: 0, count: rows * width) }
                     conv1dBackwardAtOneStep(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps,
                                             g: dPooled, step: argmax, input: input, taps: taps,
                                             steps: steps, batch: b, c: channels, oc: width, kernel: 3)
@@ -402,9 +402,8 @@ public final class NLINet: Network {
                 }
                 let dy = work.floats(side + ".dy\(k)", rows * width)
                 maxOverTimeBackward(dInput: dy, dOut: dPooled, argmax: argmax, batch: b, width: width)
-                dPre.update(repeating: 0, count: rows * width)
-                // reluBackward, in the kernel set: 4M branchy scalar steps per batch took 4% of the step.
-                kernels.maskedAccumulate(dPre, nil, dy, y, rows * width)
+                // reluBackward, written rather than added into zeros (dy is never −0: it starts as a product's sum).
+                reluGradient(dInput: dPre, dOut: dy, out: y, count: rows * width)
                 if k == 0 {
                     // The first layer's weight gradient waits for both sides' rows (finishConvTokenGradient).
                     tokenConv1dBackward(dProducts: work.floats("dproducts", tokenRows * 3 * width), dBias: g + slots.bias.offset,
@@ -412,8 +411,9 @@ public final class NLINet: Network {
                     if let dx { conv1dInputGradient(dInput: dx, dOut: dPre, taps: taps, steps: steps, batch: b, c: e, oc: width, kernel: 3) }
                     continue
                 }
+                // dy below starts here: written, not added into zeros.
                 conv1dBackward(dInput: dInput, dWeight: g + slots.weight.offset, dBias: g + slots.bias.offset, dTaps: dTaps, dOut: dPre,
-                               input: input, taps: taps, steps: steps, batch: b, c: channels, oc: width, kernel: 3)
+                               input: input, taps: taps, steps: steps, batch: b, c: channels, oc: width, kernel: 3, accumulate: false)
             }
         }
         guard let dx else { return }
