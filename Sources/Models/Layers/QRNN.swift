@@ -40,13 +40,20 @@ public func qrnnSource(_ source: UnsafeMutablePointer<Float>, input: UnsafePoint
 /// - output: (T, B, H), receives h_t.
 /// - gates: (T, B, 3H), receives the activated z, σ(y_f) (before the mask) and o; kept for the backward.
 /// - forgetMask: (T, B, H) zoneout mask multiplied into f, or nil.
+/// - sourceMask: (B, k·I), where the source came out of locked dropout with this mask (zero where it is),
+///   so the product skips those zeros (StreamMaskedProduct.swift; the same bits), or nil.
 public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         gates: UnsafeMutablePointer<Float>, source: UnsafePointer<Float>,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?,
-                        steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
+                        sourceMask: UnsafePointer<Float>? = nil, steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
     let gateWidth = 3 * hidden, stateSize = batch * hidden
     // All pre-activations at once: the QRNN's only matrix product.
-    linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
+    if let sourceMask {
+        streamMaskedLinearForward(out: gates, input: source, mask: sourceMask, weight: weight, bias: bias, steps: steps,
+                                  streams: batch, inputSize: sourceSize, outputSize: gateWidth)
+    } else {
+        linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
+    }
     // Activations and the forget-mult, a step at a time in the kernel set's vectors.
     let kernels = Kernels.current
     for t in 0..<steps {

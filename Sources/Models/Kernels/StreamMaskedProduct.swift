@@ -1,0 +1,97 @@
+// A linear layer's forward product whose input comes out of locked dropout (LockedDropout.swift): the
+// input is (T, B, K) and stream b's row at every step is zero wherever the mask (B, K) is. Stream b's
+// T rows therefore need only the depth steps it keeps (60–70 % of K at AWD's rates), and skipping the
+// others drops exact zeros from each multiply-add chain: fma(0, w, acc) == acc for finite w, and an
+// accumulator never holds −0 (it starts at +0, and +0 + −0 and exact cancellations give +0). With the
+// kept steps taken in the same order and depth blocks as gemm's, every output has gemm's bits.
+//
+// Loop order: depth block (gemm's KC on its packed path, else the whole depth) → a panel of columns
+// packed once (sized for L2) → stream → column sliver → row strip. The register tile reads the packed
+// panel's kept rows through an offset table, and stream b's kept input columns compressed into a small
+// (T, kept) block; so W is packed once per step as in gemm, not once per stream.
+import KernelInterface
+
+/// `out (T·B, N) = input (T·B, K) · weightᵀ (+ bias)`, weight (N, K), given that input row t·B + b is
+/// zero wherever `mask[b, :]` (B, K) is zero. Bit-identical to `linearForward` on the same operands, for
+/// every thread count.
+public func streamMaskedLinearForward(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>,
+                                      weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                      steps: Int, streams: Int, inputSize: Int, outputSize: Int,
+                                      threads: Int = Compute.threads) {
+    let kernels = Kernels.current
+    let rows = steps * streams
+    // gemm computes a narrow C as its transpose; there is nothing to gain at such widths.
+    if rows == 0 || outputSize == 0 || inputSize == 0 || usesNarrowPath(m: rows, n: outputSize, kernels: kernels) {
+        linearForward(out: out, input: input, weight: weight, bias: bias, n: rows, c: inputSize, oc: outputSize)
+        return
+    }
+    let nr = kernels.tileColumns
+    let packed = usesPackedPath(transA: false, m: rows, n: outputSize, k: inputSize, lda: inputSize, kernels: kernels)
+    let depthBlock = packed ? kernels.depthBlock : inputSize
+    // A panel of about 256 KiB stays in L2 while every stream's rows pass over it.
+    let panelWidth = max(nr, (1 << 16) / min(depthBlock, inputSize) / nr * nr)
+    let panels = (outputSize + panelWidth - 1) / panelWidth
+    let chunks = Compute.chunkCount(work: rows * outputSize * inputSize, items: panels, threads: threads)
+    let problem = MaskedProduct(out: out, input: input, mask: mask, weight: weight, steps: steps, streams: streams,
+                                inputSize: inputSize, outputSize: outputSize, depthBlock: depthBlock, kernels: kernels)
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
+        let first = panels * chunk / chunks, last = panels * (chunk + 1) / chunks
+        for panel in first..<last {
+            problem.run(columns: panel * panelWidth..<min(outputSize, (panel + 1) * panelWidth))
+        }
+    }
+    if let bias {
+        parallelRanges(rows, grain: max(1, elementGrain / outputSize)) { range in
+            for row in range { addRow(out + row * outputSize, bias, outputSize) }
+        }
+    }
+}
+
+/// The operands of one masked product, and the loops over one panel of its columns.
+private struct MaskedProduct {
+    var out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>
+    var weight: UnsafePointer<Float>
+    var steps: Int, streams: Int, inputSize: Int, outputSize: Int, depthBlock: Int
+    var kernels: KernelSet
+
+    func run(columns: Range<Int>) {
+        let mr = kernels.tileRows, nr = kernels.tileColumns
+        let scratch = Scratch.current
+        let blockDepth = min(depthBlock, inputSize)
+        let panel = scratch.floats(.gemmB, count: blockDepth * ((columns.count + nr - 1) / nr * nr))
+        let compressed = scratch.floats(.gemmA, count: steps * blockDepth)
+        let offsets = scratch.ints(.maskedDepthOffsets, count: blockDepth)
+        let kept = scratch.ints(.maskedDepthIndices, count: blockDepth)
+        let rowStride = streams * inputSize, ldc = streams * outputSize
+        for pc in stride(from: 0, to: inputSize, by: depthBlock) {
+            let depth = min(depthBlock, inputSize - pc)
+            // As gemm: the first block writes C, later ones add to it.
+            let beta: Float = pc == 0 ? 0 : 1
+            kernels.packB(true, weight, inputSize, pc, columns.lowerBound, depth, columns.count, panel)
+            for b in 0..<streams {
+                let streamMask = mask + b * inputSize + pc
+                var count = 0
+                for p in 0..<depth where streamMask[p] != 0 {
+                    kept[count] = p
+                    count += 1
+                }
+                for t in 0..<steps {
+                    let row = input + t * rowStride + b * inputSize + pc, target = compressed + t * count
+                    for p in 0..<count { target[p] = row[kept[p]] }
+                }
+                // Each sliver of the panel holds depth rows of nr floats; row p starts at p·nr.
+                for p in 0..<count { offsets[p] = kept[p] * nr }
+                for s in stride(from: 0, to: columns.count, by: nr) {
+                    let sliver = UnsafePointer(panel + s * depth)
+                    let c = out + b * outputSize + columns.lowerBound + s
+                    for t0 in stride(from: 0, to: steps, by: mr) {
+                        kernels.tile(min(mr, steps - t0),
+                                     TileOperands(depth: count, a: compressed + t0 * count, aRowStride: count, aDepthStride: 1,
+                                                  b: sliver, bDepthStride: nr, bOffsets: offsets, c: c + t0 * ldc, ldc: ldc,
+                                                  columns: min(nr, columns.count - s), alpha: 1, beta: beta))
+                    }
+                }
+            }
+        }
+    }
+}
