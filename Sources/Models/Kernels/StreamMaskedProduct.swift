@@ -95,3 +95,93 @@ private struct MaskedProduct {
         }
     }
 }
+
+/// `dWeight (N, K) += dOutᵀ (N, T·B) · input (T·B, K)`, given that input row t·B + b is zero wherever
+/// `mask[b, :]` (B, K) is zero: stream b adds only to dWeight's columns it keeps. Each stream's T rows are
+/// summed first, into its kept rows of dWeightᵀ (vectors run along N, so a kept feature's sum lands as one
+/// contiguous row), and the streams' sums are added in stream order, then transposed onto dWeight. That
+/// order differs from `linearWeightGradientInBlocks`' (rounding only), and is the same for every thread
+/// count: threads split dWeightᵀ's columns.
+public func streamMaskedWeightGradient(dWeight: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>,
+                                       mask: UnsafePointer<Float>, steps: Int, streams: Int, inputSize: Int, outputSize: Int,
+                                       threads: Int = Compute.threads) {
+    let kernels = Kernels.current
+    let nr = kernels.tileColumns
+    // The caller's scratch: worker threads write disjoint columns of it.
+    let transposed = Scratch.current.floats(.maskedWeightGradient, count: inputSize * outputSize)
+    // A stream's panel of sums (kept × width) stays in L2 while its rows are added.
+    let panelWidth = max(nr, (1 << 16) / inputSize / nr * nr)
+    let panels = (outputSize + panelWidth - 1) / panelWidth
+    let chunks = Compute.chunkCount(work: steps * streams * outputSize * inputSize, items: panels, threads: threads)
+    let problem = MaskedWeightGradient(transposed: transposed, dOut: dOut, input: input, mask: mask, steps: steps, streams: streams,
+                                       inputSize: inputSize, outputSize: outputSize, kernels: kernels)
+    Compute.forEachChunk(chunks, threads: threads) { chunk in
+        let first = panels * chunk / chunks, last = panels * (chunk + 1) / chunks
+        for panel in first..<last {
+            problem.run(columns: panel * panelWidth..<min(outputSize, (panel + 1) * panelWidth))
+        }
+    }
+    // dWeight[n, k] += transposed[k, n], in 16 × 16 blocks so both sides stay in a few cache lines.
+    parallelRanges((outputSize + 15) / 16, grain: max(1, elementGrain / (16 * inputSize))) { blocks in
+        for n0 in stride(from: blocks.lowerBound * 16, to: min(outputSize, blocks.upperBound * 16), by: 16) {
+            for k0 in stride(from: 0, to: inputSize, by: 16) {
+                for n in n0..<min(outputSize, n0 + 16) {
+                    let row = dWeight + n * inputSize
+                    for k in k0..<min(inputSize, k0 + 16) { row[k] += transposed[k * outputSize + n] }
+                }
+            }
+        }
+    }
+}
+
+/// The operands of one masked weight gradient, and its loops over one panel of dWeightᵀ's columns.
+private struct MaskedWeightGradient {
+    var transposed: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>
+    var mask: UnsafePointer<Float>
+    var steps: Int, streams: Int, inputSize: Int, outputSize: Int
+    var kernels: KernelSet
+
+    func run(columns: Range<Int>) {
+        let mr = kernels.tileRows, nr = kernels.tileColumns
+        let scratch = Scratch.current
+        let width = columns.count
+        let compressed = scratch.floats(.gemmA, count: steps * inputSize)
+        let sums = scratch.floats(.gemmB, count: inputSize * width)
+        // The last sliver's dOut rows, padded to a whole tile width (the tile reads nr floats per step).
+        let edge = scratch.floats(.packedOperand, count: steps * nr)
+        let kept = scratch.ints(.maskedDepthIndices, count: inputSize)
+        for k in 0..<inputSize { (transposed + k * outputSize + columns.lowerBound).update(repeating: 0, count: width) }
+        for b in 0..<streams {
+            let streamMask = mask + b * inputSize
+            var count = 0
+            for k in 0..<inputSize where streamMask[k] != 0 {
+                kept[count] = k
+                count += 1
+            }
+            if count == 0 { continue }
+            for t in 0..<steps {
+                let row = input + (t * streams + b) * inputSize, target = compressed + t * count
+                for i in 0..<count { target[i] = row[kept[i]] }
+            }
+            // sums (kept, width) = compressedᵀ (kept, T) · dOut_b (T, width): depth is the T steps.
+            for s in stride(from: 0, to: width, by: nr) {
+                let sliverWidth = min(nr, width - s)
+                var b0 = dOut + b * outputSize + columns.lowerBound + s, bStride = streams * outputSize
+                if sliverWidth < nr {
+                    for t in 0..<steps {
+                        (edge + t * nr).update(from: b0 + t * bStride, count: sliverWidth)
+                        (edge + t * nr + sliverWidth).update(repeating: 0, count: nr - sliverWidth)
+                    }
+                    (b0, bStride) = (UnsafePointer(edge), nr)
+                }
+                for i0 in stride(from: 0, to: count, by: mr) {
+                    kernels.tile(min(mr, count - i0),
+                                 TileOperands(depth: steps, a: compressed + i0, aRowStride: 1, aDepthStride: count,
+                                              b: b0, bDepthStride: bStride, c: sums + i0 * width + s, ldc: width,
+                                              columns: sliverWidth, alpha: 1, beta: 0))
+                }
+            }
+            for i in 0..<count { addRow(transposed + kept[i] * outputSize + columns.lowerBound, sums + i * width, width) }
+        }
+    }
+}

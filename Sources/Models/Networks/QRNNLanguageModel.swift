@@ -596,8 +596,14 @@ public final class QRNNLanguageModel: Network {
             // lossForward wrote dLogits.
             linearBiasGradient(dBias: g + decoderBias.offset, dOut: work.dLogits.pointer, n: rows, oc: vocabulary)
             // The tied decoder: its weight gradient lands in the shared matrix.
-            linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
-                                         n: rows, c: embeddingSize, oc: vocabulary)
+            if active(reg.output) {
+                streamMaskedWeightGradient(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                           mask: last.mask.pointer, steps: steps, streams: streams, inputSize: embeddingSize,
+                                           outputSize: vocabulary)
+            } else {
+                linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                             n: rows, c: embeddingSize, oc: vocabulary)
+            }
             linearInputGradientOfWideOutput(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
                                             scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
             let count = rows * embeddingSize
@@ -642,7 +648,7 @@ public final class QRNNLanguageModel: Network {
                 qrnnBackward(dSource: dSource, dWeight: dWeight, dBias: g + slots.bias.offset, dCell0: layer.dCell0.pointer,
                              dGates: work.dGates.pointer, dOutput: layer.dOutput.pointer, dCellLast: dLast, source: source,
                              cells: layer.cells.pointer, gates: layer.gates.pointer, weight: weight, forgetMask: nil,
-                             steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
+                             sourceMask: l > 0 && active(reg.hidden) ? UnsafePointer(work.layers[l - 1].mask.pointer) : nil, steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             }
             func runLSTM(_ dHLast: UnsafePointer<Float>?, _ dCLast: UnsafePointer<Float>?) {
                 lstmBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
