@@ -7,8 +7,8 @@
 //
 // Loop order: depth block (gemm's KC on its packed path, else the whole depth) → a panel of columns
 // packed once (sized for L2) → stream → column sliver → row strip. The register tile reads the packed
-// panel's kept rows through an offset table, and stream b's kept input columns compressed into a small
-// (T, kept) block; so W is packed once per step as in gemm, not once per stream.
+// panel's kept rows through an offset table, and each stream's kept input columns, compressed once per
+// product into a (T, kept) block; so W is packed once per step as in gemm, not once per stream.
 import KernelInterface
 
 /// `out (T·B, N) = input (T·B, K) · weightᵀ (+ bias)`, weight (N, K), given that input row t·B + b is
@@ -32,8 +32,8 @@ public func streamMaskedLinearForward(out: UnsafeMutablePointer<Float>, input: U
     let panelWidth = max(nr, (1 << 16) / min(depthBlock, inputSize) / nr * nr)
     let panels = (outputSize + panelWidth - 1) / panelWidth
     let chunks = Compute.chunkCount(work: rows * outputSize * inputSize, items: panels, threads: threads)
-    let problem = MaskedProduct(out: out, input: input, mask: mask, weight: weight, steps: steps, streams: streams,
-                                inputSize: inputSize, outputSize: outputSize, depthBlock: depthBlock, kernels: kernels)
+    let problem = MaskedProduct(out: out, kept: KeptColumns(input: input, mask: mask, steps: steps, streams: streams, features: inputSize),
+                                weight: weight, outputSize: outputSize, depthBlock: depthBlock, kernels: kernels)
     Compute.forEachChunk(chunks, threads: threads) { chunk in
         let first = panels * chunk / chunks, last = panels * (chunk + 1) / chunks
         for panel in first..<last {
@@ -47,46 +47,77 @@ public func streamMaskedLinearForward(out: UnsafeMutablePointer<Float>, input: U
     }
 }
 
+/// Each stream's kept features and its T input rows compressed to them, computed once per product on the
+/// calling thread (in its scratch) and read by every panel.
+private struct KeptColumns {
+    let steps: Int, streams: Int, features: Int
+    /// Stream b's kept feature indices, increasing, at indices[b·K ..< b·K + counts[b]].
+    let indices: UnsafeMutablePointer<Int>, counts: UnsafeMutablePointer<Int>
+    /// Stream b's rows (T, counts[b]) at values + b·T·K.
+    let values: UnsafeMutablePointer<Float>
+
+    init(input: UnsafePointer<Float>, mask: UnsafePointer<Float>, steps: Int, streams: Int, features: Int) {
+        (self.steps, self.streams, self.features) = (steps, streams, features)
+        let scratch = Scratch.current
+        indices = scratch.ints(.maskedDepthIndices, count: streams * features)
+        counts = scratch.ints(.maskedStreamCounts, count: streams)
+        values = scratch.floats(.maskedCompressedInput, count: steps * streams * features)
+        for b in 0..<streams {
+            let streamMask = mask + b * features, kept = indices + b * features
+            var count = 0
+            for j in 0..<features where streamMask[j] != 0 {
+                kept[count] = j
+                count += 1
+            }
+            counts[b] = count
+            for t in 0..<steps {
+                let row = input + (t * streams + b) * features, target = values + b * steps * features + t * count
+                for i in 0..<count { target[i] = row[kept[i]] }
+            }
+        }
+    }
+
+    func kept(_ b: Int) -> UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: indices + b * features, count: counts[b]) }
+    func rows(_ b: Int) -> UnsafePointer<Float> { UnsafePointer(values + b * steps * features) }
+}
+
 /// The operands of one masked product, and the loops over one panel of its columns.
 private struct MaskedProduct {
-    var out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, mask: UnsafePointer<Float>
+    var out: UnsafeMutablePointer<Float>, kept: KeptColumns
     var weight: UnsafePointer<Float>
-    var steps: Int, streams: Int, inputSize: Int, outputSize: Int, depthBlock: Int
+    var outputSize: Int, depthBlock: Int
     var kernels: KernelSet
 
     func run(columns: Range<Int>) {
         let mr = kernels.tileRows, nr = kernels.tileColumns
+        let steps = kept.steps, inputSize = kept.features
         let scratch = Scratch.current
         let blockDepth = min(depthBlock, inputSize)
         let panel = scratch.floats(.gemmB, count: blockDepth * ((columns.count + nr - 1) / nr * nr))
-        let compressed = scratch.floats(.gemmA, count: steps * blockDepth)
         let offsets = scratch.ints(.maskedDepthOffsets, count: blockDepth)
-        let kept = scratch.ints(.maskedDepthIndices, count: blockDepth)
-        let rowStride = streams * inputSize, ldc = streams * outputSize
+        let ldc = kept.streams * outputSize
         for pc in stride(from: 0, to: inputSize, by: depthBlock) {
             let depth = min(depthBlock, inputSize - pc)
             // As gemm: the first block writes C, later ones add to it.
             let beta: Float = pc == 0 ? 0 : 1
             kernels.packB(true, weight, inputSize, pc, columns.lowerBound, depth, columns.count, panel)
-            for b in 0..<streams {
-                let streamMask = mask + b * inputSize + pc
+            for b in 0..<kept.streams {
+                // The stream's kept features in this block: a run of its increasing list.
+                let indices = kept.kept(b), stride = indices.count
+                let first = indices.firstIndex { $0 >= pc } ?? stride
                 var count = 0
-                for p in 0..<depth where streamMask[p] != 0 {
-                    kept[count] = p
+                while first + count < stride && indices[first + count] < pc + depth {
+                    // Each sliver of the panel holds depth rows of nr floats; row p starts at p·nr.
+                    offsets[count] = (indices[first + count] - pc) * nr
                     count += 1
                 }
-                for t in 0..<steps {
-                    let row = input + t * rowStride + b * inputSize + pc, target = compressed + t * count
-                    for p in 0..<count { target[p] = row[kept[p]] }
-                }
-                // Each sliver of the panel holds depth rows of nr floats; row p starts at p·nr.
-                for p in 0..<count { offsets[p] = kept[p] * nr }
-                for s in stride(from: 0, to: columns.count, by: nr) {
+                let a = kept.rows(b) + first
+                for s in Swift.stride(from: 0, to: columns.count, by: nr) {
                     let sliver = UnsafePointer(panel + s * depth)
                     let c = out + b * outputSize + columns.lowerBound + s
-                    for t0 in stride(from: 0, to: steps, by: mr) {
+                    for t0 in Swift.stride(from: 0, to: steps, by: mr) {
                         kernels.tile(min(mr, steps - t0),
-                                     TileOperands(depth: count, a: compressed + t0 * count, aRowStride: count, aDepthStride: 1,
+                                     TileOperands(depth: count, a: a + t0 * stride, aRowStride: stride, aDepthStride: 1,
                                                   b: sliver, bDepthStride: nr, bOffsets: offsets, c: c + t0 * ldc, ldc: ldc,
                                                   columns: min(nr, columns.count - s), alpha: 1, beta: beta))
                     }
@@ -113,8 +144,9 @@ public func streamMaskedWeightGradient(dWeight: UnsafeMutablePointer<Float>, dOu
     let panelWidth = max(nr, (1 << 16) / inputSize / nr * nr)
     let panels = (outputSize + panelWidth - 1) / panelWidth
     let chunks = Compute.chunkCount(work: steps * streams * outputSize * inputSize, items: panels, threads: threads)
-    let problem = MaskedWeightGradient(transposed: transposed, dOut: dOut, input: input, mask: mask, steps: steps, streams: streams,
-                                       inputSize: inputSize, outputSize: outputSize, kernels: kernels)
+    let problem = MaskedWeightGradient(transposed: transposed, dOut: dOut,
+                                       kept: KeptColumns(input: input, mask: mask, steps: steps, streams: streams, features: inputSize),
+                                       outputSize: outputSize, kernels: kernels)
     Compute.forEachChunk(chunks, threads: threads) { chunk in
         let first = panels * chunk / chunks, last = panels * (chunk + 1) / chunks
         for panel in first..<last {
@@ -136,34 +168,23 @@ public func streamMaskedWeightGradient(dWeight: UnsafeMutablePointer<Float>, dOu
 
 /// The operands of one masked weight gradient, and its loops over one panel of dWeightᵀ's columns.
 private struct MaskedWeightGradient {
-    var transposed: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, input: UnsafePointer<Float>
-    var mask: UnsafePointer<Float>
-    var steps: Int, streams: Int, inputSize: Int, outputSize: Int
+    var transposed: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, kept: KeptColumns
+    var outputSize: Int
     var kernels: KernelSet
 
     func run(columns: Range<Int>) {
         let mr = kernels.tileRows, nr = kernels.tileColumns
+        let steps = kept.steps, streams = kept.streams, inputSize = kept.features
         let scratch = Scratch.current
         let width = columns.count
-        let compressed = scratch.floats(.gemmA, count: steps * inputSize)
         let sums = scratch.floats(.gemmB, count: inputSize * width)
         // The last sliver's dOut rows, padded to a whole tile width (the tile reads nr floats per step).
         let edge = scratch.floats(.packedOperand, count: steps * nr)
-        let kept = scratch.ints(.maskedDepthIndices, count: inputSize)
         for k in 0..<inputSize { (transposed + k * outputSize + columns.lowerBound).update(repeating: 0, count: width) }
         for b in 0..<streams {
-            let streamMask = mask + b * inputSize
-            var count = 0
-            for k in 0..<inputSize where streamMask[k] != 0 {
-                kept[count] = k
-                count += 1
-            }
+            let indices = kept.kept(b), count = indices.count, a = kept.rows(b)
             if count == 0 { continue }
-            for t in 0..<steps {
-                let row = input + (t * streams + b) * inputSize, target = compressed + t * count
-                for i in 0..<count { target[i] = row[kept[i]] }
-            }
-            // sums (kept, width) = compressedᵀ (kept, T) · dOut_b (T, width): depth is the T steps.
+            // sums (kept, width) = rowsᵀ (kept, T) · dOut_b (T, width): depth is the T steps.
             for s in stride(from: 0, to: width, by: nr) {
                 let sliverWidth = min(nr, width - s)
                 var b0 = dOut + b * outputSize + columns.lowerBound + s, bStride = streams * outputSize
@@ -176,12 +197,12 @@ private struct MaskedWeightGradient {
                 }
                 for i0 in stride(from: 0, to: count, by: mr) {
                     kernels.tile(min(mr, count - i0),
-                                 TileOperands(depth: steps, a: compressed + i0, aRowStride: 1, aDepthStride: count,
+                                 TileOperands(depth: steps, a: a + i0, aRowStride: 1, aDepthStride: count,
                                               b: b0, bDepthStride: bStride, c: sums + i0 * width + s, ldc: width,
                                               columns: sliverWidth, alpha: 1, beta: 0))
                 }
             }
-            for i in 0..<count { addRow(transposed + kept[i] * outputSize + columns.lowerBound, sums + i * width, width) }
+            for i in 0..<count { addRow(transposed + indices[i] * outputSize + columns.lowerBound, sums + i * width, width) }
         }
     }
 }
