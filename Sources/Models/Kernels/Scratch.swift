@@ -13,6 +13,7 @@ final class Scratch {
     enum Slot: Int, CaseIterable {
         case gemmA, gemmB, packedOperand, lstmRows
         case convOffsets, convLayout, convWide, convGradients, convLayoutGradient, convFlippedWeight
+        case maskedDepthIndices, maskedDepthOffsets, maskedStreamCounts, maskedCompressedInput, maskedWeightGradient
     }
 
     private var buffers: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: Slot.allCases.count)

@@ -40,13 +40,20 @@ public func qrnnSource(_ source: UnsafeMutablePointer<Float>, input: UnsafePoint
 /// - output: (T, B, H), receives h_t.
 /// - gates: (T, B, 3H), receives the activated z, σ(y_f) (before the mask) and o; kept for the backward.
 /// - forgetMask: (T, B, H) zoneout mask multiplied into f, or nil.
+/// - sourceMask: (B, k·I), where the source came out of locked dropout with this mask (zero where it is),
+///   so the product skips those zeros (StreamMaskedProduct.swift; the same bits), or nil.
 public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>,
                         gates: UnsafeMutablePointer<Float>, source: UnsafePointer<Float>,
                         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?,
-                        steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
+                        sourceMask: UnsafePointer<Float>? = nil, steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
     let gateWidth = 3 * hidden, stateSize = batch * hidden
     // All pre-activations at once: the QRNN's only matrix product.
-    linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
+    if let sourceMask {
+        streamMaskedLinearForward(out: gates, input: source, mask: sourceMask, weight: weight, bias: bias, steps: steps,
+                                  streams: batch, inputSize: sourceSize, outputSize: gateWidth)
+    } else {
+        linearForward(out: gates, input: source, weight: weight, bias: bias, n: steps * batch, c: sourceSize, oc: gateWidth)
+    }
     // Activations and the forget-mult, a step at a time in the kernel set's vectors.
     let kernels = Kernels.current
     for t in 0..<steps {
@@ -66,12 +73,13 @@ public func qrnnForward(output: UnsafeMutablePointer<Float>, cells: UnsafeMutabl
 /// - source, cells, gates, weight, forgetMask: as the forward saw or left them.
 ///
 /// For k = 2 the caller routes dSource's halves with `qrnnSourceBackward`; the x_0 half is dropped,
-/// because the stored previous input is detached.
+/// because the stored previous input is detached. sourceMask: as the forward's; with it, dWeight is summed
+/// stream by stream over the kept features (`streamMaskedWeightGradient`).
 public func qrnnBackward(dSource: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>,
                          dBias: UnsafeMutablePointer<Float>, dCell0: UnsafeMutablePointer<Float>,
                          dGates: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, dCellLast: UnsafePointer<Float>?,
                          source: UnsafePointer<Float>, cells: UnsafePointer<Float>, gates: UnsafePointer<Float>,
-                         weight: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?,
+                         weight: UnsafePointer<Float>, forgetMask: UnsafePointer<Float>?, sourceMask: UnsafePointer<Float>? = nil,
                          steps: Int, batch: Int, sourceSize: Int, hidden: Int) {
     let gateWidth = 3 * hidden, stateSize = batch * hidden
     // dCell0 carries (1 − f_{t+1}) ⊙ dc_{t+1} down the steps; at the top it is dc_T from outside.
@@ -89,8 +97,14 @@ public func qrnnBackward(dSource: UnsafeMutablePointer<Float>?, dWeight: UnsafeM
         gemm(transA: false, transB: false, m: steps * batch, n: sourceSize, k: gateWidth, alpha: 1, a: dGates, lda: gateWidth,
              b: weight, ldb: sourceSize, beta: 0, c: dSource, ldc: sourceSize)
     }
-    linearBackward(dInput: nil, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
-                   n: steps * batch, c: sourceSize, oc: gateWidth)
+    if let sourceMask {
+        streamMaskedWeightGradient(dWeight: dWeight, dOut: dGates, input: source, mask: sourceMask, steps: steps, streams: batch,
+                                   inputSize: sourceSize, outputSize: gateWidth)
+        linearBiasGradient(dBias: dBias, dOut: dGates, n: steps * batch, oc: gateWidth)
+    } else {
+        linearBackward(dInput: nil, dWeight: dWeight, dBias: dBias, dOut: dGates, input: source, weight: weight,
+                       n: steps * batch, c: sourceSize, oc: gateWidth)
+    }
 }
 
 /// Writes dInput (T, B, I) from a window-2 source gradient (T, B, 2I): step t gets the x_t half of row t

@@ -525,17 +525,28 @@ public final class QRNNLanguageModel: Network {
                 source = UnsafePointer(input)
             }
             state.cells[l].withUnsafeBufferPointer { layer.cells.pointer.update(from: $0.baseAddress!, count: stateSize) }
+            // Layer l > 0 reads layer l − 1's locked-dropout output as it is (window 1); layer 0's window-2 rows
+            // mix two masks (the previous window's x_0), so its product stays dense.
+            let sourceMask = l > 0 && active(reg.hidden) ? UnsafePointer(work.layers[l - 1].mask.pointer) : nil
             qrnnForward(output: layer.output.pointer, cells: layer.cells.pointer, gates: layer.gates.pointer, source: source,
-                        weight: weight, bias: p + slots.bias.offset, forgetMask: nil,
+                        weight: weight, bias: p + slots.bias.offset, forgetMask: nil, sourceMask: sourceMask,
                         steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             // QUIRK (alt_sg.md Q11, reproduce): the carried state is the cell c_T, not h_T.
             state.cells[l] = Array(UnsafeBufferPointer(start: layer.cells.pointer + steps * stateSize, count: stateSize))
             lockedDropout(layer.dropped.pointer, layer.output.pointer, mask: layer.mask.pointer,
                           p: l < layers - 1 ? reg.hidden : reg.output, features: shape.hidden)
         }
-        // The decoder's bias is added by the loss pass, while each row of logits is in cache.
-        linearForward(out: work.logits.pointer, input: work.layers[layers - 1].dropped.pointer, weight: p + encoderWeight.offset,
-                      bias: nil, n: rows, c: embeddingSize, oc: vocabulary)
+        // The decoder's bias is added by the loss pass, while each row of logits is in cache. Its input is the
+        // output dropout's: the product skips each stream's dropped features.
+        let decoderInput = UnsafePointer(work.layers[layers - 1].dropped.pointer)
+        if active(reg.output) {
+            streamMaskedLinearForward(out: work.logits.pointer, input: decoderInput, mask: work.layers[layers - 1].mask.pointer,
+                                      weight: p + encoderWeight.offset, bias: nil, steps: steps, streams: streams,
+                                      inputSize: embeddingSize, outputSize: vocabulary)
+        } else {
+            linearForward(out: work.logits.pointer, input: decoderInput, weight: p + encoderWeight.offset,
+                          bias: nil, n: rows, c: embeddingSize, oc: vocabulary)
+        }
     }
 
     /// The decoder's bias and the cross-entropy of the logits; in training also the logits' gradient (the
@@ -585,8 +596,14 @@ public final class QRNNLanguageModel: Network {
             // lossForward wrote dLogits.
             linearBiasGradient(dBias: g + decoderBias.offset, dOut: work.dLogits.pointer, n: rows, oc: vocabulary)
             // The tied decoder: its weight gradient lands in the shared matrix.
-            linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
-                                         n: rows, c: embeddingSize, oc: vocabulary)
+            if active(reg.output) {
+                streamMaskedWeightGradient(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                           mask: last.mask.pointer, steps: steps, streams: streams, inputSize: embeddingSize,
+                                           outputSize: vocabulary)
+            } else {
+                linearWeightGradientInBlocks(dWeight: g + encoderWeight.offset, dOut: work.dLogits.pointer, input: last.dropped.pointer,
+                                             n: rows, c: embeddingSize, oc: vocabulary)
+            }
             linearInputGradientOfWideOutput(dInput: last.dDropped.pointer, dOut: work.dLogits.pointer, weight: p + encoderWeight.offset,
                                             scratch: work.decoderInputGradient.pointer, n: rows, c: embeddingSize, oc: vocabulary)
             let count = rows * embeddingSize
@@ -631,7 +648,7 @@ public final class QRNNLanguageModel: Network {
                 qrnnBackward(dSource: dSource, dWeight: dWeight, dBias: g + slots.bias.offset, dCell0: layer.dCell0.pointer,
                              dGates: work.dGates.pointer, dOutput: layer.dOutput.pointer, dCellLast: dLast, source: source,
                              cells: layer.cells.pointer, gates: layer.gates.pointer, weight: weight, forgetMask: nil,
-                             steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
+                             sourceMask: l > 0 && active(reg.hidden) ? UnsafePointer(work.layers[l - 1].mask.pointer) : nil, steps: steps, batch: streams, sourceSize: sourceSize, hidden: shape.hidden)
             }
             func runLSTM(_ dHLast: UnsafePointer<Float>?, _ dCLast: UnsafePointer<Float>?) {
                 lstmBackward(dInput: input.grad, dWeightIH: g + lstmSlots[l].weightIH.offset, dWeightHH: dWeight,
