@@ -41,7 +41,9 @@ func gemmBenchmark(_ arguments: [String]) throws {
     print("gemm benchmark: median of \(samples) samples (best in brackets); GFLOP/s = 2·m·n·k / time" +
           (oneThreadCPUTime ? "; 1-thread times are thread CPU time" : ""))
     print("machine: \(ProcessInfo.processInfo.activeProcessorCount) active processors; kernels: \(kernels.name) " +
-          "(\(kernels.tileRows)×\(kernels.tileColumns) tile; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))\n")
+          "(\(kernels.tileRows)×\(kernels.tileColumns) tile; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
+    if python != nil { print(referenceCapsLine()) }
+    print()
 
     var peak: [Int: Double] = [:]
     print("| multiply-add peak (12 independent \(kernels.lanes)-float chains) | GFLOP/s |")
@@ -86,7 +88,7 @@ func numpyRate(_ shape: GemmShape, python: String, threads: Int, samples: Int) t
     let cpuTime = oneThreadCPUTime && threads == 1 ? ["--cpu-time"] : []
     process.arguments = [script, "--samples", String(samples)] + cpuTime +
         ["\(shape.transA ? 1 : 0),\(shape.transB ? 1 : 0),\(shape.m),\(shape.n),\(shape.k)"]
-    var environment = ProcessInfo.processInfo.environment
+    var environment = referenceEnvironment()
     environment["OPENBLAS_NUM_THREADS"] = String(threads)
     process.environment = environment
     let pipe = Pipe()

@@ -214,6 +214,7 @@ private func measureTorch(python: String, model: String, batch: Int, threads: In
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script, "--model", model, "--batch", String(batch), "--threads", String(threads), "--seconds", String(seconds)]
+    process.environment = referenceEnvironment()
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
@@ -270,6 +271,7 @@ func modelsBenchmark(_ arguments: [String]) throws {
     print("median of \(repeats) runs of ≥ \(seconds) s each; spread = (max − min)/median\(python == nil ? "" : "; torch measured alternately in the same run")")
     print("per CPU-s: the same ratio from samples per second of process CPU time")
     print("kernels: \(Kernels.selected.name) (SWEEP_KERNELS; this CPU runs \(Kernels.runnable.map(\.name).joined(separator: ", ")))")
+    if python != nil { print(referenceCapsLine()) }
     var header = "| model | batch | threads | sweep | spread |"
     if python != nil { header += " torch | spread | sweep/torch | per CPU-s |" }
     print(header)
